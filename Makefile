@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# mmiodemo: build everything, boot QEMU arm64 virt, demo or test.
+#
+#   make run              boot, load the driver, show the mapping, power off
+#   make test             host checks + the whole suite in the guest
+#   make check            static checks only (checkpatch, W=1, -Werror)
+#   make KERNEL=NAME ...  another kernel from qemu/kernels/
+#
+# Everything downloaded or built lives under build/ (git-ignored).
+
+KERNEL ?= debian-6.1
+O := build
+B := $(O)/$(KERNEL)
+U := $(O)/userspace
+CROSS_COMPILE ?= aarch64-linux-gnu-
+
+.PHONY: all run test check setup clean distclean
+all run test check: setup
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
+		KERNEL=$(KERNEL) _$@
+
+setup:
+	@qemu/setup.sh $(KERNEL)
+
+clean:
+	rm -rf $(O)/$(KERNEL) $(U) $(O)/logs
+
+distclean:
+	rm -rf $(O)
+
+ifneq ($(filter _%,$(MAKECMDGOALS)),)
+include $(B)/kernel.mk
+
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi
+HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
+DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
+KO := $(B)/mod/driver/mmiodemo.ko
+TOOL := $(U)/mmiodemo
+TESTS := $(U)/mmiodemo_test
+DTB := $(B)/mmiodemo-virt.dtb
+INITRAMFS := $(B)/initramfs.cpio.gz
+
+.PHONY: _all _run _test _check
+_all: $(KO) $(TOOL) $(TESTS) $(DTB) $(INITRAMFS)
+
+_run: _all
+	@qemu/boot.sh run $(KERNEL)
+	@grep -q '^mmiodemo-guest: run end rc=0' $(O)/logs/$(KERNEL)-run.log || \
+		{ echo "make run: the demo failed; console: $(O)/logs/$(KERNEL)-run.log"; exit 1; }
+	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
+
+_test: _all
+	@qemu/test.sh $(KERNEL)
+
+_check: $(KO) $(TOOL) $(TESTS)
+	@tests/static-check.sh $(KSRC) driver
+
+# The module is built in a mirror of the tree made of symlinks, one per
+# kernel, so the source tree stays clean and kernels do not share objects.
+$(KO): $(DRIVER_SRCS) $(B)/kernel.mk
+	@mkdir -p $(B)/mod
+	@cp -as --remove-destination $(CURDIR)/Kbuild $(CURDIR)/driver $(B)/mod/
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/mod ARCH=arm64 \
+		CROSS_COMPILE=$(CROSS_COMPILE) W=1 KCFLAGS=-Werror modules
+
+$(TOOL): userspace/mmiodemo.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
+
+$(TESTS): tests/mmiodemo_test.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -isystem $(KSRC)/tools/testing/selftests \
+		-o $@ $<
+
+# QEMU's own tree, dumped with the boot's machine options, plus our overlay.
+$(B)/virt.dtb: qemu/machine.conf
+	@mkdir -p $(@D)
+	qemu/boot.sh dumpdtb $(KERNEL) $@
+
+$(B)/mmiodemo-virt.dtbo: dts/mmiodemo-virt.dtso
+	@mkdir -p $(@D)
+	dtc -@ -q -I dts -O dtb -o $@ $<
+
+$(DTB): $(B)/virt.dtb $(B)/mmiodemo-virt.dtbo
+	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt.dtbo
+
+$(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) $(B)/kernel.mk
+	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(KO) $(TOOL) $(TESTS)
+endif

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Every kernel-version difference mmiodemo cares about, in one place.
+ * Nothing else in the driver tests LINUX_VERSION_CODE.
+ */
+#ifndef MMIODEMO_COMPAT_H
+#define MMIODEMO_COMPAT_H
+
+#include <linux/mm.h>
+#include <linux/version.h>
+
+/* Since 6.3 vma->vm_flags is read-only; it changes through helpers. */
+static inline void mmiodemo_vm_flags_clear(struct vm_area_struct *vma,
+					   vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_clear(vma, flags);
+#else
+	vma->vm_flags &= ~flags;
+#endif
+}
+
+#endif /* MMIODEMO_COMPAT_H */

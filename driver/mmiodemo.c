@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmiodemo: the registers of a PL061 GPIO block, mapped into userspace.
+ *
+ * A platform driver for a "mmiodemo,pl061" device-tree node. It checks that
+ * the block really is a PL061, then offers /dev/mmiodemo, whose mmap space
+ * is a set of regions described by MMIODEMO_IOC_INFO. The register region
+ * is mapped uncached with Device-nGnRE attributes, as ioremap() maps it.
+ *
+ * Userspace reads a register with (w/o error handling):
+ *
+ *     fd = open("/dev/mmiodemo", O_RDWR);
+ *     ioctl(fd, MMIODEMO_IOC_INFO, &info);
+ *     r = &info.regions[MMIODEMO_REGION_REGS];
+ *     regs = mmap(NULL, r->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+ *                 r->offset);
+ *     dir = *(volatile uint32_t *)(regs + PL061_DIR);
+ */
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/io.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/uaccess.h>
+
+#include "mmiodemo-compat.h"
+#include "mmiodemo-regs.h"
+#include "uapi/mmiodemo.h"
+
+#define MMIODEMO_NAME	"mmiodemo"
+
+struct mmiodemo_region_desc {
+	u64 offset;		/* in the mmap space */
+	u64 size;
+	phys_addr_t phys;
+	u32 flags;		/* MMIODEMO_REGION_F_* */
+	u32 memtype;		/* MMIODEMO_MEMTYPE_* */
+	const char *name;
+};
+
+struct mmiodemo {
+	struct device *dev;
+	void __iomem *base;
+	int id;
+	char name[16];
+	struct miscdevice misc;
+	struct mmiodemo_region_desc regions[1];
+	struct dentry *debugfs;
+	struct debugfs_regset32 regset;
+};
+
+static DEFINE_IDA(mmiodemo_ida);
+
+#define MMIODEMO_REG(_name, _off, _acc) { #_name, _off, _acc },
+
+static const struct {
+	char *name;
+	unsigned int offset;
+	unsigned int access;
+} mmiodemo_registers[] = {
+	PL061_REGISTERS(MMIODEMO_REG)
+};
+
+static struct mmiodemo *to_mmiodemo(struct file *file)
+{
+	return container_of(file->private_data, struct mmiodemo, misc);
+}
+
+static u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off)
+{
+	return readl(md->base + off);
+}
+
+static void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val)
+{
+	writel(val, md->base + off);
+}
+
+static const struct mmiodemo_region_desc *
+mmiodemo_find_region(const struct mmiodemo *md, u64 off)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(md->regions); i++) {
+		const struct mmiodemo_region_desc *r = &md->regions[i];
+
+		if (off >= r->offset && off - r->offset < r->size)
+			return r;
+	}
+	return NULL;
+}
+
+static long mmiodemo_ioctl_info(struct mmiodemo *md, void __user *argp)
+{
+	struct mmiodemo_info info = {
+		.version = MMIODEMO_UAPI_VERSION,
+		.page_size = PAGE_SIZE,
+		.nr_regions = ARRAY_SIZE(md->regions),
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(md->regions); i++) {
+		const struct mmiodemo_region_desc *r = &md->regions[i];
+		struct mmiodemo_region *u = &info.regions[i];
+
+		u->offset = r->offset;
+		u->size = r->size;
+		u->flags = r->flags;
+		u->memtype = r->memtype;
+		strscpy(u->name, r->name, sizeof(u->name));
+	}
+
+	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	struct mmiodemo *md = to_mmiodemo(file);
+
+	switch (cmd) {
+	case MMIODEMO_IOC_INFO:
+		return mmiodemo_ioctl_info(md, (void __user *)arg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * ptrace, gdb and /proc/PID/mem reach a register mapping through here.
+ * Not generic_access_phys(): on arm64 (measured on Debian's 6.1) it
+ * ioremaps the page with the user PTE's attributes, user bit included, and
+ * with PAN on, the kernel's own access then faults: an oops. The driver's
+ * ioremap() of the block is used instead, a whole 32-bit register at a time.
+ */
+static int mmiodemo_regs_access(struct vm_area_struct *vma, unsigned long addr,
+				void *buf, int len, int write)
+{
+	struct mmiodemo *md = vma->vm_private_data;
+	const struct mmiodemo_region_desc *r = &md->regions[MMIODEMO_REGION_REGS];
+	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
+	unsigned int i, n, skip;
+	__le32 val;	/* the register's bytes in bus order */
+
+	if (len <= 0 || off < r->offset || off - r->offset >= r->size)
+		return -EINVAL;
+	off -= r->offset;
+	len = min_t(u64, len, r->size - off);
+
+	/* A partial write of a register could change its other bits. */
+	if (write && (!(vma->vm_flags & VM_WRITE) || !IS_ALIGNED(off, 4) ||
+		      !IS_ALIGNED(len, 4)))
+		return -EINVAL;
+
+	for (i = 0; i < len; i += n) {
+		skip = (off + i) % 4;
+		n = min_t(unsigned int, 4 - skip, len - i);
+		if (write) {
+			memcpy(&val, buf + i, 4);
+			mmiodemo_writel(md, off + i, le32_to_cpu(val));
+		} else {
+			val = cpu_to_le32(mmiodemo_readl(md, off + i - skip));
+			memcpy(buf + i, (u8 *)&val + skip, n);
+		}
+	}
+	return len;
+}
+
+static const struct vm_operations_struct mmiodemo_regs_vm_ops = {
+	.access = mmiodemo_regs_access,
+};
+
+static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mmiodemo *md = to_mmiodemo(file);
+	unsigned long len = vma->vm_end - vma->vm_start;
+	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
+	const struct mmiodemo_region_desc *r;
+
+	/*
+	 * VM_MAYSHARE, not VM_SHARED: mmap() of a read-only fd clears
+	 * VM_SHARED from a MAP_SHARED mapping. A private mapping would
+	 * copy-on-write register pages into anonymous memory.
+	 */
+	if (!(vma->vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+	if ((vma->vm_flags & VM_WRITE) && !(file->f_mode & FMODE_WRITE))
+		return -EACCES;
+
+	r = mmiodemo_find_region(md, off);
+	if (!r)
+		return -ENXIO;
+	if (!(r->flags & MMIODEMO_REGION_F_MMAP))
+		return -EOPNOTSUPP;
+	if (len > r->size - (off - r->offset))
+		return -ENXIO;
+
+	mmiodemo_vm_flags_clear(vma, VM_MAYEXEC);
+	if (!(file->f_mode & FMODE_WRITE))
+		mmiodemo_vm_flags_clear(vma, VM_MAYWRITE);
+
+	vma->vm_ops = &mmiodemo_regs_vm_ops;
+	vma->vm_private_data = md;
+	vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
+	return io_remap_pfn_range(vma, vma->vm_start,
+				  PHYS_PFN(r->phys + (off - r->offset)), len,
+				  vma->vm_page_prot);
+}
+
+static const struct file_operations mmiodemo_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = mmiodemo_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = mmiodemo_mmap,
+	.llseek = noop_llseek,
+};
+
+static int mmiodemo_check_id(struct mmiodemo *md)
+{
+	u32 periph = 0, cell = 0;
+	unsigned int i;
+
+	for (i = 0; i < PL061_NR_ID_REGS; i++) {
+		periph |= (mmiodemo_readl(md, PL061_PERIPHID(i)) & 0xff) << (8 * i);
+		cell |= (mmiodemo_readl(md, PL061_PCELLID(i)) & 0xff) << (8 * i);
+	}
+
+	if ((periph & PL061_PERIPH_ID_MASK) != PL061_PERIPH_ID ||
+	    cell != PL061_CELL_ID)
+		return dev_err_probe(md->dev, -ENODEV,
+				     "not a PL061: peripheral ID %#010x, cell ID %#010x (expected %#010x, %#010x)\n",
+				     periph, cell, PL061_PERIPH_ID, PL061_CELL_ID);
+	return 0;
+}
+
+/* The kernel's own view of the block: a debugfs dump of every readable register. */
+static int mmiodemo_regset_init(struct mmiodemo *md)
+{
+	struct debugfs_reg32 *regs;
+	unsigned int i, n = 0;
+
+	regs = devm_kcalloc(md->dev, ARRAY_SIZE(mmiodemo_registers),
+			    sizeof(*regs), GFP_KERNEL);
+	if (!regs)
+		return -ENOMEM;
+
+	for (i = 0; i < ARRAY_SIZE(mmiodemo_registers); i++) {
+		if (!(mmiodemo_registers[i].access & PL061_ACC_R))
+			continue;
+		regs[n].name = mmiodemo_registers[i].name;
+		regs[n].offset = mmiodemo_registers[i].offset;
+		n++;
+	}
+
+	md->regset.regs = regs;
+	md->regset.nregs = n;
+	md->regset.base = md->base;
+	return 0;
+}
+
+static void mmiodemo_ida_free(void *data)
+{
+	struct mmiodemo *md = data;
+
+	ida_free(&mmiodemo_ida, md->id);
+}
+
+static void mmiodemo_misc_deregister(void *data)
+{
+	struct mmiodemo *md = data;
+
+	misc_deregister(&md->misc);
+}
+
+static void mmiodemo_debugfs_remove(void *data)
+{
+	struct mmiodemo *md = data;
+
+	debugfs_remove_recursive(md->debugfs);
+}
+
+static int mmiodemo_probe(struct platform_device *pdev)
+{
+	struct device *dev = &pdev->dev;
+	struct mmiodemo_region_desc *regs;
+	struct mmiodemo *md;
+	struct resource *res;
+	int ret;
+
+	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	if (!md)
+		return -ENOMEM;
+	md->dev = dev;
+
+	md->base = devm_platform_get_and_ioremap_resource(pdev, 0, &res);
+	if (IS_ERR(md->base))
+		return dev_err_probe(dev, PTR_ERR(md->base),
+				     "cannot map the register block\n");
+
+	ret = mmiodemo_check_id(md);
+	if (ret)
+		return ret;
+
+	regs = &md->regions[MMIODEMO_REGION_REGS];
+	regs->offset = 0;
+	regs->size = resource_size(res);
+	regs->phys = res->start;
+	regs->flags = MMIODEMO_REGION_F_READ | MMIODEMO_REGION_F_WRITE;
+	/* A block smaller than a page shares it with its neighbours. */
+	if (PAGE_ALIGNED(regs->phys) && PAGE_ALIGNED(regs->size))
+		regs->flags |= MMIODEMO_REGION_F_MMAP;
+	regs->memtype = MMIODEMO_MEMTYPE_DEVICE_NGNRE;
+	regs->name = "regs";
+
+	md->id = ida_alloc(&mmiodemo_ida, GFP_KERNEL);
+	if (md->id < 0)
+		return md->id;
+	ret = devm_add_action_or_reset(dev, mmiodemo_ida_free, md);
+	if (ret)
+		return ret;
+
+	if (md->id)
+		snprintf(md->name, sizeof(md->name), MMIODEMO_NAME "%d", md->id);
+	else
+		strscpy(md->name, MMIODEMO_NAME, sizeof(md->name));
+
+	md->misc.minor = MISC_DYNAMIC_MINOR;
+	md->misc.name = md->name;
+	md->misc.fops = &mmiodemo_fops;
+	md->misc.parent = dev;
+	md->misc.mode = 0600;
+	ret = misc_register(&md->misc);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot register /dev/%s\n",
+				     md->name);
+	ret = devm_add_action_or_reset(dev, mmiodemo_misc_deregister, md);
+	if (ret)
+		return ret;
+
+	ret = mmiodemo_regset_init(md);
+	if (ret)
+		return ret;
+	md->debugfs = debugfs_create_dir(md->name, NULL);
+	debugfs_create_regset32("regs", 0400, md->debugfs, &md->regset);
+	ret = devm_add_action_or_reset(dev, mmiodemo_debugfs_remove, md);
+	if (ret)
+		return ret;
+
+	dev_info(dev, "PL061 %pR offered as /dev/%s\n", res, md->name);
+	return 0;
+}
+
+static const struct of_device_id mmiodemo_of_match[] = {
+	{ .compatible = "mmiodemo,pl061" },
+	{ }
+};
+MODULE_DEVICE_TABLE(of, mmiodemo_of_match);
+
+static struct platform_driver mmiodemo_driver = {
+	.probe = mmiodemo_probe,
+	.driver = {
+		.name = MMIODEMO_NAME,
+		.of_match_table = mmiodemo_of_match,
+		/*
+		 * User mappings are not revoked on unbind yet, so unbinding
+		 * through sysfs while a mapping exists would leave it
+		 * pointing at a device with no driver. Refuse it for now.
+		 */
+		.suppress_bind_attrs = true,
+	},
+};
+module_platform_driver(mmiodemo_driver);
+
+MODULE_DESCRIPTION("PL061 register block mapped into userspace");
+MODULE_LICENSE("GPL");

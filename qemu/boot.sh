@@ -1,0 +1,47 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# qemu/boot.sh dumpdtb KERNEL OUT.dtb   dump QEMU virt's own device tree
+# qemu/boot.sh run|test KERNEL [APPEND...]
+#     boot KERNEL's image with the initramfs and the overlaid tree built by
+#     make, in the given guest mode. The console goes to
+#     build/logs/KERNEL-MODE.log (and to stdout for "run"), QEMU's pl061_*
+#     trace events to build/logs/KERNEL-MODE.trace. Exits with QEMU's
+#     status, 124 when the boot outlived QEMU_TIMEOUT.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+mode=${1:?usage: qemu/boot.sh dumpdtb|run|test KERNEL ...}
+kernel=${2:?usage: qemu/boot.sh dumpdtb|run|test KERNEL ...}
+shift 2
+# shellcheck source=/dev/null
+. "$top/qemu/machine.conf"
+
+# QEMU_EXTRA is a list of words by design.
+# shellcheck disable=SC2206
+qemu_opts=(-cpu "$QEMU_CPU" -smp "$QEMU_SMP" -m "$QEMU_MEM" $QEMU_EXTRA)
+
+if [ "$mode" = dumpdtb ]; then
+	exec qemu-system-aarch64 -M "$QEMU_MACHINE,dumpdtb=${1:?OUT.dtb}" \
+		"${qemu_opts[@]}" 2>/dev/null
+fi
+
+b=$top/build/$kernel
+vmlinuz=$(sed -n 's/^VMLINUZ := //p' "$b/kernel.mk")
+logs=$top/build/logs
+mkdir -p "$logs"
+log=$logs/$kernel-$mode.log
+trace=$logs/$kernel-$mode.trace
+rm -f "$trace"
+
+cmd=(timeout "$QEMU_TIMEOUT" qemu-system-aarch64 -M "$QEMU_MACHINE"
+     "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio.gz"
+     -dtb "$b/mmiodemo-virt.dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
+     -trace 'pl061_*' -D "$trace")
+status=0
+if [ "$mode" = run ]; then
+	"${cmd[@]}" </dev/null 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
+else
+	"${cmd[@]}" </dev/null >"$log" 2>&1 || status=$?
+fi
+exit "$status"

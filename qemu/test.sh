@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# qemu/test.sh KERNEL: the whole suite against what make built for KERNEL.
+#
+# Host checks first (checkpatch, device-tree schema), then one boot that runs
+# tests/mmiodemo_test in the guest. Prints a line per test and closes with
+# "N passed, N failed, N skipped"; exits 0 only when nothing failed. A
+# kernel oops, WARNING or BUG on the console fails the run whatever the
+# tests said.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+kernel=${1:?usage: qemu/test.sh KERNEL}
+cd "$top" || exit 1
+b=build/$kernel
+ksrc=$(sed -n 's/^KSRC := //p' "$b/kernel.mk")
+kpkg=$(sed -n 's/^KERNEL_PKG := //p; s/^KERNEL_VERSION := / /p' "$b/kernel.mk" | tr -d '\n')
+log=build/logs/$kernel-test.log
+trace=build/logs/$kernel-test.trace
+
+passed=0 failed=0 skipped=0
+result() { # result PASS|FAIL|SKIP NAME [DETAIL...]: one line per test
+	local verdict=$1 name=$2
+	shift 2
+	printf '%-4s %s\n' "$verdict" "$name"
+	case $verdict in
+	PASS) passed=$((passed + 1)) ;;
+	SKIP) skipped=$((skipped + 1)) ;;
+	*) failed=$((failed + 1)) ;;
+	esac
+	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/     | /'
+	return 0
+}
+
+echo "mmiodemo tests: kernel $kernel ($kpkg)"
+
+# Host: the kernel's style checker on every kernel-side file. Accepted
+# findings, each with its reason:
+#   mmiodemo-compat.h: it is the one place where kernel versions are tested;
+#   mmiodemo-regs.h: PL061_REGISTERS is an X-macro, its argument a macro.
+# shellcheck disable=SC2054 # the values are checkpatch's comma lists
+declare -A accepted=(
+	[driver/mmiodemo-compat.h]=LINUX_VERSION_CODE,CONSTANT_COMPARISON
+	[driver/mmiodemo-regs.h]=COMPLEX_MACRO,MACRO_ARG_REUSE
+)
+out=
+for f in driver/*.[ch] driver/uapi/*.h; do
+	out+=$(perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--show-types --ignore "${accepted[$f]:-NONE}" -f "$f" 2>&1)
+done
+if [ -z "$out" ]; then
+	result PASS host.checkpatch_strict_finds_nothing_in_driver
+else
+	result FAIL host.checkpatch_strict_finds_nothing_in_driver "$out"
+fi
+
+# Host: the binding is a valid schema and the booted tree obeys it.
+while read -r verdict name; do
+	case $verdict in
+	PASS | FAIL) result "$verdict" "host.$name" ;;
+	*) printf '     | %s %s\n' "$verdict" "$name" ;;
+	esac
+done < <(tests/dt-check.sh \
+	Documentation/devicetree/bindings/misc/mmiodemo,pl061.yaml \
+	"$b/mmiodemo-virt.dtb" "$b" 2>&1)
+
+# Guest: one boot runs the whole selftest binary.
+nonce=$(printf '0x%08x' $(((RANDOM << 16 | RANDOM) | 0x100)))
+qemu/boot.sh test "$kernel" "mmiodemo_nonce=$nonce"
+status=$?
+[ "$status" = 124 ] && result FAIL guest.boot_finished_in_time \
+	"QEMU killed after its timeout; see $log"
+
+if grep -q 'mmiodemo-guest: driver loaded' "$log" &&
+	grep -q 'mmiodemo [^ ]*: PL061 .* offered as /dev/mmiodemo' "$log"; then
+	result PASS guest.driver_binds_to_the_pl061_node
+else
+	result FAIL guest.driver_binds_to_the_pl061_node \
+		"$(grep -i -m5 'mmiodemo' "$log")"
+fi
+
+# TAP from kselftest_harness.h: "ok N fixture.name [# SKIP why]".
+while IFS= read -r line; do
+	case $line in
+	"ok "*"# SKIP"*)
+		name=${line#ok * } && result SKIP "guest.${name%% # SKIP*}" "${name#* # SKIP }" ;;
+	"ok "*)
+		name=${line#ok * } && result PASS "guest.$name" ;;
+	"not ok "*)
+		name=${line#not ok * }
+		result FAIL "guest.$name" "$(sed -n "/^#  RUN .*\.$name /,/^not ok /p;/^#  RUN  *$name /,/^not ok /p" "$log")" ;;
+	esac
+done < <(sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log")
+
+rc=$(sed -n 's/^mmiodemo-guest: tests end rc=\([0-9]*\).*/\1/p' "$log")
+if [ -z "$rc" ]; then
+	result FAIL guest.suite_ran_to_the_end "no end marker; console tail:" \
+		"$(tail -n 30 "$log")"
+elif [ "$rc" != 0 ]; then
+	result FAIL guest.suite_ran_to_the_end "the selftest binary exited $rc"
+fi
+
+# Host: QEMU itself saw the guest's full-width write of the nonce to DIR.
+if grep -Eq "pl061_write.* offset 0x400 value $nonce\$" "$trace" 2>/dev/null; then
+	result PASS host.qemu_trace_shows_the_mapping_write
+else
+	result FAIL host.qemu_trace_shows_the_mapping_write \
+		"no pl061_write of $nonce at offset 0x400 in $trace"
+fi
+
+# The console verdict: any kernel complaint fails the run.
+pattern='Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:|general protection|UBSAN:|KASAN:'
+if grep -Eq "$pattern" "$log"; then
+	result FAIL host.console_has_no_kernel_complaint \
+		"$(grep -En -m3 -B5 -A25 "$pattern" "$log")"
+else
+	result PASS host.console_has_no_kernel_complaint
+fi
+
+echo "console: $log"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
