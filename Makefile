@@ -4,7 +4,6 @@
 #
 #   make run              boot, load the driver, show the mapping, power off
 #   make test             host checks + the whole suite in the guest
-#   make check            static checks only (checkpatch, W=1, -Werror)
 #   make KERNEL=NAME ...  another kernel from qemu/kernels/
 #
 # Everything downloaded or built lives under build/ (git-ignored).
@@ -15,8 +14,8 @@ B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
 
-.PHONY: all run test check setup clean distclean
-all run test check: setup
+.PHONY: all run test setup clean distclean
+all run test: setup
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(KERNEL) _$@
 
@@ -41,7 +40,7 @@ TESTS := $(U)/mmiodemo_test
 DTB := $(B)/mmiodemo-virt.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
 
-.PHONY: _all _run _test _check
+.PHONY: _all _run _test
 _all: $(KO) $(TOOL) $(TESTS) $(DTB) $(INITRAMFS)
 
 _run: _all
@@ -52,9 +51,6 @@ _run: _all
 
 _test: _all
 	@qemu/test.sh $(KERNEL)
-
-_check: $(KO) $(TOOL) $(TESTS)
-	@tests/static-check.sh $(KSRC) driver
 
 # The module is built in a mirror of the tree made of symlinks, one per
 # kernel, so the source tree stays clean and kernels do not share objects.
