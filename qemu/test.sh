@@ -66,7 +66,7 @@ done < <(tests/dt-check.sh \
 	"$b/mmiodemo-virt.dtb" "$b" 2>&1)
 
 # Guest: one boot runs the whole selftest binary.
-nonce=$(printf '0x%08x' $(((RANDOM << 16 | RANDOM) | 0x100)))
+nonce=$(printf '0x%x' $(((RANDOM << 16 | RANDOM) | 0x100)))
 qemu/boot.sh test "$kernel" "mmiodemo_nonce=$nonce"
 status=$?
 [ "$status" = 124 ] && result FAIL guest.boot_finished_in_time \
