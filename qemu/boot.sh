@@ -38,10 +38,10 @@ cmd=(timeout "$QEMU_TIMEOUT" qemu-system-aarch64 -M "$QEMU_MACHINE"
      "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio.gz"
      -dtb "$b/mmiodemo-virt.dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
      -trace 'pl061_*' -D "$trace")
-status=0
+# The serial console ends lines with CR LF: keep plain lines.
 if [ "$mode" = run ]; then
-	"${cmd[@]}" </dev/null 2>&1 | tee "$log" || status=${PIPESTATUS[0]}
+	"${cmd[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
 else
-	"${cmd[@]}" </dev/null >"$log" 2>&1 || status=$?
+	"${cmd[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
 fi
-exit "$status"
+exit "${PIPESTATUS[0]}"

@@ -89,7 +89,7 @@ while IFS= read -r line; do
 		name=${line#ok * } && result PASS "guest.$name" ;;
 	"not ok "*)
 		name=${line#not ok * }
-		result FAIL "guest.$name" "$(sed -n "/^#  RUN .*\.$name /,/^not ok /p;/^#  RUN  *$name /,/^not ok /p" "$log")" ;;
+		result FAIL "guest.$name" "$(sed -n "/^#  RUN  *$name /,/^not ok /p" "$log")" ;;
 	esac
 done < <(sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log")
 
