@@ -38,10 +38,11 @@ KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
 TESTS := $(U)/mmiodemo_test
 DTB := $(B)/mmiodemo-virt.dtb
+TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
 
 .PHONY: _all _run _test
-_all: $(KO) $(TOOL) $(TESTS) $(DTB) $(INITRAMFS)
+_all: $(KO) $(TOOL) $(TESTS) $(DTB) $(TEST_DTB) $(INITRAMFS)
 
 _run: _all
 	@qemu/boot.sh run $(KERNEL)
@@ -74,12 +75,16 @@ $(B)/virt.dtb: qemu/machine.conf
 	@mkdir -p $(@D)
 	qemu/boot.sh dumpdtb $(KERNEL) $@
 
-$(B)/mmiodemo-virt.dtbo: dts/mmiodemo-virt.dtso
+$(B)/%.dtbo: dts/%.dtso
 	@mkdir -p $(@D)
 	dtc -@ -q -I dts -O dtb -o $@ $<
 
 $(DTB): $(B)/virt.dtb $(B)/mmiodemo-virt.dtbo
 	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt.dtbo
+
+# For the tests only: also a decoy node the driver must refuse.
+$(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
+	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt-decoy.dtbo
 
 $(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) $(B)/kernel.mk
 	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(KO) $(TOOL) $(TESTS)

@@ -4,7 +4,7 @@
 # qemu/boot.sh dumpdtb KERNEL OUT.dtb   dump QEMU virt's own device tree
 # qemu/boot.sh run|test KERNEL [APPEND...]
 #     boot KERNEL's image with the initramfs and the overlaid tree built by
-#     make, in the given guest mode. The console goes to
+#     make (for "test", the one with the decoy node), in the given guest mode. The console goes to
 #     build/logs/KERNEL-MODE.log (and to stdout for "run"), QEMU's pl061_*
 #     trace events to build/logs/KERNEL-MODE.trace. Exits with QEMU's
 #     status, 124 when the boot outlived QEMU_TIMEOUT.
@@ -33,10 +33,12 @@ mkdir -p "$logs"
 log=$logs/$kernel-$mode.log
 trace=$logs/$kernel-$mode.trace
 rm -f "$trace"
+dtb=$b/mmiodemo-virt.dtb
+[ "$mode" = test ] && dtb=$b/mmiodemo-virt-test.dtb
 
 cmd=(timeout "$QEMU_TIMEOUT" qemu-system-aarch64 -M "$QEMU_MACHINE"
      "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio.gz"
-     -dtb "$b/mmiodemo-virt.dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
+     -dtb "$dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
      -trace 'pl061_*' -D "$trace")
 # The serial console ends lines with CR LF: keep plain lines.
 if [ "$mode" = run ]; then

@@ -80,6 +80,16 @@ else
 		"$(grep -i -m5 'mmiodemo' "$log")"
 fi
 
+# The decoy: a PL031 described as mmiodemo,pl061 must be refused by ID.
+if grep -Eq 'mmiodemo 9010000\.pl031: .*not a PL061: peripheral ID 0x[0-9a-f]+1031,' "$log" &&
+	! grep -q 'mmiodemo 9010000\.pl031: PL061 .* offered' "$log"; then
+	result PASS guest.driver_refuses_a_block_that_is_not_a_pl061
+else
+	result FAIL guest.driver_refuses_a_block_that_is_not_a_pl061 \
+		"no refusal of 9010000.pl031 by its ID on the console" \
+		"$(grep -i 'pl031\|not a PL061' "$log")"
+fi
+
 # TAP from kselftest_harness.h: "ok N fixture.name [# SKIP why]".
 while IFS= read -r line; do
 	case $line in
