@@ -86,6 +86,7 @@ $(DTB): $(B)/virt.dtb $(B)/mmiodemo-virt.dtbo
 $(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
 	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt-decoy.dtbo
 
-$(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) $(B)/kernel.mk
-	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(KO) $(TOOL) $(TESTS)
+$(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) tests/tool_test.sh $(B)/kernel.mk
+	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(KO) $(TOOL) $(TESTS) \
+		tests/tool_test.sh
 endif

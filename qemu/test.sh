@@ -65,7 +65,7 @@ done < <(tests/dt-check.sh \
 	Documentation/devicetree/bindings/misc/mmiodemo,pl061.yaml \
 	"$b/mmiodemo-virt.dtb" "$b" 2>&1)
 
-# Guest: one boot runs the whole selftest binary.
+# Guest: one boot runs every test program in the guest.
 nonce=$(printf '0x%x' $(((RANDOM << 16 | RANDOM) | 0x100)))
 qemu/boot.sh test "$kernel" "mmiodemo_nonce=$nonce"
 status=$?
@@ -90,17 +90,22 @@ else
 		"$(grep -i 'pl031\|not a PL061' "$log")"
 fi
 
-# TAP from kselftest_harness.h: "ok N fixture.name [# SKIP why]".
+# TAP ("ok N name [# SKIP why]", "not ok N name") from every guest test
+# program; a failure quotes the lines since the previous result.
+detail=()
 while IFS= read -r line; do
 	case $line in
 	"ok "*"# SKIP"*)
 		name=${line#ok * } && result SKIP "guest.${name%% # SKIP*}" "${name#* # SKIP }" ;;
 	"ok "*)
-		name=${line#ok * } && result PASS "guest.$name" ;;
+		result PASS "guest.${line#ok * }" ;;
 	"not ok "*)
-		name=${line#not ok * }
-		result FAIL "guest.$name" "$(sed -n "/^#  RUN  *$name /,/^not ok /p" "$log")" ;;
+		result FAIL "guest.${line#not ok * }" "${detail[@]}" ;;
+	*)
+		detail+=("$line")
+		continue ;;
 	esac
+	detail=()
 done < <(sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log")
 
 rc=$(sed -n 's/^mmiodemo-guest: tests end rc=\([0-9]*\).*/\1/p' "$log")
@@ -108,7 +113,7 @@ if [ -z "$rc" ]; then
 	result FAIL guest.suite_ran_to_the_end "no end marker; console tail:" \
 		"$(tail -n 30 "$log")"
 elif [ "$rc" != 0 ]; then
-	result FAIL guest.suite_ran_to_the_end "the selftest binary exited $rc"
+	result FAIL guest.suite_ran_to_the_end "a guest test program exited non-zero"
 fi
 
 # Host: QEMU itself saw the guest's full-width write of the nonce to DIR.

@@ -1,0 +1,52 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tool_test.sh: the mmiodemo tool against the real device, in the guest.
+# Prints TAP like the selftests: output, exit status 0/1/2 and messages.
+n=0
+failures=0
+
+# check NAME WANT_STATUS WANT_OUTPUT_REGEX CMD...: one TAP test.
+check() {
+	name=$1 want=$2 regex=$3
+	shift 3
+	n=$((n + 1))
+	out=$("$@" 2>&1)
+	status=$?
+	if [ "$status" = "$want" ] && printf '%s\n' "$out" | grep -Eq "$regex"; then
+		echo "ok $n tool.$name"
+	else
+		echo "# \$ $*"
+		printf '%s\n' "$out" | sed 's/^/# /'
+		echo "# exit $status, wanted $want and output matching /$regex/"
+		echo "not ok $n tool.$name"
+		failures=$((failures + 1))
+	fi
+}
+
+echo "TAP version 13"
+echo "1..12"
+check info_lists_the_register_region 0 \
+	'region 0 "regs": offset 0x0, size 0x1000 .*mmap.*Device-nGnRE' \
+	mmiodemo info
+check read_by_name_at_8_bits 0 "^PERIPHID0 \\(0xfe0\\) = 0x61$" \
+	mmiodemo read PERIPHID0 --width 8
+check read_by_name_is_case_insensitive 0 '^PCELLID3 \(0xffc\) = 0x000000b1$' \
+	mmiodemo read pcellid3
+check read_by_offset_at_16_bits 0 '\(0xff8\) = 0x0005$' \
+	mmiodemo read 0xff8 --width 16
+check write_then_read_back 0 '^DIR \(0x400\) = 0x0000003c$' \
+	sh -c 'mmiodemo write DIR 0x3c && mmiodemo read DIR'
+check dump_shows_every_readable_register 0 'PCELLID3 \(0xffc\) = 0x000000b1' \
+	mmiodemo dump
+check unknown_register_is_a_usage_error 2 'NOPE' mmiodemo read NOPE
+check writing_a_read_only_register_is_a_usage_error 2 'PERIPHID0' \
+	mmiodemo write PERIPHID0 1
+check bad_width_is_a_usage_error 2 '12' mmiodemo read DIR --width 12
+check misaligned_offset_is_a_usage_error 2 '0x401' mmiodemo read 0x401
+check value_too_wide_is_a_usage_error 2 '0x100' \
+	mmiodemo write DIR 0x100 --width 8
+check missing_device_is_a_failure 1 '/dev/nonexistent' \
+	mmiodemo -d /dev/nonexistent info
+mmiodemo write DIR 0 >/dev/null
+[ "$failures" = 0 ]
