@@ -55,44 +55,97 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	apt_update
 fi
 
-# resolve: name the packages of this kernel (image, headers, their common
-# tree, the host's kbuild tools) and their .debs, from apt's lists alone.
-resolve() {
-	local show
-	image=$(apt-cache depends "$KERNEL_IMAGE_META" 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n 1)
-	headers=$(apt-cache depends "$KERNEL_HEADERS_META" 2>/dev/null |
-		sed -n 's/^ *Depends: \(linux-headers-[^:]*\).*/\1/p' | head -n 1)
-	[ -n "$image" ] && [ -n "$headers" ] || return 1
-	show=$(apt-cache show --no-all-versions "$image:arm64" "$headers:arm64") || return 1
-	version=$(printf '%s\n' "$show" | sed -n 's/^Version: //p' | head -n 1)
-	common=$(printf '%s\n' "$show" | sed -n 's/^Depends: .*\(linux-headers-[^ ,]*-common\).*/\1/p')
-	[ -n "$version" ] && [ -n "$common" ] || return 1
-	pkgs=("$image:arm64" "$headers:arm64" "$common" "$KERNEL_KBUILD=$version"
-	      busybox-static:arm64 linux-source-6.1)
-	# The .deb file names, in apt's order.
-	mapfile -t debs < <(apt-get download --print-uris "${pkgs[@]}" 2>/dev/null |
-		awk '{ print $2 }')
-	[ "${#debs[@]}" = "${#pkgs[@]}" ]
+# Kernels from another suite (bookworm-backports) come through a
+# project-local apt configuration: the system's sources stay as they are.
+kapt=()
+klists=/var/lib/apt/lists
+kapt_update() {
+	if [ "${#kapt[@]}" = 0 ]; then
+		apt_update
+	else
+		say "apt-get update ($KERNEL_SUITE, project-local)"
+		apt-get "${kapt[@]}" update -qq || die "apt-get update of $KERNEL_SUITE failed"
+	fi
 }
 
-# fetch: download the packages unless every .deb is cached already.
-fetch() {
-	local f
+if [ -n "${KERNEL_SUITE:-}" ]; then
+	aptdir=$cache/apt/$KERNEL_SUITE
+	klists=$aptdir/lists
+	mkdir -p "$klists/partial" "$aptdir/cache"
+	# The system's Debian mirror, whichever it is, from its own sources.
+	mirror=$(awk 'BEGIN { RS = "" }
+		/(^|\n)Suites:[^\n]*[ \t]bookworm([ \t\n]|$)/ {
+			match($0, /URIs:[ \t]*[^ \t\n]+/)
+			split(substr($0, RSTART, RLENGTH), f, /[ \t]+/)
+			print f[2]; exit
+		}' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && / bookworm / {
+		for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+		/etc/apt/sources.list 2>/dev/null)
+	[ -n "$mirror" ] || die "no Debian bookworm mirror in the system's apt sources"
+	echo "deb [arch=arm64,amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $KERNEL_SUITE main" \
+		>"$aptdir/sources.list"
+	kapt=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
+	      -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$klists"
+	      -o "Dir::Cache=$aptdir/cache")
+	compgen -G "$klists/*_Packages*" >/dev/null || kapt_update
+fi
+
+# resolve: name the packages of this kernel (image, headers, their common
+# tree, the host's kbuild tools), the guest's busybox and the kernel source
+# of the anchors, and their .deb files, from apt's lists alone.
+resolve() {
+	local show
+	image=$(apt-cache "${kapt[@]}" depends "$KERNEL_IMAGE_META" 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n 1)
+	headers=$(apt-cache "${kapt[@]}" depends "$KERNEL_HEADERS_META" 2>/dev/null |
+		sed -n 's/^ *Depends: \(linux-headers-[^:]*\).*/\1/p' | head -n 1)
+	[ -n "$image" ] && [ -n "$headers" ] || return 1
+	show=$(apt-cache "${kapt[@]}" show --no-all-versions "$image:arm64" \
+		"$headers:arm64") || return 1
+	version=$(printf '%s\n' "$show" | sed -n 's/^Version: //p' | head -n 1)
+	common=$(printf '%s\n' "$show" |
+		sed -n 's/^Depends: .*\(linux-headers-[^ ,]*-common\).*/\1/p')
+	kbuild=$(printf '%s\n' "$show" |
+		sed -n 's/^Depends: .*\(linux-kbuild-[^ ,]*\).*/\1/p')
+	[ -n "$version" ] && [ -n "$common" ] && [ -n "$kbuild" ] || return 1
+	# kbuild without an architecture: the host's (amd64) build tools.
+	kpkgs=("$image:arm64" "$headers:arm64" "$common" "$kbuild=$version")
+	spkgs=(busybox-static:arm64 linux-source-6.1)
+	mapfile -t kdebs < <(apt-get "${kapt[@]}" download --print-uris \
+		"${kpkgs[@]}" 2>/dev/null | awk '{ print $2 }')
+	mapfile -t sdebs < <(apt-get download --print-uris "${spkgs[@]}" \
+		2>/dev/null | awk '{ print $2 }')
+	[ "${#kdebs[@]}" = "${#kpkgs[@]}" ] && [ "${#sdebs[@]}" = "${#spkgs[@]}" ]
+}
+
+# fetch: download the .debs of a group that are not cached yet. A file is
+# NAME_VERSION_ARCH.deb; NAME:ARCH asks apt for exactly that package.
+fetch() { # fetch DEBS-ARRAY [APT-OPTION...]
+	local -n fdebs=$1
+	local f arch need=()
+	shift
 	mkdir -p "$cache/debs"
-	for f in "${debs[@]}"; do
+	for f in "${fdebs[@]}"; do
 		[ -f "$cache/debs/$f" ] && continue
-		say "downloading ${pkgs[*]}"
-		(cd "$cache/debs" && apt-get download -qq \
-			-o APT::Sandbox::User=root "${pkgs[@]}" >/dev/null)
-		return
+		arch=${f##*_}
+		arch=${arch%.deb}
+		need+=("${f%%_*}:$arch")
 	done
+	[ "${#need[@]}" = 0 ] && return 0
+	say "downloading ${need[*]}"
+	(cd "$cache/debs" && apt-get "$@" download -qq \
+		-o APT::Sandbox::User=root "${need[@]}" >/dev/null)
+}
+
+fetch_all() {
+	fetch kdebs "${kapt[@]}" && fetch sdebs
 }
 
 # deb NAME-PREFIX: the cached .deb of the package whose name starts so.
 deb() {
 	local f
-	for f in "${debs[@]}"; do
+	for f in "${kdebs[@]}" "${sdebs[@]}"; do
 		case $f in "$1"_*) printf '%s\n' "$cache/debs/$f"; return 0 ;; esac
 	done
 	die "no .deb for $1"
@@ -100,28 +153,28 @@ deb() {
 
 # apt's cache is rebuilt on every call here (over a second each), so the
 # resolution is kept, keyed by the lists it came from.
-lists_stamp=$(stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* 2>/dev/null |
-	md5sum | cut -d' ' -f1)
+lists_stamp=$(stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* \
+	"$klists"/*_Packages* 2>/dev/null | md5sum | cut -d' ' -f1)
 resolved=$cache/resolved-$kernel.sh
 if [ -f "$resolved" ] && grep -qx "# $lists_stamp" "$resolved"; then
 	# shellcheck source=/dev/null
 	. "$resolved"
-elif resolve || { apt_update && resolve; }; then
+elif resolve || { apt_update && kapt_update && resolve; }; then
 	mkdir -p "$cache"
 	{
 		echo "# $lists_stamp"
-		declare -p image headers common version pkgs debs
+		declare -p image headers common kbuild version kpkgs spkgs kdebs sdebs
 	} >"$resolved"
 else
 	die "cannot resolve $kernel through $KERNEL_IMAGE_META and $KERNEL_HEADERS_META"
 fi
 # The lists may name an ABI that already left the mirror: refresh once.
-fetch || { apt_update && resolve && fetch; } ||
-	die "cannot download the packages of $kernel: ${pkgs[*]}"
+fetch_all || { apt_update && kapt_update && resolve && fetch_all; } ||
+	die "cannot download the packages of $kernel: ${kpkgs[*]} ${spkgs[*]}"
 image_deb=$(deb "$image")
 headers_deb=$(deb "$headers")
 common_deb=$(deb "$common")
-kbuild_deb=$(deb "${KERNEL_KBUILD}")
+kbuild_deb=$(deb "$kbuild")
 busybox_deb=$(deb busybox-static)
 source_deb=$(deb linux-source-6.1)
 

@@ -111,8 +111,13 @@ FIXTURE_SETUP(regs)
 		SKIP(return, DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd) TH_LOG("open/INFO: %s", strerror(errno));
 	self->r = &self->info.regions[MMIODEMO_REGION_REGS];
+	/*
+	 * The 6.1 harness runs the test body even after a SKIP in setup;
+	 * marking setup failed as well stops it, still reported as a skip.
+	 */
 	if (!(self->r->flags & MMIODEMO_REGION_F_MMAP))
-		SKIP(return, "register region is not whole pages here");
+		SKIP({ _metadata->passed = 0; return; },
+		     "register region is not whole pages here");
 	p = mmap(NULL, self->r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 self->fd, self->r->offset);
 	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap: %s", strerror(errno));

@@ -24,20 +24,45 @@ check() {
 	fi
 }
 
+# skip NAME WHY: one skipped TAP test.
+skip() {
+	n=$((n + 1))
+	echo "ok $n tool.$1 # SKIP $2"
+}
+
+# With pages larger than the block (16 KiB), the registers cannot be mapped.
+mappable=no
+mmiodemo info | grep -q 'flags read,write,mmap' && mappable=yes
+
+# on_mappable NAME STATUS REGEX CMD...: a check that needs the mapping.
+on_mappable() {
+	if [ "$mappable" = yes ]; then
+		check "$@"
+	else
+		skip "$1" "register region is not whole pages here"
+	fi
+}
+
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 check info_lists_the_register_region 0 \
-	'region 0 "regs": offset 0x0, size 0x1000 .*mmap.*Device-nGnRE' \
+	'region 0 "regs": offset 0x0, size 0x1000 .*Device-nGnRE' \
 	mmiodemo info
-check read_by_name_at_8_bits 0 "^PERIPHID0 \\(0xfe0\\) = 0x61$" \
+if [ "$mappable" = yes ]; then
+	skip read_says_why_it_cannot_map "the register region is mappable here"
+else
+	check read_says_why_it_cannot_map 1 'is not whole [0-9]*-byte pages' \
+		mmiodemo read DIR
+fi
+on_mappable read_by_name_at_8_bits 0 "^PERIPHID0 \\(0xfe0\\) = 0x61$" \
 	mmiodemo read PERIPHID0 --width 8
-check read_by_name_is_case_insensitive 0 '^PCELLID3 \(0xffc\) = 0x000000b1$' \
+on_mappable read_by_name_is_case_insensitive 0 '^PCELLID3 \(0xffc\) = 0x000000b1$' \
 	mmiodemo read pcellid3
-check read_by_offset_at_16_bits 0 '\(0xff8\) = 0x0005$' \
+on_mappable read_by_offset_at_16_bits 0 '\(0xff8\) = 0x0005$' \
 	mmiodemo read 0xff8 --width 16
-check write_then_read_back 0 '^DIR \(0x400\) = 0x0000003c$' \
+on_mappable write_then_read_back 0 '^DIR \(0x400\) = 0x0000003c$' \
 	sh -c 'mmiodemo write DIR 0x3c && mmiodemo read DIR'
-check dump_shows_every_readable_register 0 'PCELLID3 \(0xffc\) = 0x000000b1' \
+on_mappable dump_shows_every_readable_register 0 'PCELLID3 \(0xffc\) = 0x000000b1' \
 	mmiodemo dump
 check unknown_register_is_a_usage_error 2 'NOPE' mmiodemo read NOPE
 check writing_a_read_only_register_is_a_usage_error 2 'PERIPHID0' \
@@ -48,5 +73,5 @@ check value_too_wide_is_a_usage_error 2 '0x100' \
 	mmiodemo write DIR 0x100 --width 8
 check missing_device_is_a_failure 1 '/dev/nonexistent' \
 	mmiodemo -d /dev/nonexistent info
-mmiodemo write DIR 0 >/dev/null
+[ "$mappable" = yes ] && mmiodemo write DIR 0 >/dev/null
 [ "$failures" = 0 ]

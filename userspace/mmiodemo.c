@@ -297,6 +297,14 @@ static void unmap_regs(struct regs_map *map)
 	close(map->fd);
 }
 
+/* Checked before the device is even opened. */
+static void check_alignment(unsigned long offset, unsigned int width)
+{
+	if (offset % (width / 8))
+		usage_error("offset 0x%lx is not aligned for a %u-bit access",
+			    offset, width);
+}
+
 static void check_offset(const struct regs_map *map, unsigned long offset,
 			 unsigned int width)
 {
@@ -306,9 +314,6 @@ static void check_offset(const struct regs_map *map, unsigned long offset,
 	if (size < bytes || offset > size - bytes)
 		usage_error("offset 0x%lx is outside region \"%s\" (0x0-0x%llx for %u bits)",
 			    offset, map->region.name, size - bytes, width);
-	if (offset % bytes)
-		usage_error("offset 0x%lx is not aligned for a %u-bit access",
-			    offset, width);
 }
 
 static void print_reg(const struct reg_arg *arg, unsigned int width,
@@ -395,6 +400,7 @@ static void cmd_read(const struct config *cfg, char **argv)
 	uint32_t value;
 
 	parse_reg(argv[0], PL061_ACC_R, &arg);
+	check_alignment(arg.offset, cfg->width);
 
 	map_regs(cfg, false, &map);
 	check_offset(&map, arg.offset, cfg->width);
@@ -412,6 +418,7 @@ static void cmd_write(const struct config *cfg, char **argv)
 
 	parse_reg(argv[0], PL061_ACC_W, &arg);
 	value = parse_value(argv[1], cfg->width);
+	check_alignment(arg.offset, cfg->width);
 
 	map_regs(cfg, true, &map);
 	check_offset(&map, arg.offset, cfg->width);
