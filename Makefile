@@ -3,21 +3,40 @@
 # mmiodemo: build everything, boot QEMU arm64 virt, demo or test.
 #
 #   make run              boot, load the driver, show the mapping, power off
-#   make test             host checks + the whole suite in the guest
-#   make KERNEL=NAME ...  another kernel from qemu/kernels/
+#   make test             host checks + the whole suite in the guest, on
+#                         every kernel of the matrix, then a table
+#   make test KERNEL=NAME the same on one kernel from qemu/kernels/
+#   make run KERNEL=NAME  the demo on another kernel
 #
 # Everything downloaded or built lives under build/ (git-ignored).
 
+# The kernels "make test" runs, and the one the others default to.
+KERNELS := debian-6.1 debian-6.12 debian-6.12-16k
+ifeq ($(origin KERNEL),undefined)
+MATRIX := 1
+endif
 KERNEL ?= debian-6.1
 O := build
 B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
 
-.PHONY: all run test setup clean distclean
-all run test: setup
+.PHONY: all run test test-all setup clean distclean
+all run: setup
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(KERNEL) _$@
+
+# Without KERNEL=, "make test" is the whole matrix.
+ifdef MATRIX
+test: test-all
+else
+test: setup
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
+		KERNEL=$(KERNEL) _test
+endif
+
+test-all:
+	@qemu/test-all.sh $(KERNELS)
 
 setup:
 	@qemu/setup.sh $(KERNEL)
