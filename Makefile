@@ -7,6 +7,7 @@
 #                         every kernel of the matrix, then a table
 #   make test KERNEL=NAME the same on one kernel from qemu/kernels/
 #   make run KERNEL=NAME  the demo on another kernel
+#   make check            the static checks alone
 #
 # Everything downloaded or built lives under build/ (git-ignored).
 
@@ -21,7 +22,7 @@ B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
 
-.PHONY: all run test test-all setup clean distclean
+.PHONY: all run test test-all check setup clean distclean
 all run: setup
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(KERNEL) _$@
@@ -37,6 +38,13 @@ endif
 
 test-all:
 	@qemu/test-all.sh $(KERNELS)
+
+# Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1 and
+# 6.12 headers, shellcheck, dt-schema.
+check:
+	@qemu/setup.sh debian-6.1 && qemu/setup.sh debian-6.12
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
+		KERNEL=debian-6.1 _check
 
 setup:
 	@qemu/setup.sh $(KERNEL)
@@ -60,7 +68,10 @@ DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
 
-.PHONY: _all _run _test
+.PHONY: _all _run _test _check
+_check: $(DTB)
+	@tests/check.sh $(DTB) debian-6.1 debian-6.12
+
 _all: $(KO) $(TOOL) $(TESTS) $(DTB) $(TEST_DTB) $(INITRAMFS)
 
 _run: _all

@@ -9,6 +9,9 @@
 #ifndef MMIODEMO_REGS_H
 #define MMIODEMO_REGS_H
 
+/* The tables below stay tab-aligned, as in the kernel's own headers. */
+/* clang-format off */
+
 #define PL061_NR_LINES		8
 #define PL061_LINES_MASK	0xff
 #define PL061_BLOCK_SIZE	0x1000
@@ -66,5 +69,7 @@
 	X(PCELLID1, PL061_PCELLID(1), PL061_ACC_R)		\
 	X(PCELLID2, PL061_PCELLID(2), PL061_ACC_R)		\
 	X(PCELLID3, PL061_PCELLID(3), PL061_ACC_R)
+
+/* clang-format on */
 
 #endif /* MMIODEMO_REGS_H */

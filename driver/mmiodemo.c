@@ -32,14 +32,14 @@
 #include "mmiodemo-regs.h"
 #include "uapi/mmiodemo.h"
 
-#define MMIODEMO_NAME	"mmiodemo"
+#define MMIODEMO_NAME "mmiodemo"
 
 struct mmiodemo_region_desc {
-	u64 offset;		/* in the mmap space */
+	u64 offset; /* in the mmap space */
 	u64 size;
 	phys_addr_t phys;
-	u32 flags;		/* MMIODEMO_REGION_F_* */
-	u32 memtype;		/* MMIODEMO_MEMTYPE_* */
+	u32 flags; /* MMIODEMO_REGION_F_* */
+	u32 memtype; /* MMIODEMO_MEMTYPE_* */
 	const char *name;
 };
 
@@ -62,9 +62,7 @@ static const struct {
 	char *name;
 	unsigned int offset;
 	unsigned int access;
-} mmiodemo_registers[] = {
-	PL061_REGISTERS(MMIODEMO_REG)
-};
+} mmiodemo_registers[] = { PL061_REGISTERS(MMIODEMO_REG) };
 
 static struct mmiodemo *to_mmiodemo(struct file *file)
 {
@@ -142,10 +140,11 @@ static int mmiodemo_regs_access(struct vm_area_struct *vma, unsigned long addr,
 				void *buf, int len, int write)
 {
 	struct mmiodemo *md = vma->vm_private_data;
-	const struct mmiodemo_region_desc *r = &md->regions[MMIODEMO_REGION_REGS];
+	const struct mmiodemo_region_desc *r =
+		&md->regions[MMIODEMO_REGION_REGS];
 	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
 	unsigned int i, n, skip;
-	__le32 val;	/* the register's bytes in bus order */
+	__le32 val; /* the register's bytes in bus order */
 
 	if (len <= 0 || off < r->offset || off - r->offset >= r->size)
 		return -EINVAL;
@@ -225,19 +224,23 @@ static const struct file_operations mmiodemo_fops = {
 static int mmiodemo_check_id(struct mmiodemo *md)
 {
 	u32 periph = 0, cell = 0;
-	unsigned int i;
+	unsigned int i, shift;
 
 	for (i = 0; i < PL061_NR_ID_REGS; i++) {
-		periph |= (mmiodemo_readl(md, PL061_PERIPHID(i)) & 0xff) << (8 * i);
-		cell |= (mmiodemo_readl(md, PL061_PCELLID(i)) & 0xff) << (8 * i);
+		shift = 8 * i;
+		periph |= (mmiodemo_readl(md, PL061_PERIPHID(i)) & 0xff)
+			  << shift;
+		cell |= (mmiodemo_readl(md, PL061_PCELLID(i)) & 0xff) << shift;
 	}
 
-	if ((periph & PL061_PERIPH_ID_MASK) != PL061_PERIPH_ID ||
-	    cell != PL061_CELL_ID)
-		return dev_err_probe(md->dev, -ENODEV,
-				     "not a PL061: peripheral ID %#010x, cell ID %#010x (expected %#010x, %#010x)\n",
-				     periph, cell, PL061_PERIPH_ID, PL061_CELL_ID);
-	return 0;
+	if ((periph & PL061_PERIPH_ID_MASK) == PL061_PERIPH_ID &&
+	    cell == PL061_CELL_ID)
+		return 0;
+
+	dev_err(md->dev,
+		"not a PL061: peripheral ID %#010x, cell ID %#010x (expected %#010x, %#010x)\n",
+		periph, cell, PL061_PERIPH_ID, PL061_CELL_ID);
+	return -ENODEV;
 }
 
 /* The kernel's own view of the block: a debugfs dump of every readable register. */
@@ -327,7 +330,8 @@ static int mmiodemo_probe(struct platform_device *pdev)
 		return ret;
 
 	if (md->id)
-		snprintf(md->name, sizeof(md->name), MMIODEMO_NAME "%d", md->id);
+		snprintf(md->name, sizeof(md->name), MMIODEMO_NAME "%d",
+			 md->id);
 	else
 		strscpy(md->name, MMIODEMO_NAME, sizeof(md->name));
 
@@ -359,7 +363,7 @@ static int mmiodemo_probe(struct platform_device *pdev)
 
 static const struct of_device_id mmiodemo_of_match[] = {
 	{ .compatible = "mmiodemo,pl061" },
-	{ }
+	{}
 };
 MODULE_DEVICE_TABLE(of, mmiodemo_of_match);
 

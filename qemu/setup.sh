@@ -4,8 +4,9 @@
 # qemu/setup.sh KERNEL: make sure everything a build and a boot need is here.
 #
 # Installs missing host packages, resolves the kernel named by
-# qemu/kernels/KERNEL.conf through Debian's metapackages, downloads and
-# unpacks what is not cached yet under build/cache, and writes
+# qemu/kernels/KERNEL.conf through Debian's metapackages (or builds it from
+# linux-source-6.1 and a config fragment), downloads and unpacks what is not
+# cached yet under build/cache, and writes
 # build/KERNEL/kernel.mk for the Makefile. A second run downloads nothing.
 set -euo pipefail
 
@@ -96,6 +97,16 @@ fi
 # of the anchors, and their .deb files, from apt's lists alone.
 resolve() {
 	local show
+	spkgs=(busybox-static:arm64 linux-source-6.1)
+	mapfile -t sdebs < <(apt-get download --print-uris "${spkgs[@]}" \
+		2>/dev/null | awk '{ print $2 }')
+	[ "${#sdebs[@]}" = "${#spkgs[@]}" ] || return 1
+	if [ -n "${KERNEL_FRAGMENT:-}" ]; then
+		# Built here from linux-source: nothing more to download.
+		image=built headers=built common=built kbuild=built version=built
+		kpkgs=() kdebs=()
+		return 0
+	fi
 	image=$(apt-cache "${kapt[@]}" depends "$KERNEL_IMAGE_META" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n 1)
 	headers=$(apt-cache "${kapt[@]}" depends "$KERNEL_HEADERS_META" 2>/dev/null |
@@ -111,12 +122,9 @@ resolve() {
 	[ -n "$version" ] && [ -n "$common" ] && [ -n "$kbuild" ] || return 1
 	# kbuild without an architecture: the host's (amd64) build tools.
 	kpkgs=("$image:arm64" "$headers:arm64" "$common" "$kbuild=$version")
-	spkgs=(busybox-static:arm64 linux-source-6.1)
 	mapfile -t kdebs < <(apt-get "${kapt[@]}" download --print-uris \
 		"${kpkgs[@]}" 2>/dev/null | awk '{ print $2 }')
-	mapfile -t sdebs < <(apt-get download --print-uris "${spkgs[@]}" \
-		2>/dev/null | awk '{ print $2 }')
-	[ "${#kdebs[@]}" = "${#kpkgs[@]}" ] && [ "${#sdebs[@]}" = "${#spkgs[@]}" ]
+	[ "${#kdebs[@]}" = "${#kpkgs[@]}" ]
 }
 
 # fetch: download the .debs of a group that are not cached yet. A file is
@@ -171,10 +179,6 @@ fi
 # The lists may name an ABI that already left the mirror: refresh once.
 fetch_all || { apt_update && kapt_update && resolve && fetch_all; } ||
 	die "cannot download the packages of $kernel: ${kpkgs[*]} ${spkgs[*]}"
-image_deb=$(deb "$image")
-headers_deb=$(deb "$headers")
-common_deb=$(deb "$common")
-kbuild_deb=$(deb "$kbuild")
 busybox_deb=$(deb busybox-static)
 source_deb=$(deb linux-source-6.1)
 
@@ -192,32 +196,39 @@ unpack() {
 	touch "$dir/.unpacked"
 }
 
-kroot=$cache/kernels/$image-$version
-unpack "$kroot" "$image_deb" "$headers_deb" "$common_deb" "$kbuild_deb"
-kdir=$kroot/usr/src/$headers
-# The arm64 headers include the common tree by absolute path.
-sed -i "s|^include /usr/src/|include $kroot/usr/src/|" "$kdir/Makefile"
-krel=${image#linux-image-}
-[ -f "$kroot/boot/vmlinuz-$krel" ] || die "no kernel image in $image_deb"
-
 unpack "$cache/busybox" "$busybox_deb"
 
-# From the kernel source package: the selftest harness and checkpatch.
+# The kernel source of the anchors: the selftest harness, checkpatch, and
+# the tree debug kernels are built from.
 src=$cache/linux-source-6.1
 if [ ! -f "$src/.unpacked" ]; then
 	rm -rf "$src"
 	mkdir -p "$src"
-	say "unpacking parts of $(basename "$source_deb")"
+	say "unpacking $(basename "$source_deb")"
 	dpkg-deb --fsys-tarfile "$source_deb" |
 		tar -xO ./usr/src/linux-source-6.1.tar.xz |
-		tar -xJ -C "$src" --strip-components=1 \
-			linux-source-6.1/tools/testing/selftests/kselftest_harness.h \
-			linux-source-6.1/tools/testing/selftests/kselftest.h \
-			linux-source-6.1/scripts/checkpatch.pl \
-			linux-source-6.1/scripts/spelling.txt \
-			linux-source-6.1/scripts/const_structs.checkpatch \
-			linux-source-6.1/.clang-format
-	touch "$src/.unpacked"
+		tar -xJ -C "$src" --strip-components=1
+	basename "$source_deb" >"$src/.unpacked"
+fi
+
+if [ -n "${KERNEL_FRAGMENT:-}" ]; then
+	kdir=$cache/kbuild/$kernel
+	"$top/qemu/build-kernel.sh" "$src" "$top/qemu/kernels/$KERNEL_FRAGMENT" "$kdir" ||
+		die "building the $kernel kernel failed"
+	vmlinuz=$kdir/arch/arm64/boot/Image
+	krel=$(cat "$kdir/include/config/kernel.release")
+	image="linux-source-6.1 + qemu/kernels/$KERNEL_FRAGMENT"
+	version=$(sed 's/^linux-source-6.1_\([^_]*\)_.*/\1/' "$src/.unpacked")
+else
+	kroot=$cache/kernels/$image-$version
+	unpack "$kroot" "$(deb "$image")" "$(deb "$headers")" "$(deb "$common")" \
+		"$(deb "$kbuild")"
+	kdir=$kroot/usr/src/$headers
+	# The arm64 headers include the common tree by absolute path.
+	sed -i "s|^include /usr/src/|include $kroot/usr/src/|" "$kdir/Makefile"
+	krel=${image#linux-image-}
+	vmlinuz=$kroot/boot/vmlinuz-$krel
+	[ -f "$vmlinuz" ] || die "no kernel image in $(deb "$image")"
 fi
 
 mkdir -p "$out"
@@ -227,7 +238,7 @@ KERNEL_PKG := $image
 KERNEL_VERSION := $version
 KERNEL_RELEASE := $krel
 KDIR := $kdir
-VMLINUZ := $kroot/boot/vmlinuz-$krel
+VMLINUZ := $vmlinuz
 BUSYBOX := $cache/busybox/bin/busybox
 KSRC := $src
 EOF

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# qemu/test-all.sh KERNEL...: make test on each kernel, then one table
+# qemu/test-all.sh KERNEL...: make check, make test on each kernel, then one table
 # (kernel, page size, passed, failed, skipped, console verdict) and the
 # totals. Exits 0 only if no kernel had a failure.
 set -uo pipefail
@@ -11,9 +11,19 @@ cd "$top" || exit 1
 declare -a rows
 tp=0 tf=0 ts=0 bad=0
 
+# The static checks first, once: a row of their own.
+mkdir -p build/logs
+make --no-print-directory check 2>&1 | tee build/logs/check.txt
+status=${PIPESTATUS[0]}
+read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/logs/check.txt)
+p=${p:-0} f=${f:-0}
+[ "$status" != 0 ] && [ "$f" = 0 ] && f=1
+rows+=("$(printf '%-18s %-5s %7s %7s %8s  %s' "(static checks)" - "$p" "$f" 0 -)")
+tp=$p tf=$f
+[ "$status" = 0 ] || bad=1
+
 for k in "$@"; do
 	out=build/logs/$k-make-test.txt
-	mkdir -p build/logs
 	make --no-print-directory test KERNEL="$k" 2>&1 | tee "$out"
 	status=${PIPESTATUS[0]}
 	read -r p f s < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$out" | tail -n 1)

@@ -3,8 +3,8 @@
 #
 # qemu/test.sh KERNEL: the whole suite against what make built for KERNEL.
 #
-# Host checks first (checkpatch, device-tree schema), then one boot that runs
-# tests/mmiodemo_test in the guest. Prints a line per test and closes with
+# One boot runs every test program in the guest (the static checks are
+# tests/check.sh, once for all kernels). Prints a line per test and closes with
 # "N passed, N failed, N skipped"; exits 0 only when nothing failed. A
 # kernel oops, WARNING or BUG on the console fails the run whatever the
 # tests said.
@@ -14,7 +14,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 kernel=${1:?usage: qemu/test.sh KERNEL}
 cd "$top" || exit 1
 b=build/$kernel
-ksrc=$(sed -n 's/^KSRC := //p' "$b/kernel.mk")
 kpkg=$(sed -n 's/^KERNEL_PKG := //p; s/^KERNEL_VERSION := / /p' "$b/kernel.mk" | tr -d '\n')
 log=build/logs/$kernel-test.log
 trace=build/logs/$kernel-test.trace
@@ -34,36 +33,6 @@ result() { # result PASS|FAIL|SKIP NAME [DETAIL...]: one line per test
 }
 
 echo "mmiodemo tests: kernel $kernel ($kpkg)"
-
-# Host: the kernel's style checker on every kernel-side file. Accepted
-# findings, each with its reason:
-#   mmiodemo-compat.h: it is the one place where kernel versions are tested;
-#   mmiodemo-regs.h: PL061_REGISTERS is an X-macro, its argument a macro.
-# shellcheck disable=SC2054 # the values are checkpatch's comma lists
-declare -A accepted=(
-	[driver/mmiodemo-compat.h]=LINUX_VERSION_CODE,CONSTANT_COMPARISON
-	[driver/mmiodemo-regs.h]=COMPLEX_MACRO,MACRO_ARG_REUSE
-)
-out=
-for f in driver/*.[ch] driver/uapi/*.h; do
-	out+=$(perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --quiet \
-		--show-types --ignore "${accepted[$f]:-NONE}" -f "$f" 2>&1)
-done
-if [ -z "$out" ]; then
-	result PASS host.checkpatch_strict_finds_nothing_in_driver
-else
-	result FAIL host.checkpatch_strict_finds_nothing_in_driver "$out"
-fi
-
-# Host: the binding is a valid schema and the booted tree obeys it.
-while read -r verdict name; do
-	case $verdict in
-	PASS | FAIL) result "$verdict" "host.$name" ;;
-	*) printf '     | %s %s\n' "$verdict" "$name" ;;
-	esac
-done < <(tests/dt-check.sh \
-	Documentation/devicetree/bindings/misc/mmiodemo,pl061.yaml \
-	"$b/mmiodemo-virt.dtb" "$b" 2>&1)
 
 # Guest: one boot runs every test program in the guest.
 nonce=$(printf '0x%x' $(((RANDOM << 16 | RANDOM) | 0x100)))

@@ -17,6 +17,9 @@
 #ifndef _UAPI_MMIODEMO_H
 #define _UAPI_MMIODEMO_H
 
+/* The tables below stay tab-aligned, as in the kernel's own headers. */
+/* clang-format off */
+
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
@@ -56,5 +59,7 @@ struct mmiodemo_info {
 
 #define MMIODEMO_IOC_MAGIC	0xb2
 #define MMIODEMO_IOC_INFO	_IOR(MMIODEMO_IOC_MAGIC, 0x00, struct mmiodemo_info)
+
+/* clang-format on */
 
 #endif /* _UAPI_MMIODEMO_H */

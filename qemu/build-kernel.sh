@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# qemu/build-kernel.sh SRC FRAGMENT OUT: build an arm64 kernel from the tree
+# SRC with allnoconfig + FRAGMENT into OUT (an O= build directory, which
+# then serves as KDIR for the module too). Does nothing if OUT was built
+# from the same source and fragment already.
+set -euo pipefail
+
+src=$1 fragment=$2 out=$3
+kmake=(make -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+say() { printf 'build-kernel: %s\n' "$*" >&2; }
+
+stamp=$( (cat "$fragment"; cat "$src/.unpacked") | md5sum | cut -d' ' -f1)
+if [ -f "$out/.built" ] && [ "$(cat "$out/.built")" = "$stamp" ]; then
+	exit 0
+fi
+
+say "configuring $(basename "$fragment") in $out"
+mkdir -p "$out"
+rm -f "$out/.built"
+"${kmake[@]}" -s allnoconfig
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$fragment" >/dev/null
+"${kmake[@]}" -s olddefconfig
+
+# A fragment line that did not survive (a missing dependency) is an error.
+missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; do
+	case $line in
+	*=n) grep -qx "# ${line%=n} is not set" "$out/.config" || echo "$line" ;;
+	*) grep -qx "$line" "$out/.config" || echo "$line" ;;
+	esac
+done)
+[ -z "$missing" ] || { say "not in the final .config: $missing"; exit 1; }
+
+say "building (this takes minutes, once)"
+start=$SECONDS
+"${kmake[@]}" -s -j"$(($(nproc) + 1))" Image modules
+say "built in $((SECONDS - start)) s"
+echo "$stamp" >"$out/.built"

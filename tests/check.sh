@@ -1,0 +1,80 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# tests/check.sh DTB KERNEL...: the static checks, one PASS/FAIL line each
+# and a closing "N passed, N failed". Zero findings is the bar; the few
+# accepted ones are listed below, each with its reason.
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+dtb=${1:?usage: tests/check.sh DTB KERNEL...}
+shift
+ksrc=$(sed -n 's/^KSRC := //p' "build/$1/kernel.mk")
+kernel_files=(driver/*.[ch] driver/uapi/*.h)
+scripts=(qemu/*.sh tests/*.sh .ci/run)
+
+passed=0 failed=0
+check() { # check NAME OUTPUT: no output is a pass
+	if [ -z "$2" ]; then
+		echo "PASS host.$1"
+		passed=$((passed + 1))
+	else
+		echo "FAIL host.$1"
+		printf '%s\n' "$2" | sed 's/^/     | /'
+		failed=$((failed + 1))
+	fi
+}
+
+# checkpatch --strict. Accepted finding types, per file:
+#   mmiodemo-compat.h: it is the one place where kernel versions are tested;
+#   mmiodemo-regs.h: PL061_REGISTERS is an X-macro, its argument a macro.
+# shellcheck disable=SC2054 # the values are checkpatch's comma lists
+declare -A accepted=(
+	[driver/mmiodemo-compat.h]=LINUX_VERSION_CODE,CONSTANT_COMPARISON
+	[driver/mmiodemo-regs.h]=COMPLEX_MACRO,MACRO_ARG_REUSE
+)
+out=
+for f in "${kernel_files[@]}"; do
+	out+=$(perl "$ksrc/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--show-types --ignore "${accepted[$f]:-NONE}" -f "$f" 2>&1)
+done
+check checkpatch_strict_finds_nothing_in_driver "$out"
+
+# The kernel's .clang-format. The headers' tab-aligned tables opt out
+# with "clang-format off", a comment above each saying why.
+out=
+for f in "${kernel_files[@]}"; do
+	out+=$(clang-format --style="file:$ksrc/.clang-format" "$f" |
+		diff -u --label "$f" --label "$f (clang-format)" "$f" -)
+done
+check clang_format_finds_nothing_in_driver "$out"
+
+# W=1 and sparse (C=2) against each kernel's headers, in a tree of our own.
+for k in "$@"; do
+	kdir=$(sed -n 's/^KDIR := //p' "build/$k/kernel.mk")
+	mod=$top/build/check/$k
+	mkdir -p "$mod"
+	cp -as --remove-destination "$top/Kbuild" "$top/driver" "$mod/"
+	out=$(make -s -C "$kdir" M="$mod" ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 modules 2>&1 |
+		grep -v '^Skipping BTF generation')
+	check "w1_and_sparse_find_nothing_on_$k" "$out"
+done
+
+out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -s sh qemu/init 2>&1)
+check shellcheck_finds_nothing_in_scripts "$out"
+
+# The binding is a valid schema and the booted tree obeys it.
+while read -r verdict name; do
+	case $verdict in
+	PASS) check "$name" "" ;;
+	FAIL) check "$name" "see the lines above" ;;
+	*) printf '     | %s %s\n' "$verdict" "$name" ;;
+	esac
+done < <(tests/dt-check.sh \
+	Documentation/devicetree/bindings/misc/mmiodemo,pl061.yaml \
+	"$dtb" build/check 2>&1)
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
