@@ -12,7 +12,7 @@
 # Everything downloaded or built lives under build/ (git-ignored).
 
 # The kernels "make test" runs, and the one the others default to.
-KERNELS := debian-6.1 debian-6.12 debian-6.12-16k
+KERNELS := debian-6.1 debian-6.12 debian-6.12-16k debug
 ifeq ($(origin KERNEL),undefined)
 MATRIX := 1
 endif
@@ -90,6 +90,7 @@ $(KO): $(DRIVER_SRCS) $(B)/kernel.mk
 	@cp -as --remove-destination $(CURDIR)/Kbuild $(CURDIR)/driver $(B)/mod/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/mod ARCH=arm64 \
 		CROSS_COMPILE=$(CROSS_COMPILE) W=1 KCFLAGS=-Werror modules
+	@touch $@
 
 $(TOOL): userspace/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
@@ -116,7 +117,9 @@ $(DTB): $(B)/virt.dtb $(B)/mmiodemo-virt.dtbo
 $(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
 	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt-decoy.dtbo
 
+# Every module built for the kernel: the driver, and its KUnit suite where
+# the kernel has KUnit.
 $(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) tests/tool_test.sh $(B)/kernel.mk
-	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(KO) $(TOOL) $(TESTS) \
-		tests/tool_test.sh
+	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(dir $(KO)) $(TOOL) \
+		$(TESTS) tests/tool_test.sh
 endif

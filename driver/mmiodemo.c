@@ -29,19 +29,11 @@
 #include <linux/uaccess.h>
 
 #include "mmiodemo-compat.h"
+#include "mmiodemo-logic.h"
 #include "mmiodemo-regs.h"
 #include "uapi/mmiodemo.h"
 
 #define MMIODEMO_NAME "mmiodemo"
-
-struct mmiodemo_region_desc {
-	u64 offset; /* in the mmap space */
-	u64 size;
-	phys_addr_t phys;
-	u32 flags; /* MMIODEMO_REGION_F_* */
-	u32 memtype; /* MMIODEMO_MEMTYPE_* */
-	const char *name;
-};
 
 struct mmiodemo {
 	struct device *dev;
@@ -77,20 +69,6 @@ static u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off)
 static void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val)
 {
 	writel(val, md->base + off);
-}
-
-static const struct mmiodemo_region_desc *
-mmiodemo_find_region(const struct mmiodemo *md, u64 off)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(md->regions); i++) {
-		const struct mmiodemo_region_desc *r = &md->regions[i];
-
-		if (off >= r->offset && off - r->offset < r->size)
-			return r;
-	}
-	return NULL;
 }
 
 static long mmiodemo_ioctl_info(struct mmiodemo *md, void __user *argp)
@@ -180,26 +158,12 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long len = vma->vm_end - vma->vm_start;
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	const struct mmiodemo_region_desc *r;
+	int ret;
 
-	/*
-	 * VM_MAYSHARE, not VM_SHARED: mmap() of a read-only fd clears
-	 * VM_SHARED from a MAP_SHARED mapping. A private mapping would
-	 * copy-on-write register pages into anonymous memory.
-	 */
-	if (!(vma->vm_flags & VM_MAYSHARE))
-		return -EINVAL;
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
-	if ((vma->vm_flags & VM_WRITE) && !(file->f_mode & FMODE_WRITE))
-		return -EACCES;
-
-	r = mmiodemo_find_region(md, off);
-	if (!r)
-		return -ENXIO;
-	if (!(r->flags & MMIODEMO_REGION_F_MMAP))
-		return -EOPNOTSUPP;
-	if (len > r->size - (off - r->offset))
-		return -ENXIO;
+	ret = mmiodemo_check_mmap(md->regions, ARRAY_SIZE(md->regions), off,
+				  len, vma->vm_flags, file->f_mode, &r);
+	if (ret)
+		return ret;
 
 	mmiodemo_vm_flags_clear(vma, VM_MAYEXEC);
 	if (!(file->f_mode & FMODE_WRITE))
@@ -317,7 +281,7 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	regs->phys = res->start;
 	regs->flags = MMIODEMO_REGION_F_READ | MMIODEMO_REGION_F_WRITE;
 	/* A block smaller than a page shares it with its neighbours. */
-	if (PAGE_ALIGNED(regs->phys) && PAGE_ALIGNED(regs->size))
+	if (mmiodemo_whole_pages(regs->phys, regs->size, PAGE_SIZE))
 		regs->flags |= MMIODEMO_REGION_F_MMAP;
 	regs->memtype = MMIODEMO_MEMTYPE_DEVICE_NGNRE;
 	regs->name = "regs";

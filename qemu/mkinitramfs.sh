@@ -1,12 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# qemu/mkinitramfs.sh OUT BUSYBOX INIT MODULE TOOL TESTS...
+# qemu/mkinitramfs.sh OUT BUSYBOX INIT MODULE-DIR TOOL TESTS...
 # Packs the guest's whole world: busybox, /init, the driver, the tools and
 # the test programs, as a gzipped newc cpio.
 set -euo pipefail
 
-out=$1 busybox=$2 init=$3 module=$4 tool=$5
+out=$1 busybox=$2 init=$3 moddir=$4 tool=$5
 shift 5
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
@@ -15,7 +15,7 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules,tests}
 install -m 0755 "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$init" "$root/init"
-install -m 0644 "$module" "$root/lib/modules/"
+install -m 0644 "$moddir"/*.ko "$root/lib/modules/"
 install -m 0755 "$tool" "$root/bin/"
 install -m 0755 "$@" "$root/tests/"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |

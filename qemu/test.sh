@@ -89,6 +89,27 @@ while IFS= read -r line; do
 	detail=()
 done < <(sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log")
 
+# KTAP from the KUnit suite, which ran on the console as its module loaded
+# (kernels with KUnit only): "    ok N test" under "    # Subtest: suite".
+suite='' detail=() kunit_results=0
+while IFS= read -r line; do
+	line=${line#*] }
+	case $line in
+	"    # Subtest: "*) suite=${line#*Subtest: } ;;
+	"    ok "*"# SKIP"*)
+		name=${line#    ok * }
+		result SKIP "kunit.$suite.${name%% # SKIP*}" "${name#* # SKIP }" ;;
+	"    ok "*) result PASS "kunit.$suite.${line#    ok * }" ;;
+	"    not ok "*) result FAIL "kunit.$suite.${line#    not ok * }" "${detail[@]}" ;;
+	*) detail+=("$line"); continue ;;
+	esac
+	case $line in "    ok "* | "    not ok "*) kunit_results=$((kunit_results + 1)) ;; esac
+	detail=()
+done < <(grep -E '^\[ *[0-9]+\.[0-9]+\]     ' "$log")
+if [ -f "$b/mod/driver/mmiodemo-kunit.ko" ] && [ "$kunit_results" = 0 ]; then
+	result FAIL kunit.suite_ran "the KUnit module was built but printed no results"
+fi
+
 rc=$(sed -n 's/^mmiodemo-guest: tests end rc=\([0-9]*\).*/\1/p' "$log")
 if [ -z "$rc" ]; then
 	result FAIL guest.suite_ran_to_the_end "no end marker; console tail:" \
@@ -109,7 +130,7 @@ else
 fi
 
 # The console verdict: any kernel complaint fails the run.
-pattern='Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:|general protection|UBSAN:|KASAN:'
+pattern='Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:|general protection|UBSAN:|KASAN:|kmemleak: unreferenced|unreferenced object'
 if grep -Eq "$pattern" "$log"; then
 	result FAIL host.console_has_no_kernel_complaint \
 		"$(grep -En -m3 -B5 -A25 "$pattern" "$log")"

@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * KUnit suite for mmiodemo's pure logic (mmiodemo-logic.h): region lookup
+ * and every mmap refusal, at and around each boundary. Built as its own
+ * module against kernels with CONFIG_KUNIT; loading it runs the suite and
+ * prints KTAP on the console.
+ */
+
+#include <kunit/test.h>
+#include <linux/module.h>
+
+#include "mmiodemo-logic.h"
+
+#define SZ PAGE_SIZE
+#define SHARED (VM_SHARED | VM_MAYSHARE | VM_READ)
+#define RW (FMODE_READ | FMODE_WRITE)
+
+/* Two regions with a hole between them; the second is not whole pages. */
+static const struct mmiodemo_region_desc regions[] = {
+	{ .offset = 0,
+	  .size = 2 * SZ,
+	  .phys = 0x9030000,
+	  .flags = MMIODEMO_REGION_F_MMAP,
+	  .name = "regs" },
+	{ .offset = 4 * SZ, .size = SZ / 2, .phys = 0x9040000, .name = "half" },
+};
+
+static int check(u64 off, unsigned long len, unsigned long vm_flags,
+		 fmode_t f_mode)
+{
+	const struct mmiodemo_region_desc *r = NULL;
+
+	return mmiodemo_check_mmap(regions, ARRAY_SIZE(regions), off, len,
+				   vm_flags, f_mode, &r);
+}
+
+/* Offsets find the region they fall in, up to its last byte only. */
+static void mmiodemo_find_region_test(struct kunit *test)
+{
+	const struct mmiodemo_region_desc *rs = regions;
+	unsigned int n = ARRAY_SIZE(regions);
+
+	KUNIT_EXPECT_PTR_EQ(test, mmiodemo_find_region(rs, n, 0), &rs[0]);
+	KUNIT_EXPECT_PTR_EQ(test, mmiodemo_find_region(rs, n, 2 * SZ - 1),
+			    &rs[0]);
+	KUNIT_EXPECT_PTR_EQ(test, mmiodemo_find_region(rs, n, 2 * SZ), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, mmiodemo_find_region(rs, n, 4 * SZ), &rs[1]);
+	KUNIT_EXPECT_PTR_EQ(test, mmiodemo_find_region(rs, n, 4 * SZ + SZ / 2),
+			    NULL);
+	KUNIT_EXPECT_PTR_EQ(test, mmiodemo_find_region(rs, n, U64_MAX), NULL);
+	KUNIT_EXPECT_PTR_EQ(test, mmiodemo_find_region(rs, 0, 0), NULL);
+}
+
+/* Whole pages means aligned start and size, and not empty. */
+static void mmiodemo_whole_pages_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, mmiodemo_whole_pages(0x9030000, 4096, 4096));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_whole_pages(0x9030000, 4096, 16384));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_whole_pages(0x9031000, 16384, 16384));
+	KUNIT_EXPECT_TRUE(test, mmiodemo_whole_pages(0x9030000, 65536, 65536));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_whole_pages(0x9030000, 0, 4096));
+}
+
+/* A shared mapping inside a mappable region is accepted, and found. */
+static void mmiodemo_check_mmap_accepts_test(struct kunit *test)
+{
+	const struct mmiodemo_region_desc *r = NULL;
+
+	KUNIT_EXPECT_EQ(test,
+			mmiodemo_check_mmap(regions, ARRAY_SIZE(regions), SZ,
+					    SZ, SHARED | VM_WRITE, RW, &r),
+			0);
+	KUNIT_EXPECT_PTR_EQ(test, r, &regions[0]);
+	/* A read-only fd's MAP_SHARED mapping has VM_MAYSHARE only. */
+	KUNIT_EXPECT_EQ(test,
+			check(0, 2 * SZ, VM_MAYSHARE | VM_READ, FMODE_READ), 0);
+}
+
+/* Each refusal gets the errno the uAPI header documents. */
+static void mmiodemo_check_mmap_refuses_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, check(0, SZ, VM_READ, RW), -EINVAL);
+	KUNIT_EXPECT_EQ(test, check(0, SZ, SHARED | VM_EXEC, RW), -EPERM);
+	KUNIT_EXPECT_EQ(test, check(0, SZ, SHARED | VM_WRITE, FMODE_READ),
+			-EACCES);
+	KUNIT_EXPECT_EQ(test, check(2 * SZ, SZ, SHARED, RW), -ENXIO);
+	KUNIT_EXPECT_EQ(test, check(0, 3 * SZ, SHARED, RW), -ENXIO);
+	KUNIT_EXPECT_EQ(test, check(SZ, 2 * SZ, SHARED, RW), -ENXIO);
+	KUNIT_EXPECT_EQ(test, check(0, 0, SHARED, RW), -ENXIO);
+	KUNIT_EXPECT_EQ(test, check(4 * SZ, SZ, SHARED, RW), -EOPNOTSUPP);
+}
+
+/* The order of the checks: sharing, then exec, then access, then range. */
+static void mmiodemo_check_mmap_order_test(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, check(8 * SZ, SZ, VM_EXEC, FMODE_READ), -EINVAL);
+	KUNIT_EXPECT_EQ(test,
+			check(8 * SZ, SZ, SHARED | VM_EXEC | VM_WRITE,
+			      FMODE_READ),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, check(8 * SZ, SZ, SHARED | VM_WRITE, FMODE_READ),
+			-EACCES);
+}
+
+static struct kunit_case mmiodemo_logic_cases[] = {
+	KUNIT_CASE(mmiodemo_find_region_test),
+	KUNIT_CASE(mmiodemo_whole_pages_test),
+	KUNIT_CASE(mmiodemo_check_mmap_accepts_test),
+	KUNIT_CASE(mmiodemo_check_mmap_refuses_test),
+	KUNIT_CASE(mmiodemo_check_mmap_order_test),
+	{}
+};
+
+static struct kunit_suite mmiodemo_logic_suite = {
+	.name = "mmiodemo_logic",
+	.test_cases = mmiodemo_logic_cases,
+};
+
+kunit_test_suite(mmiodemo_logic_suite);
+
+MODULE_DESCRIPTION("KUnit tests for mmiodemo's mmap logic");
+MODULE_LICENSE("GPL");

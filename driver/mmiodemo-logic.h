@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The pure logic of mmiodemo's mmap path: which region an mmap offset
+ * falls in, and whether a mapping may be made. No device, no locks, no
+ * side effects, so the KUnit suite (mmiodemo-kunit.c) tests it directly.
+ */
+#ifndef MMIODEMO_LOGIC_H
+#define MMIODEMO_LOGIC_H
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/types.h>
+
+#include "uapi/mmiodemo.h"
+
+struct mmiodemo_region_desc {
+	u64 offset; /* in the mmap space */
+	u64 size;
+	phys_addr_t phys;
+	u32 flags; /* MMIODEMO_REGION_F_* */
+	u32 memtype; /* MMIODEMO_MEMTYPE_* */
+	const char *name;
+};
+
+/* A region is mappable only if it is whole pages: never a neighbour's. */
+static inline bool mmiodemo_whole_pages(phys_addr_t phys, u64 size,
+					unsigned long page_size)
+{
+	return size && !(phys & (page_size - 1)) && !(size & (page_size - 1));
+}
+
+/* The region holding mmap offset @off, or NULL. */
+static inline const struct mmiodemo_region_desc *
+mmiodemo_find_region(const struct mmiodemo_region_desc *regions,
+		     unsigned int nr, u64 off)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (off >= regions[i].offset &&
+		    off - regions[i].offset < regions[i].size)
+			return &regions[i];
+	return NULL;
+}
+
+/*
+ * May @len bytes at mmap offset @off be mapped with @vm_flags through a
+ * file opened with @f_mode? 0 with *@region set, or the errno the uAPI
+ * header documents.
+ */
+static inline int
+mmiodemo_check_mmap(const struct mmiodemo_region_desc *regions, unsigned int nr,
+		    u64 off, unsigned long len, unsigned long vm_flags,
+		    fmode_t f_mode, const struct mmiodemo_region_desc **region)
+{
+	const struct mmiodemo_region_desc *r;
+
+	/*
+	 * VM_MAYSHARE, not VM_SHARED: mmap() of a read-only fd clears
+	 * VM_SHARED from a MAP_SHARED mapping. A private mapping would
+	 * copy-on-write register pages into anonymous memory.
+	 */
+	if (!(vm_flags & VM_MAYSHARE))
+		return -EINVAL;
+	if (vm_flags & VM_EXEC)
+		return -EPERM;
+	if ((vm_flags & VM_WRITE) && !(f_mode & FMODE_WRITE))
+		return -EACCES;
+
+	r = mmiodemo_find_region(regions, nr, off);
+	if (!r)
+		return -ENXIO;
+	if (!(r->flags & MMIODEMO_REGION_F_MMAP))
+		return -EOPNOTSUPP;
+	if (!len || len > r->size - (off - r->offset))
+		return -ENXIO;
+
+	*region = r;
+	return 0;
+}
+
+#endif /* MMIODEMO_LOGIC_H */
