@@ -8,6 +8,7 @@
 #   make test KERNEL=NAME the same on one kernel from qemu/kernels/
 #   make run KERNEL=NAME  the demo on another kernel
 #   make check            the static checks alone
+#   make bench            the DMA buffer's benchmark (64 MiB), in the guest
 #
 # Everything downloaded or built lives under build/ (git-ignored).
 
@@ -22,8 +23,8 @@ B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
 
-.PHONY: all run test test-all check setup clean distclean
-all run: setup
+.PHONY: all run bench test test-all check setup clean distclean
+all run bench: setup
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(KERNEL) _$@
 
@@ -63,12 +64,12 @@ HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
 DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
-TESTS := $(U)/mmiodemo_test
+TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/dma_bench
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
 
-.PHONY: _all _run _test _check
+.PHONY: _all _run _bench _test _check
 _check: $(DTB)
 	@tests/check.sh $(DTB) debian-6.1 debian-6.12
 
@@ -79,6 +80,11 @@ _run: _all
 	@grep -q '^mmiodemo-guest: run end rc=0' $(O)/logs/$(KERNEL)-run.log || \
 		{ echo "make run: the demo failed; console: $(O)/logs/$(KERNEL)-run.log"; exit 1; }
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
+
+_bench: _all
+	@qemu/boot.sh bench $(KERNEL)
+	@grep -q '^mmiodemo-guest: bench end rc=0' $(O)/logs/$(KERNEL)-bench.log || \
+		{ echo "make bench: the benchmark failed; console: $(O)/logs/$(KERNEL)-bench.log"; exit 1; }
 
 _test: _all
 	@qemu/test.sh $(KERNEL)
@@ -96,7 +102,7 @@ $(TOOL): userspace/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
 
-$(TESTS): tests/mmiodemo_test.c $(HDRS)
+$(TESTS): $(U)/%: tests/%.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -isystem $(KSRC)/tools/testing/selftests \
 		-o $@ $<

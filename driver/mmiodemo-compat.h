@@ -20,4 +20,14 @@ static inline void mmiodemo_vm_flags_clear(struct vm_area_struct *vma,
 #endif
 }
 
+static inline void mmiodemo_vm_flags_set(struct vm_area_struct *vma,
+					 vm_flags_t flags)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	vm_flags_set(vma, flags);
+#else
+	vma->vm_flags |= flags;
+#endif
+}
+
 #endif /* MMIODEMO_COMPAT_H */

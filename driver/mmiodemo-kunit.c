@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite for mmiodemo's pure logic (mmiodemo-logic.h): region lookup
- * and every mmap refusal, at and around each boundary. Built as its own
+ * KUnit suite for mmiodemo's pure logic (mmiodemo-logic.h): region lookup,
+ * every mmap refusal, the fault's page lookup and sync ranges, at and
+ * around each boundary. Built as its own
  * module against kernels with CONFIG_KUNIT; loading it runs the suite and
  * prints KTAP on the console.
  */
 
 #include <kunit/test.h>
 #include <linux/module.h>
+#include <linux/sizes.h>
 
 #include "mmiodemo-logic.h"
 
@@ -102,12 +104,64 @@ static void mmiodemo_check_mmap_order_test(struct kunit *test)
 			-EACCES);
 }
 
+/* A fault's buffer page comes from its pgoff, inside the region only. */
+static void mmiodemo_page_index_test(struct kunit *test)
+{
+	const struct mmiodemo_region_desc dma = {
+		.offset = SZ_1G,
+		.size = 4 * SZ,
+	};
+	unsigned long i = 99, base = SZ_1G >> PAGE_SHIFT;
+
+	KUNIT_EXPECT_TRUE(test,
+			  mmiodemo_page_index(&dma, base, PAGE_SHIFT, &i));
+	KUNIT_EXPECT_EQ(test, i, 0UL);
+	KUNIT_EXPECT_TRUE(test,
+			  mmiodemo_page_index(&dma, base + 3, PAGE_SHIFT, &i));
+	KUNIT_EXPECT_EQ(test, i, 3UL);
+	KUNIT_EXPECT_FALSE(test,
+			   mmiodemo_page_index(&dma, base + 4, PAGE_SHIFT, &i));
+	KUNIT_EXPECT_FALSE(test,
+			   mmiodemo_page_index(&dma, base - 1, PAGE_SHIFT, &i));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_page_index(&dma, ULONG_MAX,
+						     PAGE_SHIFT, &i));
+}
+
+/* A sync of [offset, offset + len) of an 8-page buffer. */
+static int range(u64 offset, u64 len, unsigned long *first, unsigned long *nr)
+{
+	return mmiodemo_sync_range(8 * SZ, offset, len, PAGE_SHIFT, first, nr);
+}
+
+/* Sync ranges: whole pages inside the buffer; len 0 runs to the end. */
+static void mmiodemo_sync_range_test(struct kunit *test)
+{
+	unsigned long first = 0, nr = 0;
+
+	KUNIT_EXPECT_EQ(test, range(0, 0, &first, &nr), 0);
+	KUNIT_EXPECT_EQ(test, first, 0UL);
+	KUNIT_EXPECT_EQ(test, nr, 8UL);
+	KUNIT_EXPECT_EQ(test, range(2 * SZ, 3 * SZ, &first, &nr), 0);
+	KUNIT_EXPECT_EQ(test, first, 2UL);
+	KUNIT_EXPECT_EQ(test, nr, 3UL);
+	KUNIT_EXPECT_EQ(test, range(8 * SZ, 0, &first, &nr), 0);
+	KUNIT_EXPECT_EQ(test, nr, 0UL);
+	KUNIT_EXPECT_EQ(test, range(1, 0, &first, &nr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, range(0, SZ + 1, &first, &nr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, range(7 * SZ, 2 * SZ, &first, &nr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, range(9 * SZ, 0, &first, &nr), -EINVAL);
+	KUNIT_EXPECT_EQ(test, range(0, U64_MAX & PAGE_MASK, &first, &nr),
+			-EINVAL);
+}
+
 static struct kunit_case mmiodemo_logic_cases[] = {
 	KUNIT_CASE(mmiodemo_find_region_test),
 	KUNIT_CASE(mmiodemo_whole_pages_test),
 	KUNIT_CASE(mmiodemo_check_mmap_accepts_test),
 	KUNIT_CASE(mmiodemo_check_mmap_refuses_test),
 	KUNIT_CASE(mmiodemo_check_mmap_order_test),
+	KUNIT_CASE(mmiodemo_page_index_test),
+	KUNIT_CASE(mmiodemo_sync_range_test),
 	{}
 };
 

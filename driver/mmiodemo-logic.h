@@ -79,4 +79,43 @@ mmiodemo_check_mmap(const struct mmiodemo_region_desc *regions, unsigned int nr,
 	return 0;
 }
 
+/*
+ * The buffer page behind mmap page offset @pgoff of region @r: true with
+ * *@index set, false past the region's end.
+ */
+static inline bool mmiodemo_page_index(const struct mmiodemo_region_desc *r,
+				       unsigned long pgoff,
+				       unsigned int page_shift,
+				       unsigned long *index)
+{
+	u64 off = (u64)pgoff << page_shift;
+
+	if (off < r->offset || off - r->offset >= r->size)
+		return false;
+	*index = (off - r->offset) >> page_shift;
+	return true;
+}
+
+/*
+ * The pages [*@first, *@first + *@nr) of a @size-byte buffer that a sync
+ * of [@offset, @offset + @len) covers (@len 0: to the end), or -EINVAL if
+ * that is not whole pages inside the buffer.
+ */
+static inline int mmiodemo_sync_range(u64 size, u64 offset, u64 len,
+				      unsigned int page_shift,
+				      unsigned long *first, unsigned long *nr)
+{
+	u64 mask = (1ULL << page_shift) - 1;
+
+	if (offset > size || (offset & mask) || (len & mask))
+		return -EINVAL;
+	if (!len)
+		len = size - offset;
+	if (len > size - offset)
+		return -EINVAL;
+	*first = offset >> page_shift;
+	*nr = len >> page_shift;
+	return 0;
+}
+
 #endif /* MMIODEMO_LOGIC_H */

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # qemu/boot.sh dumpdtb KERNEL OUT.dtb   dump QEMU virt's own device tree
-# qemu/boot.sh run|test KERNEL [APPEND...]
+# qemu/boot.sh run|test|bench KERNEL [APPEND...]
 #     boot KERNEL's image with the initramfs and the overlaid tree built by
 #     make (for "test", the one with the decoy node), in the given guest mode. The console goes to
-#     build/logs/KERNEL-MODE.log (and to stdout for "run"), QEMU's pl061_*
+#     build/logs/KERNEL-MODE.log (and to stdout for "run" and "bench"), QEMU's pl061_*
 #     trace events to build/logs/KERNEL-MODE.trace. Exits with QEMU's
 #     status, 124 when the boot outlived QEMU_TIMEOUT.
 set -euo pipefail
@@ -41,7 +41,7 @@ cmd=(timeout "$QEMU_TIMEOUT" qemu-system-aarch64 -M "$QEMU_MACHINE"
      -dtb "$dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
      -trace 'pl061_*' -D "$trace")
 # The serial console ends lines with CR LF: keep plain lines.
-if [ "$mode" = run ]; then
+if [ "$mode" = run ] || [ "$mode" = bench ]; then
 	"${cmd[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
 else
 	"${cmd[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"

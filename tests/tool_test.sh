@@ -32,7 +32,7 @@ skip() {
 
 # With pages larger than the block (16 KiB), the registers cannot be mapped.
 mappable=no
-mmiodemo info | grep -q 'flags read,write,mmap' && mappable=yes
+mmiodemo info | grep '"regs"' | grep -q 'flags read,write,mmap' && mappable=yes
 
 # on_mappable NAME STATUS REGEX CMD...: a check that needs the mapping.
 on_mappable() {
@@ -44,10 +44,34 @@ on_mappable() {
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..21"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*Device-nGnRE' \
 	mmiodemo info
+check info_lists_the_dma_region 0 \
+	'region 1 "dma": offset 0x[0-9a-f]+, size 0x200000 .*flags read,write,mmap,dirty-log, memtype Normal' \
+	mmiodemo info
+check dma_fill_then_verify_a_pattern 0 '^verified 8192 bytes$' \
+	sh -c 'mmiodemo dma fill offset --offset 0x3000 --len 0x2000 &&
+		mmiodemo dma verify offset --offset 0x3000 --len 0x2000'
+check dma_verify_names_the_first_wrong_byte 1 \
+	'byte at offset 0x3000 is 0x.., expected 0xee' \
+	mmiodemo dma verify 0xee --offset 0x3000 --len 0x10
+check dma_dirty_lists_the_written_pages 0 '^dirty pages: 2$' \
+	sh -c 'mmiodemo dma dirty >/dev/null && mmiodemo dma fill 7 --len 1 &&
+		mmiodemo dma fill 7 --offset 0x5000 --len 1 && mmiodemo dma dirty'
+check dma_sync_for_device_syncs_the_written_pages 0 \
+	'^synced 1 pages for the device$' \
+	sh -c 'mmiodemo dma sync >/dev/null && mmiodemo dma fill 9 --len 1 &&
+		mmiodemo dma sync --for device'
+ps=$(mmiodemo info | sed -n 's/^page size: \([0-9]*\).*/\1/p')
+check dma_sync_for_cpu_syncs_the_range 0 '^synced 2 pages for the CPU$' \
+	mmiodemo dma sync --for cpu --offset "$ps" --len $((2 * ps))
+check dma_fill_outside_the_buffer_is_a_usage_error 2 'outside the DMA buffer' \
+	mmiodemo dma fill 1 --offset 0x200000
+check stats_counts_faults 0 '^faults [1-9][0-9]*$' \
+	sh -c 'mmiodemo stats --reset && mmiodemo dma verify 0 --len 0 >/dev/null;
+		mmiodemo stats'
 if [ "$mappable" = yes ]; then
 	skip read_says_why_it_cannot_map "the register region is mappable here"
 else

@@ -9,6 +9,13 @@
  * mapping is Device memory, so it is only ever touched through volatile
  * pointers of the access width (reg_read() and reg_write()): never with
  * memcpy() and friends, whose unaligned or wider accesses fault there.
+ *
+ * The dma commands work on the device's DMA buffer instead: Normal memory,
+ * which plain loads and stores (memset() included) may touch as they like.
+ * The driver logs the pages written to it; the tool reads and clears that
+ * log (MMIODEMO_IOC_GET_DIRTY) and hands written pages to the device or
+ * back to the CPU (MMIODEMO_IOC_SYNC_FOR_DEVICE, MMIODEMO_IOC_SYNC_FOR_CPU).
+ * The stats command reads the driver's counters from debugfs.
  */
 
 #include <ctype.h>
@@ -24,6 +31,7 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -34,14 +42,20 @@
 #define DEFAULT_DEVICE	"/dev/mmiodemo"
 #define DEFAULT_WIDTH	32
 #define EXIT_USAGE	2
+#define DEBUGFS_DIR	"/sys/kernel/debug"
 
 #define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 #define NORETURN	__attribute__((noreturn))
 #define PRINTF(fmt, arg) __attribute__((format(printf, fmt, arg)))
 
 struct config {
 	const char *device;
 	unsigned int width;
+	unsigned long long offset;	/* --offset, bytes */
+	unsigned long long len;		/* --len, bytes; 0: to the end */
+	bool for_cpu;			/* --for cpu */
+	bool reset;			/* --reset */
 };
 
 struct reg_desc {
@@ -70,12 +84,46 @@ struct regs_map {
 	void *base;
 };
 
+/* The DMA buffer, mapped whole. */
+struct dma_map {
+	int fd;
+	struct mmiodemo_region region;
+	uint8_t *base;
+};
+
+/* A PATTERN argument of dma fill and dma verify. */
+struct pattern {
+	bool by_offset;		/* "offset": the byte depends on its offset */
+	uint8_t byte;		/* else every byte is this one */
+};
+
+/* The options a command takes, on top of --help: struct command.opts */
+#define CMD_OPT_WIDTH	0x1
+#define CMD_OPT_OFFSET	0x2
+#define CMD_OPT_LEN	0x4
+#define CMD_OPT_FOR	0x8
+#define CMD_OPT_RESET	0x10
+
+/* getopt_long() values of the long-only options */
+enum {
+	OPT_OFFSET = 0x100,
+	OPT_LEN,
+	OPT_FOR,
+	OPT_RESET,
+};
+
+/*
+ * A command is one word ("read"), or two when it belongs to a group: "dma
+ * fill" has group "dma" and name "fill".
+ */
 struct command {
+	const char *group;	/* NULL for a one-word command */
 	const char *name;
 	const char *args;
 	const char *summary;
+	const char *help;	/* more for COMMAND --help, or NULL */
 	int nr_args;
-	bool has_width;
+	unsigned int opts;	/* CMD_OPT_* */
 	void (*run)(const struct config *cfg, char **argv);
 };
 
@@ -202,6 +250,59 @@ static uint32_t parse_value(const char *str, unsigned int width)
 		usage_error("value %s does not fit in %u bits", str, width);
 
 	return val;
+}
+
+/* A byte count or offset of option opt, e.g. "--len". */
+static unsigned long long parse_bytes(const char *opt, const char *str)
+{
+	unsigned long long val;
+	char *end;
+
+	/* as in parse_number(): no blanks, no sign */
+	if (!isdigit((unsigned char)str[0]))
+		usage_error("invalid %s '%s': not a number of bytes", opt, str);
+
+	errno = 0;
+	val = strtoull(str, &end, 0);
+	if (errno || *end)
+		usage_error("invalid %s '%s': not a number of bytes", opt, str);
+
+	return val;
+}
+
+static bool parse_for(const char *str)
+{
+	if (!strcmp(str, "device"))
+		return false;
+	if (!strcmp(str, "cpu"))
+		return true;
+
+	usage_error("invalid --for '%s': must be device or cpu", str);
+}
+
+static void parse_pattern(const char *str, struct pattern *pat)
+{
+	unsigned long val;
+
+	pat->by_offset = !strcmp(str, "offset");
+	pat->byte = 0;
+	if (pat->by_offset)
+		return;
+
+	if (!parse_number(str, &val) || val > 0xff)
+		usage_error("invalid pattern '%s': must be a byte value (0-0xff) or 'offset'",
+			    str);
+	pat->byte = val;
+}
+
+/* What the pattern puts at byte offset o of the buffer. */
+static uint8_t pattern_byte(const struct pattern *pat, unsigned long long o)
+{
+	if (!pat->by_offset)
+		return pat->byte;
+
+	/* differs from page to page, and within a page */
+	return (o ^ (o >> 8) ^ (o >> 16)) & 0xff;
 }
 
 static uint32_t reg_read(const volatile void *map, unsigned long offset,
@@ -332,6 +433,7 @@ static void print_flags(unsigned int flags)
 		{ MMIODEMO_REGION_F_READ,	"read" },
 		{ MMIODEMO_REGION_F_WRITE,	"write" },
 		{ MMIODEMO_REGION_F_MMAP,	"mmap" },
+		{ MMIODEMO_REGION_F_DIRTY_LOG,	"dirty-log" },
 	};
 	const char *sep = "";
 	size_t i;
@@ -452,27 +554,452 @@ static void cmd_dump(const struct config *cfg, char **argv)
 	unmap_regs(&map);
 }
 
-static const struct command commands[] = {
-	{ "info", "", "show the regions of the device's mmap space",
-	  0, false, cmd_info },
-	{ "read", "REG|OFFSET [--width 8|16|32]",
-	  "read a register, print NAME (0xOFFSET) = 0xVALUE",
-	  1, true, cmd_read },
-	{ "write", "REG|OFFSET VALUE [--width 8|16|32]",
-	  "write VALUE to a register", 2, true, cmd_write },
-	{ "dump", "", "print every readable named register (32-bit)",
-	  0, false, cmd_dump },
+static const struct mmiodemo_region *dma_region(const struct config *cfg,
+						const struct mmiodemo_info *info)
+{
+	if (info->nr_regions <= MMIODEMO_REGION_DMA)
+		die("%s has no DMA buffer", cfg->device);
+
+	return &info->regions[MMIODEMO_REGION_DMA];
+}
+
+/* Map the whole DMA buffer, for plain loads (and stores if writable). */
+static void map_dma(const struct config *cfg, bool writable,
+		    struct dma_map *map)
+{
+	const struct mmiodemo_region *r;
+	struct mmiodemo_info info;
+	int prot = PROT_READ;
+	void *base;
+
+	map->fd = open_device(cfg->device, writable ? O_RDWR : O_RDONLY);
+	get_info(map->fd, cfg->device, &info);
+	r = dma_region(cfg, &info);
+
+	if (!r->size)
+		die("region \"%s\" is empty", r->name);
+	if (!(r->flags & MMIODEMO_REGION_F_MMAP))
+		die("cannot map region \"%s\": 0x%llx bytes is not whole %u-byte pages",
+		    r->name, (unsigned long long)r->size, info.page_size);
+	/* memset() and the byte loops below would fault on Device memory */
+	if (r->memtype != MMIODEMO_MEMTYPE_NORMAL &&
+	    r->memtype != MMIODEMO_MEMTYPE_NORMAL_NC)
+		die("region \"%s\" is not Normal memory (memtype %u)", r->name,
+		    r->memtype);
+	if (writable && !(r->flags & MMIODEMO_REGION_F_WRITE))
+		die("region \"%s\" is not writable", r->name);
+	if (writable)
+		prot |= PROT_WRITE;
+
+	base = mmap(NULL, r->size, prot, MAP_SHARED, map->fd,
+		    (off_t)r->offset);
+	if (base == MAP_FAILED)
+		die_perror("mmap of region \"%s\" failed", r->name);
+	map->base = base;
+	map->region = *r;
+}
+
+static void unmap_dma(struct dma_map *map)
+{
+	munmap(map->base, map->region.size);
+	close(map->fd);
+}
+
+/* The range of --offset and --len in a buffer of size bytes, as [*start, *end). */
+static void dma_range(const struct config *cfg, unsigned long long size,
+		      unsigned long long *start, unsigned long long *end)
+{
+	unsigned long long len = cfg->len;
+
+	if (cfg->offset >= size)
+		usage_error("--offset 0x%llx is outside the DMA buffer (0x%llx bytes)",
+			    cfg->offset, size);
+	if (!len)
+		len = size - cfg->offset;
+	if (len > size - cfg->offset)
+		usage_error("--len 0x%llx at offset 0x%llx ends past the DMA buffer (0x%llx bytes)",
+			    len, cfg->offset, size);
+
+	*start = cfg->offset;
+	*end = cfg->offset + len;
+}
+
+static void cmd_dma_fill(const struct config *cfg, char **argv)
+{
+	unsigned long long o, start, end;
+	struct pattern pat;
+	struct dma_map map;
+
+	parse_pattern(argv[0], &pat);
+
+	map_dma(cfg, true, &map);
+	dma_range(cfg, map.region.size, &start, &end);
+	if (pat.by_offset) {
+		for (o = start; o < end; o++)
+			map.base[o] = pattern_byte(&pat, o);
+	} else {
+		memset(map.base + start, pat.byte, end - start);
+	}
+	unmap_dma(&map);
+}
+
+static void cmd_dma_verify(const struct config *cfg, char **argv)
+{
+	unsigned long long o, start, end;
+	struct pattern pat;
+	struct dma_map map;
+	uint8_t expected;
+
+	parse_pattern(argv[0], &pat);
+
+	map_dma(cfg, false, &map);
+	dma_range(cfg, map.region.size, &start, &end);
+	for (o = start; o < end; o++) {
+		expected = pattern_byte(&pat, o);
+		if (map.base[o] != expected)
+			die("dma verify: byte at offset 0x%llx is 0x%02x, expected 0x%02x",
+			    o, map.base[o], expected);
+	}
+	unmap_dma(&map);
+
+	printf("verified %llu bytes\n", end - start);
+}
+
+static bool page_dirty(const uint64_t *bitmap, unsigned long long page)
+{
+	return bitmap[page / 64] >> (page % 64) & 1;
+}
+
+/* Print the pages set in bitmap as ranges: "0 5-7 255". */
+static void print_pages(const uint64_t *bitmap, unsigned long long nr_pages)
+{
+	unsigned long long first, last;
+	const char *sep = "";
+
+	for (first = 0; first < nr_pages; first = last + 1) {
+		if (!page_dirty(bitmap, first)) {
+			last = first;
+			continue;
+		}
+		for (last = first; last + 1 < nr_pages; last++)
+			if (!page_dirty(bitmap, last + 1))
+				break;
+		if (last == first)
+			printf("%s%llu", sep, first);
+		else
+			printf("%s%llu-%llu", sep, first, last);
+		sep = " ";
+	}
+	printf("\n");
+}
+
+static void cmd_dma_dirty(const struct config *cfg, char **argv)
+{
+	const struct mmiodemo_region *r;
+	struct mmiodemo_dirty dirty;
+	unsigned long long nr_pages;
+	struct mmiodemo_info info;
+	uint64_t *bitmap;
+	int fd;
+
+	(void)argv;
+
+	fd = open_device(cfg->device, O_RDONLY);
+	get_info(fd, cfg->device, &info);
+	r = dma_region(cfg, &info);
+	if (!r->size)
+		die("region \"%s\" is empty", r->name);
+	if (!info.page_size)
+		die("%s reports a page size of 0", cfg->device);
+
+	nr_pages = DIV_ROUND_UP(r->size, info.page_size);
+	if (nr_pages > UINT32_MAX)
+		die("region \"%s\" has too many pages (%llu)", r->name,
+		    nr_pages);
+	bitmap = calloc(DIV_ROUND_UP(nr_pages, 64), sizeof(*bitmap));
+	if (!bitmap)
+		die_perror("unable to allocate a bitmap of %llu pages",
+			   nr_pages);
+
+	memset(&dirty, 0, sizeof(dirty));
+	dirty.bitmap = (uintptr_t)bitmap;
+	dirty.nr_pages = nr_pages;
+	if (ioctl(fd, MMIODEMO_IOC_GET_DIRTY, &dirty) < 0)
+		die_perror("MMIODEMO_IOC_GET_DIRTY on %s failed", cfg->device);
+	close(fd);
+
+	printf("dirty pages: %u\n", dirty.count);
+	if (dirty.count)
+		print_pages(bitmap, nr_pages);
+	free(bitmap);
+}
+
+static void cmd_dma_sync(const struct config *cfg, char **argv)
+{
+	const char *whom = cfg->for_cpu ? "CPU" : "device";
+	const struct mmiodemo_region *r;
+	struct mmiodemo_info info;
+	struct mmiodemo_sync sync;
+	int fd, err;
+
+	(void)argv;
+
+	fd = open_device(cfg->device, O_RDONLY);
+	get_info(fd, cfg->device, &info);
+	r = dma_region(cfg, &info);
+
+	memset(&sync, 0, sizeof(sync));
+	sync.offset = cfg->offset;
+	sync.len = cfg->len;
+	if (ioctl(fd, cfg->for_cpu ? MMIODEMO_IOC_SYNC_FOR_CPU :
+				     MMIODEMO_IOC_SYNC_FOR_DEVICE,
+		  &sync) < 0) {
+		err = errno;
+		if (err == EINVAL)
+			die("cannot sync offset 0x%llx len 0x%llx%s for the %s: %s (the range must be whole %u-byte pages inside the 0x%llx-byte buffer)",
+			    cfg->offset, cfg->len,
+			    cfg->len ? "" : " (to the end)", whom,
+			    strerror(err), info.page_size,
+			    (unsigned long long)r->size);
+		die("cannot sync offset 0x%llx len 0x%llx%s for the %s: %s",
+		    cfg->offset, cfg->len, cfg->len ? "" : " (to the end)",
+		    whom, strerror(err));
+	}
+	close(fd);
+
+	printf("synced %u pages for the %s\n", sync.count, whom);
+}
+
+/* The driver's counters, in /sys/kernel/debug/NAME/stats/, in this order. */
+static const char *const stat_names[] = {
+	"faults",
+	"mkwrites",
+	"syncs",
+	"pages_synced",
 };
 
-static const struct command *find_command(const char *name)
+static void read_stat(const char *path, const char *name)
+{
+	unsigned long long val;
+	char buf[64], *end;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f)
+		die_perror("unable to open %s", path);
+	if (!fgets(buf, sizeof(buf), f)) {
+		if (ferror(f))
+			die_perror("unable to read %s", path);
+		die("%s is empty", path);
+	}
+	fclose(f);
+
+	errno = 0;
+	val = strtoull(buf, &end, 10);
+	if (!isdigit((unsigned char)buf[0]) || errno ||
+	    (*end && strcmp(end, "\n")))
+		die("%s does not hold a number", path);
+
+	printf("%s %llu\n", name, val);
+}
+
+static void reset_stat(const char *path)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_perror("unable to open %s", path);
+	if (write(fd, "0\n", 2) != 2)
+		die_perror("unable to reset %s", path);
+	if (close(fd) < 0)
+		die_perror("unable to reset %s", path);
+}
+
+static void cmd_stats(const struct config *cfg, char **argv)
+{
+	const char *name = strrchr(cfg->device, '/');
+	char dir[256], path[320];
+	struct stat st;
+	size_t i;
+	int n;
+
+	(void)argv;
+
+	/* the driver's debugfs directory is named after its device node */
+	name = name ? name + 1 : cfg->device;
+	if (!*name)
+		usage_error("device '%s' has no name to find its debugfs directory",
+			    cfg->device);
+	n = snprintf(dir, sizeof(dir), DEBUGFS_DIR "/%s/stats", name);
+	if (n < 0 || (size_t)n >= sizeof(dir))
+		usage_error("device name '%s' is too long", name);
+
+	if (stat(dir, &st) < 0) {
+		if (errno == ENOENT)
+			die("%s does not exist: is debugfs mounted on %s, and is the driver loaded?",
+			    dir, DEBUGFS_DIR);
+		die_perror("unable to access %s", dir);
+	}
+
+	for (i = 0; i < ARRAY_SIZE(stat_names); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, stat_names[i]);
+		if (cfg->reset)
+			reset_stat(path);
+		else
+			read_stat(path, stat_names[i]);
+	}
+}
+
+static const struct command commands[] = {
+	{
+		.name = "info", .args = "",
+		.summary = "show the regions of the device's mmap space",
+		.run = cmd_info,
+	},
+	{
+		.name = "read", .args = "REG|OFFSET [--width 8|16|32]",
+		.summary = "read a register, print NAME (0xOFFSET) = 0xVALUE",
+		.nr_args = 1, .opts = CMD_OPT_WIDTH, .run = cmd_read,
+	},
+	{
+		.name = "write", .args = "REG|OFFSET VALUE [--width 8|16|32]",
+		.summary = "write VALUE to a register",
+		.nr_args = 2, .opts = CMD_OPT_WIDTH, .run = cmd_write,
+	},
+	{
+		.name = "dump", .args = "",
+		.summary = "print every readable named register (32-bit)",
+		.run = cmd_dump,
+	},
+	{
+		.group = "dma", .name = "fill",
+		.args = "PATTERN [--offset BYTES] [--len BYTES]",
+		.summary = "fill the DMA buffer, or a range of it, with PATTERN",
+		.help = "PATTERN is a byte value (0-0xff) stored in every byte, or 'offset':\n"
+			"the byte at buffer offset o is (o ^ o >> 8 ^ o >> 16) & 0xff, so\n"
+			"that pages differ. The range may start and end at any byte.\n",
+		.nr_args = 1, .opts = CMD_OPT_OFFSET | CMD_OPT_LEN,
+		.run = cmd_dma_fill,
+	},
+	{
+		.group = "dma", .name = "verify",
+		.args = "PATTERN [--offset BYTES] [--len BYTES]",
+		.summary = "check that the DMA buffer, or a range of it, holds PATTERN",
+		.help = "PATTERN is as for dma fill. Prints 'verified N bytes', or names\n"
+			"the first byte that differs and exits with status 1.\n",
+		.nr_args = 1, .opts = CMD_OPT_OFFSET | CMD_OPT_LEN,
+		.run = cmd_dma_verify,
+	},
+	{
+		.group = "dma", .name = "dirty", .args = "",
+		.summary = "list the DMA buffer pages written since the last dma dirty",
+		.help = "Prints 'dirty pages: N' and, when N is not 0, the page numbers as\n"
+			"ranges on one line, e.g. '0 5-7 255'. This CLEARS the driver's\n"
+			"dirty log: the next dma dirty lists only pages written after it.\n",
+		.run = cmd_dma_dirty,
+	},
+	{
+		.group = "dma", .name = "sync",
+		.args = "[--for device|cpu] [--offset BYTES] [--len BYTES]",
+		.summary = "hand written DMA buffer pages to the device, or to the CPU",
+		.help = "--for device cleans the pages written since the last sync for the\n"
+			"device that lie in the range, --for cpu makes what the device wrote\n"
+			"in the range visible to the CPU. Prints 'synced N pages for the\n"
+			"device' (or 'the CPU'). The range must be whole pages.\n",
+		.opts = CMD_OPT_FOR | CMD_OPT_OFFSET | CMD_OPT_LEN,
+		.run = cmd_dma_sync,
+	},
+	{
+		.name = "stats", .args = "[--reset]",
+		.summary = "print the driver's counters from debugfs",
+		.help = "Prints 'NAME VALUE' for faults, mkwrites, syncs and pages_synced,\n"
+			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
+			"name of the device node. Needs debugfs mounted, and root.\n",
+		.opts = CMD_OPT_RESET, .run = cmd_stats,
+	},
+};
+
+/* "read", or "dma fill" for a command of a group. */
+static const char *command_name(const struct command *cmd, char *buf,
+				size_t size)
+{
+	if (!cmd->group)
+		return cmd->name;
+
+	snprintf(buf, size, "%s %s", cmd->group, cmd->name);
+	return buf;
+}
+
+static bool is_group(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		if (!strcmp(commands[i].name, name))
-			return &commands[i];
+		if (commands[i].group && !strcmp(commands[i].group, name))
+			return true;
+
+	return false;
+}
+
+/* group is NULL for a one-word command. */
+static const struct command *find_command(const char *group,
+					  const char *name)
+{
+	const struct command *cmd;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		cmd = &commands[i];
+		if ((!group) != (!cmd->group))
+			continue;
+		if (group && strcmp(cmd->group, group))
+			continue;
+		if (!strcmp(cmd->name, name))
+			return cmd;
+	}
 
 	return NULL;
+}
+
+/* An option given to a command that does not take it. */
+static void NORETURN misplaced_option(const char *opt, unsigned int flag)
+{
+	char list[256], name[32];
+	size_t i, n, nr = 0, len = 0;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (commands[i].opts & flag)
+			nr++;
+
+	list[0] = '\0';
+	for (i = 0, n = 0; i < ARRAY_SIZE(commands) && len < sizeof(list);
+	     i++) {
+		if (!(commands[i].opts & flag))
+			continue;
+		n++;
+		len += snprintf(list + len, sizeof(list) - len, "%s%s",
+				n == 1 ? "" : n == nr ? " or " : ", ",
+				command_name(&commands[i], name,
+					     sizeof(name)));
+	}
+
+	usage_error("%s only goes after %s", opt, list);
+}
+
+static void print_commands(const char *group)
+{
+	char name[32];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (group && (!commands[i].group ||
+			      strcmp(commands[i].group, group)))
+			continue;
+		printf("  %-11s %s\n",
+		       command_name(&commands[i], name, sizeof(name)),
+		       commands[i].summary);
+	}
 }
 
 static void print_registers(void)
@@ -495,12 +1022,11 @@ static void print_registers(void)
 
 static void print_help(void)
 {
-	size_t i;
-
 	printf("Usage: %s [OPTIONS] COMMAND [ARGS]\n", PROG_NAME);
 	printf("\n");
-	printf("Access the PL061 GPIO registers of %s through mmap().\n",
+	printf("Access the PL061 GPIO registers and the DMA buffer of %s\n",
 	       DEFAULT_DEVICE);
+	printf("through mmap().\n");
 	printf("\n");
 	printf("Options:\n");
 	printf("  -d, --device <path>\tdevice to use (default: %s)\n",
@@ -508,29 +1034,53 @@ static void print_help(void)
 	printf("  -h, --help\t\tdisplay this help and exit\n");
 	printf("\n");
 	printf("Commands (see '%s COMMAND --help'):\n", PROG_NAME);
-	for (i = 0; i < ARRAY_SIZE(commands); i++)
-		printf("  %-6s %s\n", commands[i].name, commands[i].summary);
+	print_commands(NULL);
 	printf("\n");
 	printf("REG is a register name (any case) or a byte offset into the\n");
 	printf("register region (decimal, 0x hex or 0 octal) aligned to the\n");
 	printf("access width. Reading a write-only or writing a read-only\n");
 	printf("register is refused by name, not by offset.\n");
 	printf("\n");
+	printf("BYTES of --offset and --len count from the start of the DMA\n");
+	printf("buffer (decimal, 0x hex or 0 octal); --len 0 means to the end.\n");
+	printf("\n");
 	print_registers();
 	printf("\n");
 	printf("Exit status: 0 ok, 1 failure, 2 bad usage.\n");
 }
 
+static void print_group_help(const char *group)
+{
+	printf("Usage: %s [OPTIONS] %s COMMAND [ARGS]\n", PROG_NAME, group);
+	printf("\n");
+	printf("Commands (see '%s %s COMMAND --help'):\n", PROG_NAME, group);
+	print_commands(group);
+}
+
 static void print_command_help(const struct command *cmd)
 {
-	printf("Usage: %s [OPTIONS] %s %s\n", PROG_NAME, cmd->name, cmd->args);
+	const char *name;
+	char buf[32];
+
+	name = command_name(cmd, buf, sizeof(buf));
+	printf("Usage: %s [OPTIONS] %s %s\n", PROG_NAME, name, cmd->args);
 	printf("\n");
-	printf("%s: %s.\n", cmd->name, cmd->summary);
+	printf("%s: %s.\n", name, cmd->summary);
+	if (cmd->help)
+		printf("\n%s", cmd->help);
 	printf("\n");
 	printf("Options:\n");
-	if (cmd->has_width)
+	if (cmd->opts & CMD_OPT_WIDTH)
 		printf("  -w, --width <bits>\t8, 16 or 32 (default: %u)\n",
 		       DEFAULT_WIDTH);
+	if (cmd->opts & CMD_OPT_FOR)
+		printf("      --for <whom>\tdevice or cpu (default: device)\n");
+	if (cmd->opts & CMD_OPT_OFFSET)
+		printf("      --offset <bytes>\tstart of the range (default: 0)\n");
+	if (cmd->opts & CMD_OPT_LEN)
+		printf("      --len <bytes>\tlength of the range, 0: to the end (default: 0)\n");
+	if (cmd->opts & CMD_OPT_RESET)
+		printf("      --reset\t\twrite 0 to every counter, print nothing\n");
 	printf("  -h, --help\t\tdisplay this help and exit\n");
 }
 
@@ -545,13 +1095,30 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ "device",	required_argument,	NULL,	'd' },
 		{ "help",	no_argument,		NULL,	'h' },
 		{ "width",	required_argument,	NULL,	'w' },
+		{ "offset",	required_argument,	NULL,	OPT_OFFSET },
+		{ "len",	required_argument,	NULL,	OPT_LEN },
+		{ "for",	required_argument,	NULL,	OPT_FOR },
+		{ "reset",	no_argument,		NULL,	OPT_RESET },
 		{ NULL, 0, NULL, 0 },
+	};
+	/* the options only some commands take */
+	static const struct {
+		int optc;
+		unsigned int flag;
+		const char *name;
+	} cmd_opts[] = {
+		{ 'w',		CMD_OPT_WIDTH,	"--width" },
+		{ OPT_OFFSET,	CMD_OPT_OFFSET,	"--offset" },
+		{ OPT_LEN,	CMD_OPT_LEN,	"--len" },
+		{ OPT_FOR,	CMD_OPT_FOR,	"--for" },
+		{ OPT_RESET,	CMD_OPT_RESET,	"--reset" },
 	};
 	/*
 	 * '+': stop at the command, its own options are parsed apart.
 	 * ':': report a missing value as ':', not as '?'.
 	 */
 	const char *shortopts = cmd ? ":hw:" : "+:d:h";
+	size_t i;
 	int optc;
 
 	opterr = 0;	/* our messages, prefixed as all the others */
@@ -563,8 +1130,11 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 
 		if (optc == 'd' && cmd)
 			usage_error("--device must come before the command");
-		if (optc == 'w' && (!cmd || !cmd->has_width))
-			usage_error("--width only goes after read or write");
+		for (i = 0; i < ARRAY_SIZE(cmd_opts); i++)
+			if (optc == cmd_opts[i].optc &&
+			    (!cmd || !(cmd->opts & cmd_opts[i].flag)))
+				misplaced_option(cmd_opts[i].name,
+						 cmd_opts[i].flag);
 
 		switch (optc) {
 		case 'd':
@@ -572,6 +1142,18 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			break;
 		case 'w':
 			cfg->width = parse_width(optarg);
+			break;
+		case OPT_OFFSET:
+			cfg->offset = parse_bytes("--offset", optarg);
+			break;
+		case OPT_LEN:
+			cfg->len = parse_bytes("--len", optarg);
+			break;
+		case OPT_FOR:
+			cfg->for_cpu = parse_for(optarg);
+			break;
+		case OPT_RESET:
+			cfg->reset = true;
 			break;
 		case 'h':
 			if (cmd)
@@ -583,7 +1165,8 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			usage_error("option '%s' needs a value",
 				    argv[optind - 1]);
 		case '?':
-			if (optopt == 'h')	/* --help=... */
+			/* --help=... or --reset=... */
+			if (optopt == 'h' || optopt == OPT_RESET)
 				usage_error("option '%s' takes no value",
 					    argv[optind - 1]);
 			if (optopt)
@@ -597,6 +1180,44 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 	return optind;
 }
 
+/*
+ * The command named by argv[0], or by argv[0] and argv[1] for a command of
+ * a group. Set *words to the number of words it took.
+ */
+static const struct command *parse_command(int argc, char **argv,
+					   int *words)
+{
+	const struct command *cmd;
+	const char *group = argv[0];
+
+	*words = 1;
+	if (!is_group(group)) {
+		cmd = find_command(NULL, argv[0]);
+		if (!cmd)
+			usage_error("unknown command '%s', try '%s --help'",
+				    argv[0], PROG_NAME);
+		return cmd;
+	}
+
+	if (argc < 2)
+		usage_error("missing %s command, try '%s %s --help'", group,
+			    PROG_NAME, group);
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		print_group_help(group);
+		exit(EXIT_SUCCESS);
+	}
+	if (argv[1][0] == '-')
+		usage_error("'%s' must come after the %s command, try '%s %s --help'",
+			    argv[1], group, PROG_NAME, group);
+
+	cmd = find_command(group, argv[1]);
+	if (!cmd)
+		usage_error("unknown %s command '%s', try '%s %s --help'",
+			    group, argv[1], PROG_NAME, group);
+	*words = 2;
+	return cmd;
+}
+
 int main(int argc, char **argv)
 {
 	struct config cfg = {
@@ -604,6 +1225,7 @@ int main(int argc, char **argv)
 		.width = DEFAULT_WIDTH,
 	};
 	const struct command *cmd;
+	char name[32];
 	int i;
 
 	i = parse_options(argc, argv, NULL, &cfg);
@@ -613,10 +1235,10 @@ int main(int argc, char **argv)
 	if (argc < 1)
 		usage_error("no command given, try '%s --help'", PROG_NAME);
 
-	cmd = find_command(argv[0]);
-	if (!cmd)
-		usage_error("unknown command '%s', try '%s --help'", argv[0],
-			    PROG_NAME);
+	cmd = parse_command(argc, argv, &i);
+	/* leave argv[0] on the command's last word, as getopt wants */
+	argc -= i - 1;
+	argv += i - 1;
 
 	i = parse_options(argc, argv, cmd, &cfg);
 	argc -= i;
@@ -624,7 +1246,7 @@ int main(int argc, char **argv)
 
 	if (argc < cmd->nr_args)
 		usage_error("missing argument, usage: %s %s %s", PROG_NAME,
-			    cmd->name, cmd->args);
+			    command_name(cmd, name, sizeof(name)), cmd->args);
 	if (argc > cmd->nr_args)
 		usage_error("unexpected argument '%s'", argv[cmd->nr_args]);
 

@@ -13,6 +13,15 @@
  *               16 KiB-page kernel;
  *   EACCES      PROT_WRITE, or a later mprotect(PROT_WRITE), on a
  *               read-only file descriptor.
+ *
+ * The DMA buffer region (MMIODEMO_REGION_DMA, when the device has one) is
+ * mapped lazily: a page appears on first touch. The driver records every
+ * page userspace writes (MMIODEMO_REGION_F_DIRTY_LOG) in two page bitmaps:
+ *   the dirty log   pages written since the last MMIODEMO_IOC_GET_DIRTY;
+ *   the sync set    pages written since the last MMIODEMO_IOC_SYNC_FOR_DEVICE.
+ * Each ioctl takes its set and clears it atomically, and write-protects
+ * those pages again, so a write that lands after it started is in the next
+ * set. A bitmap is an array of __u64; page p is bit (p % 64) of word p / 64.
  */
 #ifndef _UAPI_MMIODEMO_H
 #define _UAPI_MMIODEMO_H
@@ -29,11 +38,13 @@
 
 /* Region indices in struct mmiodemo_info.regions. */
 #define MMIODEMO_REGION_REGS		0
+#define MMIODEMO_REGION_DMA		1
 
 /* struct mmiodemo_region.flags */
 #define MMIODEMO_REGION_F_READ		0x1
 #define MMIODEMO_REGION_F_WRITE		0x2
 #define MMIODEMO_REGION_F_MMAP		0x4 /* whole pages: mappable */
+#define MMIODEMO_REGION_F_DIRTY_LOG	0x8 /* writes are tracked per page */
 
 /* struct mmiodemo_region.memtype: the arm64 memory type of user mappings */
 #define MMIODEMO_MEMTYPE_DEVICE_NGNRNE	1
@@ -57,8 +68,40 @@ struct mmiodemo_info {
 	struct mmiodemo_region regions[MMIODEMO_MAX_REGIONS];
 };
 
+/*
+ * MMIODEMO_IOC_GET_DIRTY: copy the dirty log to bitmap and clear it.
+ * EINVAL if nr_pages is smaller than the buffer or reserved is not 0,
+ * EFAULT if bitmap cannot be written, ENODEV if there is no DMA buffer.
+ */
+struct mmiodemo_dirty {
+	__u64 bitmap;		/* user pointer to (nr_pages + 63) / 64 __u64 */
+	__u32 nr_pages;		/* bits the bitmap holds: >= the buffer's pages */
+	__u32 count;		/* out: pages set in the bitmap */
+	__u64 reserved;		/* 0 */
+};
+
+/*
+ * MMIODEMO_IOC_SYNC_FOR_DEVICE: hand the pages of the sync set that lie in
+ * [offset, offset + len) to the device (a cache clean of exactly those
+ * pages), take them out of the set and write-protect them again.
+ * MMIODEMO_IOC_SYNC_FOR_CPU: make what the device wrote in that range
+ * visible to the CPU. len 0 means the whole buffer. EINVAL if the range is
+ * not whole pages inside the buffer or reserved is not 0.
+ */
+struct mmiodemo_sync {
+	__u64 offset;		/* bytes into the buffer, page aligned */
+	__u64 len;		/* bytes, page aligned; 0: to the end */
+	__u32 count;		/* out: pages synced */
+	__u32 reserved;		/* 0 */
+};
+
 #define MMIODEMO_IOC_MAGIC	0xb2
 #define MMIODEMO_IOC_INFO	_IOR(MMIODEMO_IOC_MAGIC, 0x00, struct mmiodemo_info)
+#define MMIODEMO_IOC_GET_DIRTY	_IOWR(MMIODEMO_IOC_MAGIC, 0x01, struct mmiodemo_dirty)
+#define MMIODEMO_IOC_SYNC_FOR_DEVICE \
+	_IOWR(MMIODEMO_IOC_MAGIC, 0x02, struct mmiodemo_sync)
+#define MMIODEMO_IOC_SYNC_FOR_CPU \
+	_IOWR(MMIODEMO_IOC_MAGIC, 0x03, struct mmiodemo_sync)
 
 /* clang-format on */
 

@@ -26,25 +26,26 @@
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/property.h>
+#include <linux/sizes.h>
 #include <linux/uaccess.h>
 
 #include "mmiodemo-compat.h"
-#include "mmiodemo-logic.h"
+#include "mmiodemo-priv.h"
 #include "mmiodemo-regs.h"
 #include "uapi/mmiodemo.h"
 
 #define MMIODEMO_NAME "mmiodemo"
+#define MMIODEMO_DMA_SIZE_DEFAULT SZ_1M
+#define MMIODEMO_DMA_SIZE_MAX SZ_256M
+/* Far from the registers whatever the page size: in INFO, never hard-coded. */
+#define MMIODEMO_DMA_OFFSET SZ_1G
 
-struct mmiodemo {
-	struct device *dev;
-	void __iomem *base;
-	int id;
-	char name[16];
-	struct miscdevice misc;
-	struct mmiodemo_region_desc regions[1];
-	struct dentry *debugfs;
-	struct debugfs_regset32 regset;
-};
+#define MMIODEMO_DT_DMA_SIZE "mmiodemo,dma-buffer-size"
+
+static unsigned long dma_size;
+module_param(dma_size, ulong, 0444);
+MODULE_PARM_DESC(dma_size, "DMA buffer bytes (default: from the DT, or 1 MiB)");
 
 static DEFINE_IDA(mmiodemo_ida);
 
@@ -76,11 +77,11 @@ static long mmiodemo_ioctl_info(struct mmiodemo *md, void __user *argp)
 	struct mmiodemo_info info = {
 		.version = MMIODEMO_UAPI_VERSION,
 		.page_size = PAGE_SIZE,
-		.nr_regions = ARRAY_SIZE(md->regions),
+		.nr_regions = md->nr_regions,
 	};
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(md->regions); i++) {
+	for (i = 0; i < md->nr_regions; i++) {
 		const struct mmiodemo_region_desc *r = &md->regions[i];
 		struct mmiodemo_region *u = &info.regions[i];
 
@@ -102,6 +103,10 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case MMIODEMO_IOC_INFO:
 		return mmiodemo_ioctl_info(md, (void __user *)arg);
+	case MMIODEMO_IOC_GET_DIRTY:
+	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
+	case MMIODEMO_IOC_SYNC_FOR_CPU:
+		return mmiodemo_dma_ioctl(md, cmd, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -160,14 +165,16 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 	const struct mmiodemo_region_desc *r;
 	int ret;
 
-	ret = mmiodemo_check_mmap(md->regions, ARRAY_SIZE(md->regions), off,
-				  len, vma->vm_flags, file->f_mode, &r);
+	ret = mmiodemo_check_mmap(md->regions, md->nr_regions, off, len,
+				  vma->vm_flags, file->f_mode, &r);
 	if (ret)
 		return ret;
 
 	mmiodemo_vm_flags_clear(vma, VM_MAYEXEC);
 	if (!(file->f_mode & FMODE_WRITE))
 		mmiodemo_vm_flags_clear(vma, VM_MAYWRITE);
+	if (r == &md->regions[MMIODEMO_REGION_DMA])
+		return mmiodemo_dma_mmap(md, vma);
 
 	vma->vm_ops = &mmiodemo_regs_vm_ops;
 	vma->vm_private_data = md;
@@ -177,8 +184,15 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 				  vma->vm_page_prot);
 }
 
+static int mmiodemo_open(struct inode *inode, struct file *file)
+{
+	mmiodemo_dma_open(file);
+	return 0;
+}
+
 static const struct file_operations mmiodemo_fops = {
 	.owner = THIS_MODULE,
+	.open = mmiodemo_open,
 	.unlocked_ioctl = mmiodemo_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = mmiodemo_mmap,
@@ -229,6 +243,42 @@ static int mmiodemo_regset_init(struct mmiodemo *md)
 	md->regset.regs = regs;
 	md->regset.nregs = n;
 	md->regset.base = md->base;
+	return 0;
+}
+
+/* The DMA buffer: its size from the module, else the device tree. */
+static int mmiodemo_dma_region_init(struct mmiodemo *md)
+{
+	struct mmiodemo_region_desc *r = &md->regions[MMIODEMO_REGION_DMA];
+	unsigned long size = dma_size;
+	struct device *dev = md->dev;
+	u32 dt;
+	int ret;
+
+	if (!size && !device_property_read_u32(dev, MMIODEMO_DT_DMA_SIZE, &dt))
+		size = dt;
+	if (!size)
+		size = MMIODEMO_DMA_SIZE_DEFAULT;
+	if (size > MMIODEMO_DMA_SIZE_MAX) {
+		dev_err(dev, "DMA buffer of %lu bytes: the most is %u\n", size,
+			MMIODEMO_DMA_SIZE_MAX);
+		return -EINVAL;
+	}
+
+	ret = mmiodemo_dma_init(md, size);
+	if (ret) {
+		dev_err(dev, "cannot allocate a DMA buffer of %lu bytes\n",
+			size);
+		return ret;
+	}
+
+	r->offset = MMIODEMO_DMA_OFFSET;
+	r->size = (u64)md->dma.nr_pages << PAGE_SHIFT;
+	r->flags = MMIODEMO_REGION_F_READ | MMIODEMO_REGION_F_WRITE |
+		   MMIODEMO_REGION_F_MMAP | MMIODEMO_REGION_F_DIRTY_LOG;
+	r->memtype = MMIODEMO_MEMTYPE_NORMAL;
+	r->name = "dma";
+	md->nr_regions = 2;
 	return 0;
 }
 
@@ -285,6 +335,11 @@ static int mmiodemo_probe(struct platform_device *pdev)
 		regs->flags |= MMIODEMO_REGION_F_MMAP;
 	regs->memtype = MMIODEMO_MEMTYPE_DEVICE_NGNRE;
 	regs->name = "regs";
+	md->nr_regions = 1;
+
+	ret = mmiodemo_dma_region_init(md);
+	if (ret)
+		return ret;
 
 	md->id = ida_alloc(&mmiodemo_ida, GFP_KERNEL);
 	if (md->id < 0)
@@ -317,6 +372,7 @@ static int mmiodemo_probe(struct platform_device *pdev)
 		return ret;
 	md->debugfs = debugfs_create_dir(md->name, NULL);
 	debugfs_create_regset32("regs", 0400, md->debugfs, &md->regset);
+	mmiodemo_dma_debugfs_init(md);
 	ret = devm_add_action_or_reset(dev, mmiodemo_debugfs_remove, md);
 	if (ret)
 		return ret;

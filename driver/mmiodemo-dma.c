@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmiodemo's DMA buffer: allocated with the DMA API for the device, mapped
+ * into userspace page by page on first touch (.fault), and dirty-tracked
+ * (.page_mkwrite) so that a sync hands the device exactly the pages
+ * userspace wrote.
+ *
+ * QEMU virt's devices are not DMA-coherent. The buffer is therefore
+ * ordinary cacheable memory from dma_alloc_pages(): the kernel's linear
+ * mapping and every user mapping are Normal write-back, one memory type,
+ * and ownership moves with dma_sync_single_for_device()/_for_cpu(), one
+ * page at a time. An uncached buffer would make every CPU access slow and
+ * leave nothing for the dirty tracking to save.
+ *
+ * Dirty tracking follows fbdev's deferred I/O: a page faults in
+ * write-protected, its first write calls .page_mkwrite, which records it,
+ * and taking a set write-protects its pages again with folio_mkclean(),
+ * which needs page->mapping and page->index set as for a page-cache page.
+ */
+
+#include <linux/bitmap.h>
+#include <linux/dma-mapping.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/rmap.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mmiodemo-compat.h"
+#include "mmiodemo-priv.h"
+
+/* The buffer's pages back no file: nothing to write back when dirty. */
+static const struct address_space_operations mmiodemo_dma_aops = {
+	.dirty_folio = noop_dirty_folio,
+};
+
+static void mmiodemo_dma_free(void *data)
+{
+	struct mmiodemo *md = data;
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long i;
+
+	for (i = 0; i < dma->nr_pages && dma->pages[i]; i++) {
+		dma->pages[i]->mapping = NULL;
+		dma_free_pages(md->dev, PAGE_SIZE, dma->pages[i], dma->addrs[i],
+			       DMA_BIDIRECTIONAL);
+	}
+	kvfree(dma->pages);
+	kvfree(dma->addrs);
+	bitmap_free(dma->dirty);
+	bitmap_free(dma->unsynced);
+}
+
+/* Allocates a buffer of @size bytes, whole pages, freed with the device. */
+int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long i;
+	int ret;
+
+	mutex_init(&dma->lock);
+	dma->nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
+	dma->pages = kvcalloc(dma->nr_pages, sizeof(*dma->pages), GFP_KERNEL);
+	dma->addrs = kvcalloc(dma->nr_pages, sizeof(*dma->addrs), GFP_KERNEL);
+	dma->dirty = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	dma->unsynced = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	ret = devm_add_action_or_reset(md->dev, mmiodemo_dma_free, md);
+	if (ret)
+		return ret;
+	if (!dma->pages || !dma->addrs || !dma->dirty || !dma->unsynced)
+		return -ENOMEM;
+
+	for (i = 0; i < dma->nr_pages; i++) {
+		dma->pages[i] = dma_alloc_pages(md->dev, PAGE_SIZE,
+						&dma->addrs[i],
+						DMA_BIDIRECTIONAL, GFP_KERNEL);
+		if (!dma->pages[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+void mmiodemo_dma_open(struct file *file)
+{
+	/* set_page_dirty() on a buffer page goes through the file's mapping */
+	file->f_mapping->a_ops = &mmiodemo_dma_aops;
+}
+
+static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
+{
+	struct mmiodemo *md = vmf->vma->vm_private_data;
+	struct page *page;
+	unsigned long i;
+
+	/* From pgoff, never from the address: a buffer can be mapped twice. */
+	if (!mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA], vmf->pgoff,
+				 PAGE_SHIFT, &i))
+		return VM_FAULT_SIGBUS;
+
+	page = md->dma.pages[i];
+	get_page(page);
+	page->mapping = vmf->vma->vm_file->f_mapping;
+	page->index = vmf->pgoff;
+	vmf->page = page;
+	atomic_long_inc(&md->dma.faults);
+	return 0;
+}
+
+static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
+{
+	struct mmiodemo *md = vmf->vma->vm_private_data;
+	unsigned long i;
+
+	if (!mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA], vmf->pgoff,
+				 PAGE_SHIFT, &i))
+		return VM_FAULT_SIGBUS;
+
+	/*
+	 * Record first, then keep the page locked until its PTE is writable:
+	 * a set taken meanwhile holds this page, and its folio_mkclean()
+	 * waits for the lock, so the write-protection is never lost.
+	 */
+	set_bit(i, md->dma.dirty);
+	set_bit(i, md->dma.unsynced);
+	atomic_long_inc(&md->dma.mkwrites);
+	lock_page(vmf->page);
+	return VM_FAULT_LOCKED;
+}
+
+static const struct vm_operations_struct mmiodemo_dma_vm_ops = {
+	.fault = mmiodemo_dma_fault,
+	.page_mkwrite = mmiodemo_dma_page_mkwrite,
+};
+
+int mmiodemo_dma_mmap(struct mmiodemo *md, struct vm_area_struct *vma)
+{
+	vma->vm_ops = &mmiodemo_dma_vm_ops;
+	vma->vm_private_data = md;
+	/* Growing by mremap() would reach past the buffer. */
+	mmiodemo_vm_flags_set(vma, VM_DONTEXPAND);
+	return 0;
+}
+
+/* Write-protects page @i again, in every mapping of it. */
+static void mmiodemo_dma_rearm(struct mmiodemo_dma *dma, unsigned long i)
+{
+	struct folio *folio = page_folio(dma->pages[i]);
+
+	folio_lock(folio);
+	folio_mkclean(folio);
+	folio_unlock(folio);
+}
+
+/*
+ * Takes the pages [first, first + nr) out of @set into @taken (a bitmap of
+ * the whole buffer) and write-protects them again. The bits go first: a
+ * write that faults after that is in the next set. Returns their number.
+ */
+static unsigned long mmiodemo_dma_take(struct mmiodemo_dma *dma,
+				       unsigned long *set, unsigned long first,
+				       unsigned long nr, unsigned long *taken)
+{
+	unsigned long i, end = first + nr, n = 0;
+
+	for (i = find_next_bit(set, end, first); i < end;
+	     i = find_next_bit(set, end, i + 1)) {
+		if (!test_and_clear_bit(i, set))
+			continue;
+		set_bit(i, taken);
+		mmiodemo_dma_rearm(dma, i);
+		n++;
+	}
+	return n;
+}
+
+static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	size_t nr_words = DIV_ROUND_UP(dma->nr_pages, 64);
+	struct mmiodemo_dirty arg;
+	unsigned long *taken;
+	long ret = -ENOMEM;
+	u64 *words;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved || arg.nr_pages < dma->nr_pages)
+		return -EINVAL;
+
+	taken = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	words = kcalloc(nr_words, sizeof(*words), GFP_KERNEL);
+	if (!taken || !words)
+		goto out;
+
+	mutex_lock(&dma->lock);
+	arg.count = mmiodemo_dma_take(dma, dma->dirty, 0, dma->nr_pages, taken);
+	mutex_unlock(&dma->lock);
+
+	/* Copied out with no lock held: the bitmap may be in this buffer. */
+	bitmap_to_arr64(words, taken, dma->nr_pages);
+	ret = 0;
+	if (copy_to_user(u64_to_user_ptr(arg.bitmap), words,
+			 nr_words * sizeof(*words)) ||
+	    copy_to_user(argp, &arg, sizeof(arg)))
+		ret = -EFAULT;
+out:
+	bitmap_free(taken);
+	kfree(words);
+	return ret;
+}
+
+static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
+			      bool for_device)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long first, nr, i, *taken;
+	struct mmiodemo_sync arg;
+	int ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+	ret = mmiodemo_sync_range(md->regions[MMIODEMO_REGION_DMA].size,
+				  arg.offset, arg.len, PAGE_SHIFT, &first, &nr);
+	if (ret)
+		return ret;
+
+	taken = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	if (!taken)
+		return -ENOMEM;
+
+	mutex_lock(&dma->lock);
+	if (for_device) {
+		arg.count =
+			mmiodemo_dma_take(dma, dma->unsynced, first, nr, taken);
+	} else {
+		bitmap_set(taken, first, nr);
+		arg.count = nr;
+	}
+	for_each_set_bit(i, taken, dma->nr_pages) {
+		if (for_device)
+			dma_sync_single_for_device(md->dev, dma->addrs[i],
+						   PAGE_SIZE,
+						   DMA_BIDIRECTIONAL);
+		else
+			dma_sync_single_for_cpu(md->dev, dma->addrs[i],
+						PAGE_SIZE, DMA_BIDIRECTIONAL);
+	}
+	atomic_long_inc(&dma->syncs);
+	atomic_long_add(arg.count, &dma->pages_synced);
+	mutex_unlock(&dma->lock);
+
+	bitmap_free(taken);
+	return copy_to_user(argp, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
+			void __user *argp)
+{
+	if (!md->dma.nr_pages)
+		return -ENODEV;
+
+	switch (cmd) {
+	case MMIODEMO_IOC_GET_DIRTY:
+		return mmiodemo_dma_get_dirty(md, argp);
+	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
+		return mmiodemo_dma_sync(md, argp, true);
+	case MMIODEMO_IOC_SYNC_FOR_CPU:
+		return mmiodemo_dma_sync(md, argp, false);
+	default:
+		return -ENOTTY;
+	}
+}
+
+/*
+ * debugfs "dma": the buffer as the device sees it, for the tests. A read
+ * returns what is in it; a write stands in for the device writing memory:
+ * the bytes are written and cleaned to memory, so userspace sees them
+ * after MMIODEMO_IOC_SYNC_FOR_CPU, as it would a device's.
+ */
+static ssize_t mmiodemo_dma_debugfs_rw(struct file *file, char __user *ubuf,
+				       size_t count, loff_t *ppos, bool write)
+{
+	struct mmiodemo *md = file->private_data;
+	struct mmiodemo_dma *dma = &md->dma;
+	loff_t size = (loff_t)dma->nr_pages << PAGE_SHIFT;
+	size_t done = 0, n, off;
+	unsigned long i;
+	void *kaddr;
+
+	if (*ppos >= size)
+		return write && count ? -ENOSPC : 0;
+	count = min_t(loff_t, count, size - *ppos);
+
+	while (done < count) {
+		i = (*ppos + done) >> PAGE_SHIFT;
+		off = (*ppos + done) & ~PAGE_MASK;
+		n = min(count - done, PAGE_SIZE - off);
+		kaddr = page_address(dma->pages[i]) + off;
+		if (write ? copy_from_user(kaddr, ubuf + done, n) :
+			    copy_to_user(ubuf + done, kaddr, n))
+			break;
+		if (write)
+			dma_sync_single_for_device(md->dev, dma->addrs[i],
+						   PAGE_SIZE,
+						   DMA_BIDIRECTIONAL);
+		done += n;
+	}
+	if (!done && count)
+		return -EFAULT;
+	*ppos += done;
+	return done;
+}
+
+static ssize_t mmiodemo_dma_debugfs_read(struct file *file, char __user *buf,
+					 size_t count, loff_t *ppos)
+{
+	return mmiodemo_dma_debugfs_rw(file, buf, count, ppos, false);
+}
+
+static ssize_t mmiodemo_dma_debugfs_write(struct file *file,
+					  const char __user *buf, size_t count,
+					  loff_t *ppos)
+{
+	return mmiodemo_dma_debugfs_rw(file, (char __user *)buf, count, ppos,
+				       true);
+}
+
+static const struct file_operations mmiodemo_dma_debugfs_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = mmiodemo_dma_debugfs_read,
+	.write = mmiodemo_dma_debugfs_write,
+	.llseek = default_llseek,
+};
+
+/* A counter file: reads its value, a write sets it (write 0 to reset). */
+static int mmiodemo_counter_get(void *data, u64 *val)
+{
+	*val = atomic_long_read(data);
+	return 0;
+}
+
+static int mmiodemo_counter_set(void *data, u64 val)
+{
+	atomic_long_set(data, val);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(mmiodemo_counter_fops, mmiodemo_counter_get,
+			 mmiodemo_counter_set, "%llu\n");
+
+void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	struct dentry *stats;
+
+	debugfs_create_file_size("dma", 0600, md->debugfs, md,
+				 &mmiodemo_dma_debugfs_fops,
+				 (loff_t)dma->nr_pages << PAGE_SHIFT);
+	stats = debugfs_create_dir("stats", md->debugfs);
+	debugfs_create_file_unsafe("faults", 0600, stats, &dma->faults,
+				   &mmiodemo_counter_fops);
+	debugfs_create_file_unsafe("mkwrites", 0600, stats, &dma->mkwrites,
+				   &mmiodemo_counter_fops);
+	debugfs_create_file_unsafe("syncs", 0600, stats, &dma->syncs,
+				   &mmiodemo_counter_fops);
+	debugfs_create_file_unsafe("pages_synced", 0600, stats,
+				   &dma->pages_synced, &mmiodemo_counter_fops);
+}

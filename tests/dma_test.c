@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dma_test: the DMA buffer of /dev/mmiodemo, tested in the guest: pages
+ * that appear on first touch, exact dirty sets, syncs, and the kernel's
+ * view of the same memory (debugfs "dma"). Counters come from debugfs
+ * "stats", page presence from /proc/self/pagemap.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "mmiodemo.h"
+
+#define DEVICE		"/dev/mmiodemo"
+#define DEBUGFS		"/sys/kernel/debug/mmiodemo"
+#define PM_PRESENT	(1ULL << 63)
+
+static long counter(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), DEBUGFS "/stats/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+static void reset_counters(void)
+{
+	static const char *const names[] = {
+		"faults", "mkwrites", "syncs", "pages_synced",
+	};
+	char path[128];
+	unsigned int i;
+	int fd;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), DEBUGFS "/stats/%s", names[i]);
+		fd = open(path, O_WRONLY);
+		if (fd >= 0) {
+			if (write(fd, "0\n", 2) != 2)
+				perror(path);
+			close(fd);
+		}
+	}
+}
+
+/* Pages of [addr, addr + n pages) that have a present PTE, as a count. */
+static int present_pages(void *addr, size_t n, size_t ps, int *first)
+{
+	uint64_t entry;
+	int fd, count = 0;
+	size_t i;
+
+	*first = -1;
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		off_t off = (off_t)((uintptr_t)addr / ps + i) * 8;
+
+		if (pread(fd, &entry, 8, off) != 8) {
+			count = -1;
+			break;
+		}
+		if (entry & PM_PRESENT) {
+			if (*first < 0)
+				*first = (int)i;
+			count++;
+		}
+	}
+	close(fd);
+	return count;
+}
+
+FIXTURE(dma) {
+	int fd;
+	struct mmiodemo_info info;
+	const struct mmiodemo_region *r;
+	size_t ps;
+	size_t npages;
+	uint64_t *bitmap;
+	volatile uint8_t *map;
+};
+
+/* Takes the dirty log; returns its count, the bits in self->bitmap. */
+static int get_dirty(FIXTURE_DATA(dma) *self)
+{
+	struct mmiodemo_dirty d = {
+		.bitmap = (uintptr_t)self->bitmap,
+		.nr_pages = (uint32_t)self->npages,
+	};
+
+	if (ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d))
+		return -errno;
+	return (int)d.count;
+}
+
+/* A sync of pages [first, first + n) (n 0: to the end); count or -errno. */
+static int sync_pages(FIXTURE_DATA(dma) *self, unsigned long cmd,
+		      size_t first, size_t n)
+{
+	struct mmiodemo_sync s = {
+		.offset = first * self->ps,
+		.len = n * self->ps,
+	};
+
+	if (ioctl(self->fd, cmd, &s))
+		return -errno;
+	return (int)s.count;
+}
+
+static int bit(FIXTURE_DATA(dma) *self, size_t page)
+{
+	return (self->bitmap[page / 64] >> (page % 64)) & 1;
+}
+
+static volatile uint8_t *map_buffer(FIXTURE_DATA(dma) *self, int fd,
+				    size_t first, size_t n, int prot,
+				    int flags)
+{
+	void *p = mmap(NULL, n * self->ps, prot, MAP_SHARED | flags, fd,
+		       (off_t)(self->r->offset + first * self->ps));
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+FIXTURE_SETUP(dma)
+{
+	self->map = NULL;
+	self->bitmap = NULL;
+	self->fd = open(DEVICE, O_RDWR);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP({ _metadata->passed = 0; return; },
+		     DEVICE " is absent: is the driver bound?");
+	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_INFO, &self->info));
+	ASSERT_LT(MMIODEMO_REGION_DMA, self->info.nr_regions);
+	self->r = &self->info.regions[MMIODEMO_REGION_DMA];
+	self->ps = self->info.page_size;
+	self->npages = self->r->size / self->ps;
+	ASSERT_LE(8U, self->npages) TH_LOG("the tests want 8 pages or more");
+	self->bitmap = calloc((self->npages + 63) / 64, 8);
+	ASSERT_NE(NULL, self->bitmap);
+
+	/* Start from empty sets and zeroed counters. */
+	ASSERT_LE(0, get_dirty(self));
+	ASSERT_LE(0, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+	reset_counters();
+	ASSERT_EQ(0, counter("faults")) TH_LOG("debugfs stats unreadable");
+}
+
+FIXTURE_TEARDOWN(dma)
+{
+	if (self->map)
+		munmap((void *)self->map, self->npages * self->ps);
+	free(self->bitmap);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* INFO describes the buffer: cacheable, dirty-tracked, whole pages. */
+TEST_F(dma, info_describes_the_dma_region)
+{
+	EXPECT_STREQ("dma", self->r->name);
+	EXPECT_EQ(MMIODEMO_MEMTYPE_NORMAL, self->r->memtype);
+	EXPECT_EQ(MMIODEMO_REGION_F_READ | MMIODEMO_REGION_F_WRITE |
+		  MMIODEMO_REGION_F_MMAP | MMIODEMO_REGION_F_DIRTY_LOG,
+		  self->r->flags);
+	EXPECT_EQ(0U, self->r->offset % self->ps);
+	EXPECT_EQ(0U, self->r->size % self->ps);
+}
+
+/* Nothing is mapped at mmap() time: no fault, no present page. */
+TEST_F(dma, nothing_is_mapped_before_the_first_touch)
+{
+	int first;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map) TH_LOG("mmap: %s", strerror(errno));
+	EXPECT_EQ(0, counter("faults"));
+	EXPECT_EQ(0, present_pages((void *)self->map, self->npages, self->ps,
+				   &first));
+}
+
+/* Reading page k maps exactly page k, with one fault. */
+TEST_F(dma, reading_a_page_maps_exactly_that_page)
+{
+	size_t k = self->npages / 2;
+	int first;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	EXPECT_EQ(0, self->map[k * self->ps + 7]);
+	EXPECT_EQ(1, counter("faults"));
+	EXPECT_EQ(0, counter("mkwrites"));
+	EXPECT_EQ(1, present_pages((void *)self->map, self->npages, self->ps,
+				   &first));
+	EXPECT_EQ((int)k, first);
+}
+
+/* MAP_POPULATE maps every page up front, and dirties none. */
+TEST_F(dma, map_populate_maps_every_page)
+{
+	int first;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, MAP_POPULATE);
+	ASSERT_NE(NULL, self->map);
+	EXPECT_EQ((long)self->npages, counter("faults"));
+	EXPECT_EQ((int)self->npages,
+		  present_pages((void *)self->map, self->npages, self->ps,
+				&first));
+	EXPECT_EQ(0, get_dirty(self));
+}
+
+/* Writing pages {0, 5, last} gives exactly that dirty set, once. */
+TEST_F(dma, writes_give_exactly_their_dirty_set)
+{
+	size_t last = self->npages - 1, i;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	self->map[0] = 1;
+	self->map[5 * self->ps + 100] = 2;
+	self->map[5 * self->ps + 200] = 3;
+	self->map[last * self->ps + self->ps - 1] = 4;
+
+	ASSERT_EQ(3, get_dirty(self));
+	for (i = 0; i < self->npages; i++)
+		EXPECT_EQ(i == 0 || i == 5 || i == last, bit(self, i))
+			TH_LOG("page %zu", i);
+	EXPECT_EQ(3, counter("mkwrites"));
+	EXPECT_EQ(0, get_dirty(self)) TH_LOG("taking the log clears it");
+}
+
+/* After SYNC_FOR_DEVICE the set is empty; the next write shows again. */
+TEST_F(dma, sync_for_device_empties_the_set_and_rearms_tracking)
+{
+	size_t last = self->npages - 1;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	self->map[0] = 1;
+	self->map[5 * self->ps] = 2;
+	self->map[last * self->ps] = 3;
+
+	EXPECT_EQ(3, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+	EXPECT_EQ(0, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+	EXPECT_EQ(3, get_dirty(self));
+	EXPECT_EQ(0, get_dirty(self));
+
+	self->map[5 * self->ps + 1] = 5;
+	EXPECT_EQ(1, get_dirty(self));
+	EXPECT_EQ(1, bit(self, 5));
+	EXPECT_EQ(1, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+	EXPECT_EQ(4, counter("mkwrites"));
+	EXPECT_EQ(4, counter("pages_synced"));
+}
+
+/* A sync of a range takes only the dirty pages inside it. */
+TEST_F(dma, sync_of_a_range_takes_only_its_dirty_pages)
+{
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	self->map[0] = 1;
+	self->map[5 * self->ps] = 2;
+
+	EXPECT_EQ(1, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 4, 4));
+	EXPECT_EQ(1, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+}
+
+/* Two mappings at other addresses and offsets share data and dirt. */
+TEST_F(dma, a_buffer_mapped_twice_shares_data_and_dirty_state)
+{
+	volatile uint8_t *b;
+	int fd2;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	fd2 = open(DEVICE, O_RDWR);
+	ASSERT_LE(0, fd2);
+	b = map_buffer(self, fd2, 2, 4, PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, b) TH_LOG("mmap at page 2: %s", strerror(errno));
+
+	b[10] = 0xa1;			/* buffer page 2 */
+	EXPECT_EQ(0xa1, self->map[2 * self->ps + 10]);
+	EXPECT_EQ(1, get_dirty(self));
+	EXPECT_EQ(1, bit(self, 2));
+
+	self->map[3 * self->ps + 20] = 0xb2;	/* B's second page */
+	EXPECT_EQ(0xb2, b[self->ps + 20]);
+	EXPECT_EQ(1, get_dirty(self));
+	EXPECT_EQ(1, bit(self, 3));
+
+	/* Re-armed in both mappings: a write through either is seen. */
+	b[11] = 0xa2;
+	EXPECT_EQ(1, get_dirty(self));
+	self->map[2 * self->ps + 12] = 0xa3;
+	EXPECT_EQ(1, get_dirty(self));
+	EXPECT_EQ(1, bit(self, 2));
+	munmap((void *)b, 4 * self->ps);
+	close(fd2);
+}
+
+/* What userspace writes is what the kernel reads, after the sync. */
+TEST_F(dma, mapping_writes_are_what_the_kernel_reads)
+{
+	uint8_t buf[64];
+	size_t i;
+	int dfd;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	for (i = 0; i < sizeof(buf); i++)
+		self->map[self->ps + 32 + i] = (uint8_t)(i * 7 + 1);
+	EXPECT_EQ(1, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+
+	dfd = open(DEBUGFS "/dma", O_RDONLY);
+	ASSERT_LE(0, dfd) TH_LOG(DEBUGFS "/dma: %s", strerror(errno));
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  pread(dfd, buf, sizeof(buf), (off_t)self->ps + 32));
+	for (i = 0; i < sizeof(buf); i++)
+		EXPECT_EQ((uint8_t)(i * 7 + 1), buf[i]) TH_LOG("byte %zu", i);
+	close(dfd);
+}
+
+/* What the kernel writes is what userspace reads after SYNC_FOR_CPU. */
+TEST_F(dma, kernel_writes_are_what_userspace_reads_after_sync_for_cpu)
+{
+	uint8_t buf[64];
+	size_t i;
+	int dfd;
+
+	for (i = 0; i < sizeof(buf); i++)
+		buf[i] = (uint8_t)(0xc0 ^ i);
+	dfd = open(DEBUGFS "/dma", O_WRONLY);
+	ASSERT_LE(0, dfd);
+	ASSERT_EQ((ssize_t)sizeof(buf),
+		  pwrite(dfd, buf, sizeof(buf), (off_t)(2 * self->ps + 8)));
+	close(dfd);
+
+	EXPECT_EQ((int)self->npages,
+		  sync_pages(self, MMIODEMO_IOC_SYNC_FOR_CPU, 0, 0));
+	self->map = map_buffer(self, self->fd, 0, self->npages, PROT_READ, 0);
+	ASSERT_NE(NULL, self->map);
+	for (i = 0; i < sizeof(buf); i++)
+		EXPECT_EQ(buf[i], self->map[2 * self->ps + 8 + i]);
+	EXPECT_EQ(0, get_dirty(self)) TH_LOG("reading dirties nothing");
+}
+
+/* A read-only fd maps read-only and cannot dirty anything. */
+TEST_F(dma, read_only_fd_cannot_dirty_anything)
+{
+	volatile uint8_t *p;
+	unsigned int sum = 0;
+	size_t i;
+	int ro;
+
+	ro = open(DEVICE, O_RDONLY);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(NULL, map_buffer(self, ro, 0, 1, PROT_READ | PROT_WRITE, 0));
+	EXPECT_EQ(EACCES, errno);
+	p = map_buffer(self, ro, 0, self->npages, PROT_READ, 0);
+	ASSERT_NE(NULL, p);
+	for (i = 0; i < self->npages; i++)
+		sum += p[i * self->ps];
+	EXPECT_EQ(-1, mprotect((void *)p, self->npages * self->ps,
+			       PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(0, get_dirty(self));
+	EXPECT_EQ(0, counter("mkwrites"));
+	EXPECT_EQ((long)self->npages, counter("faults"));
+	TH_LOG("read %zu pages (byte sum %u)", self->npages, sum);
+	munmap((void *)p, self->npages * self->ps);
+	close(ro);
+}
+
+/* A mapping larger than the buffer is refused: ENXIO. */
+TEST_F(dma, mapping_larger_than_the_buffer_is_refused_with_enxio)
+{
+	EXPECT_EQ(NULL, map_buffer(self, self->fd, 0, self->npages + 1,
+				   PROT_READ, 0));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(NULL, map_buffer(self, self->fd, self->npages - 1, 2,
+				   PROT_READ, 0));
+	EXPECT_EQ(ENXIO, errno);
+}
+
+/* mremap() cannot grow a mapping past the buffer's end. */
+TEST_F(dma, mremap_cannot_grow_the_mapping)
+{
+	void *p;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages - 1, PROT_READ,
+			       0);
+	ASSERT_NE(NULL, self->map);
+	p = mremap((void *)self->map, (self->npages - 1) * self->ps,
+		   (self->npages + 1) * self->ps, MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EFAULT, errno);
+	munmap((void *)self->map, (self->npages - 1) * self->ps);
+	self->map = NULL;
+}
+
+/* A bitmap too short for the buffer, or reserved bits set: EINVAL. */
+TEST_F(dma, bad_get_dirty_arguments_are_refused_with_einval)
+{
+	struct mmiodemo_dirty d = {
+		.bitmap = (uintptr_t)self->bitmap,
+		.nr_pages = (uint32_t)self->npages - 1,
+	};
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EINVAL, errno);
+	d.nr_pages = (uint32_t)self->npages;
+	d.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EINVAL, errno);
+	d.reserved = 0;
+	d.bitmap = 8;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+/* A sync range that is not whole pages inside the buffer: EINVAL. */
+TEST_F(dma, bad_sync_ranges_are_refused_with_einval)
+{
+	struct mmiodemo_sync s = { .offset = 1 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.offset = 0;
+	s.len = (self->npages + 1) * self->ps;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_SYNC_FOR_CPU, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.len = 0;
+	s.offset = (self->npages + 1) * self->ps;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &s));
+	EXPECT_EQ(EINVAL, errno);
+	s.offset = 0;
+	s.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &s));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_HARNESS_MAIN
