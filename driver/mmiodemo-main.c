@@ -28,6 +28,7 @@
 #include <linux/platform_device.h>
 #include <linux/property.h>
 #include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/uaccess.h>
 
 #include "mmiodemo-compat.h"
@@ -59,15 +60,17 @@ static const struct {
 
 static struct mmiodemo *to_mmiodemo(struct file *file)
 {
-	return container_of(file->private_data, struct mmiodemo, misc);
+	struct mmiodemo_file *mf = file->private_data;
+
+	return mf->md;
 }
 
-static u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off)
+u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off)
 {
 	return readl(md->base + off);
 }
 
-static void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val)
+void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val)
 {
 	writel(val, md->base + off);
 }
@@ -103,6 +106,8 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case MMIODEMO_IOC_INFO:
 		return mmiodemo_ioctl_info(md, (void __user *)arg);
+	case MMIODEMO_IOC_IRQ_UNMASK:
+		return mmiodemo_irq_unmask(md, (u32 __user *)arg);
 	case MMIODEMO_IOC_GET_DIRTY:
 	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
 	case MMIODEMO_IOC_SYNC_FOR_CPU:
@@ -186,13 +191,34 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 
 static int mmiodemo_open(struct inode *inode, struct file *file)
 {
+	struct mmiodemo_file *mf;
+
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	if (!mf)
+		return -ENOMEM;
+	/* misc_open() left the miscdevice here; each file gets its own. */
+	mf->md = container_of(file->private_data, struct mmiodemo, misc);
+	file->private_data = mf;
+	mmiodemo_irq_listen(mf);
 	mmiodemo_dma_open(file);
+	return 0;
+}
+
+static int mmiodemo_release(struct inode *inode, struct file *file)
+{
+	struct mmiodemo_file *mf = file->private_data;
+
+	mmiodemo_irq_unlisten(mf);
+	kfree(mf);
 	return 0;
 }
 
 static const struct file_operations mmiodemo_fops = {
 	.owner = THIS_MODULE,
 	.open = mmiodemo_open,
+	.release = mmiodemo_release,
+	.read = mmiodemo_irq_read,
+	.poll = mmiodemo_irq_poll,
 	.unlocked_ioctl = mmiodemo_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = mmiodemo_mmap,
@@ -309,12 +335,15 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	struct mmiodemo_region_desc *regs;
 	struct mmiodemo *md;
 	struct resource *res;
-	int ret;
+	int irq, ret;
 
 	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
 	if (!md)
 		return -ENOMEM;
 	md->dev = dev;
+	spin_lock_init(&md->lock);
+	INIT_LIST_HEAD(&md->listeners);
+	init_waitqueue_head(&md->events_wait);
 
 	md->base = devm_platform_get_and_ioremap_resource(pdev, 0, &res);
 	if (IS_ERR(md->base))
@@ -353,6 +382,13 @@ static int mmiodemo_probe(struct platform_device *pdev)
 			 md->id);
 	else
 		strscpy(md->name, MMIODEMO_NAME, sizeof(md->name));
+
+	irq = platform_get_irq(pdev, 0);
+	if (irq < 0)
+		return irq;
+	ret = mmiodemo_irq_init(md, irq);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot take IRQ %d\n", irq);
 
 	md->misc.minor = MISC_DYNAMIC_MINOR;
 	md->misc.name = md->name;

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What the parts of the mmiodemo module share: the per-device state and
- * the entry points of the DMA buffer (mmiodemo-dma.c).
+ * What the parts of the mmiodemo module share: the per-device state, and
+ * the entry points of the DMA buffer (mmiodemo-dma.c) and of the interrupt
+ * events (mmiodemo-irq.c).
  */
 #ifndef MMIODEMO_PRIV_H
 #define MMIODEMO_PRIV_H
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/kfifo.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 
 #include "mmiodemo-logic.h"
 
@@ -31,6 +35,10 @@ struct mmiodemo_dma {
 struct mmiodemo {
 	struct device *dev;
 	void __iomem *base;
+	spinlock_t lock; /* register read-modify-writes; the listeners */
+	struct list_head listeners;
+	wait_queue_head_t events_wait;
+	u32 nr_irqs;
 	int id;
 	char name[16];
 	struct miscdevice misc;
@@ -40,6 +48,25 @@ struct mmiodemo {
 	struct dentry *debugfs;
 	struct debugfs_regset32 regset;
 };
+
+/* One open file: its queue of interrupt events. */
+struct mmiodemo_file {
+	struct mmiodemo *md;
+	struct list_head node;
+	struct mutex read_lock; /* one reader at a time takes events */
+	DECLARE_KFIFO(events, struct mmiodemo_event, MMIODEMO_EVENT_QUEUE);
+};
+
+u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off);
+void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val);
+
+int mmiodemo_irq_init(struct mmiodemo *md, int irq);
+void mmiodemo_irq_listen(struct mmiodemo_file *mf);
+void mmiodemo_irq_unlisten(struct mmiodemo_file *mf);
+ssize_t mmiodemo_irq_read(struct file *file, char __user *buf, size_t count,
+			  loff_t *ppos);
+__poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait);
+long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp);
 
 int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size);
 void mmiodemo_dma_open(struct file *file);

@@ -6,7 +6,9 @@
 #     boot KERNEL's image with the initramfs and the overlaid tree built by
 #     make (for "test", the one with the decoy node), in the given guest mode. The console goes to
 #     build/logs/KERNEL-MODE.log (and to stdout for "run" and "bench"), QEMU's pl061_*
-#     trace events to build/logs/KERNEL-MODE.trace. Exits with QEMU's
+#     trace events to build/logs/KERNEL-MODE.trace. In "test" mode a
+#     console line "mmiodemo-qmp: system_powerdown" from the guest presses
+#     virt's power button (PL061 line 3) over QMP. Exits with QEMU's
 #     status, 124 when the boot outlived QEMU_TIMEOUT.
 set -euo pipefail
 
@@ -43,7 +45,29 @@ cmd=(timeout "$QEMU_TIMEOUT" qemu-system-aarch64 -M "$QEMU_MACHINE"
 # The serial console ends lines with CR LF: keep plain lines.
 if [ "$mode" = run ] || [ "$mode" = bench ]; then
 	"${cmd[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
-else
-	"${cmd[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+	exit "${PIPESTATUS[0]}"
 fi
-exit "${PIPESTATUS[0]}"
+
+# Tests may ask the host to act on the machine, with a console line
+# "mmiodemo-qmp: COMMAND": QEMU gets COMMAND over QMP. Only the commands
+# listed here are passed on.
+sock=$logs/$kernel-$mode.qmp
+status_file=$logs/$kernel-$mode.status
+rm -f "$sock" "$status_file" "$logs/$kernel-$mode.qmp.log"
+cmd+=(-qmp "unix:$sock,server=on,wait=off")
+{
+	"${cmd[@]}" </dev/null 2>&1
+	echo $? >"$status_file"
+} | stdbuf -oL tr -d '\r' >"$log" &
+console=$!
+tail -n +1 -F --pid="$console" "$log" 2>/dev/null | while IFS= read -r line; do
+	case $line in
+	"mmiodemo-qmp: system_powerdown")
+		python3 "$top/qemu/qmp.py" "$sock" system_powerdown ;;
+	"mmiodemo-qmp: "*)
+		echo "refused: ${line#mmiodemo-qmp: }" ;;
+	esac
+done >>"$logs/$kernel-$mode.qmp.log" 2>&1 &
+wait "$console"
+wait
+exit "$(cat "$status_file" 2>/dev/null || echo 1)"

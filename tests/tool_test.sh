@@ -44,7 +44,7 @@ on_mappable() {
 }
 
 echo "TAP version 13"
-echo "1..21"
+echo "1..24"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*Device-nGnRE' \
 	mmiodemo info
@@ -72,6 +72,19 @@ check dma_fill_outside_the_buffer_is_a_usage_error 2 'outside the DMA buffer' \
 check stats_counts_faults 0 '^faults [1-9][0-9]*$' \
 	sh -c 'mmiodemo stats --reset && mmiodemo dma verify 0 --len 0 >/dev/null;
 		mmiodemo stats'
+check irq_wait_times_out_without_an_interrupt 1 'no interrupt within 100 ms' \
+	mmiodemo irq wait --timeout 100
+# A level-low interrupt on line 5, an input nothing drives.
+on_mappable irq_wait_reports_a_level_interrupt 0 \
+	'^event seqno [0-9]+ lines 0x20 masked 0x20 at [0-9]+\.[0-9]{9}$' \
+	sh -c 'mmiodemo write DIR 0xff && mmiodemo write DATA 0 &&
+		mmiodemo write DIR 0 && mmiodemo write IS 0x20 &&
+		mmiodemo write IEV 0 && mmiodemo irq wait --timeout 5000 &
+		sleep 1; mmiodemo write IE 0x20; wait $!; mmiodemo write IE 0;
+		mmiodemo write IS 0'
+on_mappable watch_prints_a_register_change 0 '^[0-9]+\.[0-9]{3} IEV \(0x40c\) = 0x00000042$' \
+	sh -c 'mmiodemo write IEV 0 && mmiodemo watch IEV --interval 10 --count 1 &
+		sleep 1; mmiodemo write IEV 0x42; wait $!; mmiodemo write IEV 0'
 if [ "$mappable" = yes ]; then
 	skip read_says_why_it_cannot_map "the register region is mappable here"
 else

@@ -16,12 +16,21 @@
  * log (MMIODEMO_IOC_GET_DIRTY) and hands written pages to the device or
  * back to the CPU (MMIODEMO_IOC_SYNC_FOR_DEVICE, MMIODEMO_IOC_SYNC_FOR_CPU).
  * The stats command reads the driver's counters from debugfs.
+ *
+ * irq wait waits for the next interrupt event that read() of the device
+ * returns (poll() first, for --timeout) and can re-enable, with
+ * MMIODEMO_IOC_IRQ_UNMASK, the level lines the driver masked for it. It
+ * configures nothing: that is done with write beforehand. watch samples
+ * one register periodically and prints its changes.
  */
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,8 +40,10 @@
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mmiodemo-regs.h"
@@ -43,6 +54,9 @@
 #define DEFAULT_WIDTH	32
 #define EXIT_USAGE	2
 #define DEBUGFS_DIR	"/sys/kernel/debug"
+#define DEFAULT_INTERVAL_MS	100
+#define NSEC_PER_SEC	1000000000ULL
+#define NSEC_PER_MSEC	1000000ULL
 
 #define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
@@ -56,6 +70,10 @@ struct config {
 	unsigned long long len;		/* --len, bytes; 0: to the end */
 	bool for_cpu;			/* --for cpu */
 	bool reset;			/* --reset */
+	int timeout_ms;			/* --timeout; -1: wait forever */
+	bool unmask;			/* --unmask */
+	unsigned int interval_ms;	/* --interval */
+	unsigned long count;		/* --count; 0: until a signal */
 };
 
 struct reg_desc {
@@ -103,6 +121,10 @@ struct pattern {
 #define CMD_OPT_LEN	0x4
 #define CMD_OPT_FOR	0x8
 #define CMD_OPT_RESET	0x10
+#define CMD_OPT_TIMEOUT	0x20
+#define CMD_OPT_UNMASK	0x40
+#define CMD_OPT_INTERVAL	0x80
+#define CMD_OPT_COUNT	0x100
 
 /* getopt_long() values of the long-only options */
 enum {
@@ -110,6 +132,10 @@ enum {
 	OPT_LEN,
 	OPT_FOR,
 	OPT_RESET,
+	OPT_TIMEOUT,
+	OPT_UNMASK,
+	OPT_INTERVAL,
+	OPT_COUNT,
 };
 
 /*
@@ -266,6 +292,29 @@ static unsigned long long parse_bytes(const char *opt, const char *str)
 	val = strtoull(str, &end, 0);
 	if (errno || *end)
 		usage_error("invalid %s '%s': not a number of bytes", opt, str);
+
+	return val;
+}
+
+/* Milliseconds of option opt, e.g. "--timeout": min to INT_MAX. */
+static int parse_ms(const char *opt, const char *str, unsigned long min)
+{
+	unsigned long val;
+
+	if (!parse_number(str, &val) || val < min || val > INT_MAX)
+		usage_error("invalid %s '%s': must be a number of milliseconds, %lu to %d",
+			    opt, str, min, INT_MAX);
+
+	return val;
+}
+
+static unsigned long parse_count(const char *str)
+{
+	unsigned long val;
+
+	if (!parse_number(str, &val) || !val)
+		usage_error("invalid --count '%s': must be a number of changes, at least 1",
+			    str);
 
 	return val;
 }
@@ -851,6 +900,175 @@ static void cmd_stats(const struct config *cfg, char **argv)
 	}
 }
 
+static unsigned long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+		die_perror("clock_gettime(CLOCK_MONOTONIC) failed");
+
+	return (unsigned long long)ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* Wait for POLLIN on fd; die when cfg->timeout_ms passes first. */
+static void wait_event(const struct config *cfg, int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int timeout = cfg->timeout_ms;
+	unsigned long long deadline = 0, now;
+	int ret;
+
+	if (timeout >= 0)
+		deadline = monotonic_ns() + timeout * NSEC_PER_MSEC;
+
+	for (;;) {
+		ret = poll(&pfd, 1, timeout);
+		if (!ret)
+			die("no interrupt within %d ms", cfg->timeout_ms);
+		if (ret > 0)
+			break;
+		if (errno != EINTR)
+			die_perror("poll of %s failed", cfg->device);
+		/* interrupted: wait for what is left of the timeout */
+		if (timeout >= 0) {
+			now = monotonic_ns();
+			timeout = now >= deadline ? 0 :
+				  DIV_ROUND_UP(deadline - now, NSEC_PER_MSEC);
+		}
+	}
+
+	if (!(pfd.revents & POLLIN))
+		die("poll of %s reported 0x%x instead of an event", cfg->device,
+		    (unsigned int)pfd.revents);
+}
+
+static void cmd_irq_wait(const struct config *cfg, char **argv)
+{
+	struct mmiodemo_event ev;
+	unsigned long long ts;
+	__u32 masked;
+	ssize_t n;
+	int fd;
+
+	(void)argv;
+
+	fd = open_device(cfg->device, O_RDWR);
+	wait_event(cfg, fd);
+
+	do {
+		n = read(fd, &ev, sizeof(ev));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EINVAL)
+		die("unable to read an event from %s: %s (does its driver deliver interrupt events?)",
+		    cfg->device, strerror(errno));
+	if (n < 0)
+		die_perror("unable to read an event from %s", cfg->device);
+	if (n != sizeof(ev))
+		die("short read of an event from %s: %zd of %zu bytes",
+		    cfg->device, n, sizeof(ev));
+
+	ts = ev.timestamp_ns;
+	printf("event seqno %u lines 0x%02x masked 0x%02x at %llu.%09llu\n",
+	       (unsigned int)ev.seqno, (unsigned int)ev.lines,
+	       (unsigned int)ev.masked, ts / NSEC_PER_SEC, ts % NSEC_PER_SEC);
+
+	if (cfg->unmask && ev.masked) {
+		/* the event is out even if the unmask fails */
+		if (fflush(stdout) == EOF)
+			die_perror("unable to write the output");
+		masked = ev.masked;
+		if (ioctl(fd, MMIODEMO_IOC_IRQ_UNMASK, &masked) < 0)
+			die_perror("MMIODEMO_IOC_IRQ_UNMASK of lines 0x%02x on %s failed",
+				   (unsigned int)masked, cfg->device);
+	}
+	close(fd);
+}
+
+static volatile sig_atomic_t watch_stop;
+
+static void watch_signal(int sig)
+{
+	(void)sig;
+	watch_stop = 1;
+}
+
+/* "S.mmm NAME (0xOFFSET) = 0xVALUE", ns after the start, flushed. */
+static void print_sample(unsigned long long ns, const struct reg_arg *arg,
+			 uint32_t value)
+{
+	printf("%llu.%03llu ", ns / NSEC_PER_SEC,
+	       ns % NSEC_PER_SEC / NSEC_PER_MSEC);
+	print_reg(arg, 32, value);
+	if (fflush(stdout) == EOF)
+		die_perror("unable to write the output");
+}
+
+static void cmd_watch(const struct config *cfg, char **argv)
+{
+	unsigned long long interval = cfg->interval_ms * NSEC_PER_MSEC;
+	unsigned long long start, now, next;
+	unsigned long changes = 0;
+	sigset_t block, orig;
+	struct sigaction sa;
+	struct regs_map map;
+	struct reg_arg arg;
+	struct timespec ts;
+	uint32_t value, last;
+
+	parse_reg(argv[0], PL061_ACC_R, &arg);
+	check_alignment(arg.offset, 32);
+
+	/*
+	 * SIGINT and SIGTERM stay blocked but in pselect(): one that comes
+	 * between the test of watch_stop and the sleep ends the sleep.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &block, &orig) < 0)
+		die_perror("unable to block SIGINT and SIGTERM");
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = watch_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0)
+		die_perror("unable to handle SIGINT and SIGTERM");
+
+	map_regs(cfg, false, &map);
+	check_offset(&map, arg.offset, 32);
+
+	start = monotonic_ns();
+	last = reg_read(map.base, arg.offset, 32);
+	print_sample(0, &arg, last);
+
+	next = start + interval;
+	while (!watch_stop && (!cfg->count || changes < cfg->count)) {
+		now = monotonic_ns();
+		if (now < next) {
+			ts.tv_sec = (next - now) / NSEC_PER_SEC;
+			ts.tv_nsec = (next - now) % NSEC_PER_SEC;
+			if (pselect(0, NULL, NULL, NULL, &ts, &orig) < 0 &&
+			    errno != EINTR)
+				die_perror("pselect() failed");
+			continue;
+		}
+
+		value = reg_read(map.base, arg.offset, 32);
+		if (value != last) {
+			print_sample(now - start, &arg, value);
+			last = value;
+			changes++;
+		}
+
+		/* after a stop (SIGSTOP), go on from now rather than catch up */
+		next += interval;
+		if (next <= now)
+			next = now + interval;
+	}
+
+	unmap_regs(&map);
+}
+
 static const struct command commands[] = {
 	{
 		.name = "info", .args = "",
@@ -917,6 +1135,38 @@ static const struct command commands[] = {
 			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
 			"name of the device node. Needs debugfs mounted, and root.\n",
 		.opts = CMD_OPT_RESET, .run = cmd_stats,
+	},
+	{
+		.group = "irq", .name = "wait", .args = "[--timeout MS] [--unmask]",
+		.summary = "wait for the next interrupt of the PL061 and print it",
+		.help = "Prints one line per call, for the first interrupt after it started:\n"
+			"'event seqno N lines 0xLL masked 0xMM at S.NNNNNNNNN': the\n"
+			"interrupt's number since the driver's probe, the lines (MIS bits)\n"
+			"that raised it, those of them that are level lines (IS) the driver\n"
+			"masked in IE, and when it came (CLOCK_MONOTONIC). If none comes\n"
+			"within --timeout, exits with status 1.\n"
+			"\n"
+			"irq wait only waits: configure the lines (IS, IBE, IEV, then IE)\n"
+			"with write beforehand, and trigger them once irq wait has started\n"
+			"(an interrupt before that is not queued for it), e.g. rising edges\n"
+			"of line 3:\n"
+			"  " PROG_NAME " write IEV 0x08; " PROG_NAME " write IE 0x08; "
+			PROG_NAME " irq wait --timeout 5000\n"
+			"A level line stays masked in IE after its interrupt until --unmask\n"
+			"(or MMIODEMO_IOC_IRQ_UNMASK) enables it again: clear its source first.\n",
+		.opts = CMD_OPT_TIMEOUT | CMD_OPT_UNMASK, .run = cmd_irq_wait,
+	},
+	{
+		.name = "watch", .args = "REG|OFFSET [--interval MS] [--count N]",
+		.summary = "sample a register, print its value and then every change",
+		.help = "Reads REG (32-bit) every --interval milliseconds and prints\n"
+			"'S.mmm NAME (0xOFFSET) = 0xVALUE' for its first value and for\n"
+			"every change, S.mmm being the seconds since the watch started.\n"
+			"A change that is undone within one interval goes unseen. Runs\n"
+			"until SIGINT or SIGTERM (exit status 0), or until --count changes\n"
+			"have been printed. Output is flushed after every line.\n",
+		.nr_args = 1, .opts = CMD_OPT_INTERVAL | CMD_OPT_COUNT,
+		.run = cmd_watch,
 	},
 };
 
@@ -1026,7 +1276,7 @@ static void print_help(void)
 	printf("\n");
 	printf("Access the PL061 GPIO registers and the DMA buffer of %s\n",
 	       DEFAULT_DEVICE);
-	printf("through mmap().\n");
+	printf("through mmap(), and wait for the PL061's interrupts.\n");
 	printf("\n");
 	printf("Options:\n");
 	printf("  -d, --device <path>\tdevice to use (default: %s)\n",
@@ -1081,6 +1331,15 @@ static void print_command_help(const struct command *cmd)
 		printf("      --len <bytes>\tlength of the range, 0: to the end (default: 0)\n");
 	if (cmd->opts & CMD_OPT_RESET)
 		printf("      --reset\t\twrite 0 to every counter, print nothing\n");
+	if (cmd->opts & CMD_OPT_TIMEOUT)
+		printf("      --timeout <ms>\tgive up after MS milliseconds (default: wait forever)\n");
+	if (cmd->opts & CMD_OPT_UNMASK)
+		printf("      --unmask\t\tthen re-enable in IE the lines the driver masked\n");
+	if (cmd->opts & CMD_OPT_INTERVAL)
+		printf("      --interval <ms>\tsampling period, at least 1 (default: %u)\n",
+		       DEFAULT_INTERVAL_MS);
+	if (cmd->opts & CMD_OPT_COUNT)
+		printf("      --count <n>\tstop after N changes (default: at SIGINT/SIGTERM)\n");
 	printf("  -h, --help\t\tdisplay this help and exit\n");
 }
 
@@ -1099,6 +1358,10 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ "len",	required_argument,	NULL,	OPT_LEN },
 		{ "for",	required_argument,	NULL,	OPT_FOR },
 		{ "reset",	no_argument,		NULL,	OPT_RESET },
+		{ "timeout",	required_argument,	NULL,	OPT_TIMEOUT },
+		{ "unmask",	no_argument,		NULL,	OPT_UNMASK },
+		{ "interval",	required_argument,	NULL,	OPT_INTERVAL },
+		{ "count",	required_argument,	NULL,	OPT_COUNT },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* the options only some commands take */
@@ -1112,6 +1375,10 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ OPT_LEN,	CMD_OPT_LEN,	"--len" },
 		{ OPT_FOR,	CMD_OPT_FOR,	"--for" },
 		{ OPT_RESET,	CMD_OPT_RESET,	"--reset" },
+		{ OPT_TIMEOUT,	CMD_OPT_TIMEOUT,	"--timeout" },
+		{ OPT_UNMASK,	CMD_OPT_UNMASK,	"--unmask" },
+		{ OPT_INTERVAL,	CMD_OPT_INTERVAL,	"--interval" },
+		{ OPT_COUNT,	CMD_OPT_COUNT,	"--count" },
 	};
 	/*
 	 * '+': stop at the command, its own options are parsed apart.
@@ -1155,6 +1422,18 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		case OPT_RESET:
 			cfg->reset = true;
 			break;
+		case OPT_TIMEOUT:
+			cfg->timeout_ms = parse_ms("--timeout", optarg, 0);
+			break;
+		case OPT_UNMASK:
+			cfg->unmask = true;
+			break;
+		case OPT_INTERVAL:
+			cfg->interval_ms = parse_ms("--interval", optarg, 1);
+			break;
+		case OPT_COUNT:
+			cfg->count = parse_count(optarg);
+			break;
 		case 'h':
 			if (cmd)
 				print_command_help(cmd);
@@ -1165,8 +1444,9 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			usage_error("option '%s' needs a value",
 				    argv[optind - 1]);
 		case '?':
-			/* --help=... or --reset=... */
-			if (optopt == 'h' || optopt == OPT_RESET)
+			/* --help=..., --reset=... or --unmask=... */
+			if (optopt == 'h' || optopt == OPT_RESET ||
+			    optopt == OPT_UNMASK)
 				usage_error("option '%s' takes no value",
 					    argv[optind - 1]);
 			if (optopt)
@@ -1223,6 +1503,8 @@ int main(int argc, char **argv)
 	struct config cfg = {
 		.device = DEFAULT_DEVICE,
 		.width = DEFAULT_WIDTH,
+		.timeout_ms = -1,
+		.interval_ms = DEFAULT_INTERVAL_MS,
 	};
 	const struct command *cmd;
 	char name[32];

@@ -95,6 +95,32 @@ struct mmiodemo_sync {
 	__u32 reserved;		/* 0 */
 };
 
+/*
+ * read() of /dev/mmiodemo returns whole events, oldest first, one per
+ * interrupt the PL061 raised: it blocks until there is one (EAGAIN with
+ * O_NONBLOCK), and a buffer smaller than one event gets EINVAL. poll()
+ * reports POLLIN while events wait. Each open file has its own queue of
+ * MMIODEMO_EVENT_QUEUE events; when it is full, newer events are dropped
+ * (seqno shows the gap).
+ *
+ * Userspace configures the lines through the mapping (IS, IBE, IEV, then
+ * IE). The interrupt handler acknowledges (IC) exactly the MIS bits it
+ * read; lines configured level-sensitive (IS) it also masks in IE, since
+ * their source is still asserted: re-enable them with
+ * MMIODEMO_IOC_IRQ_UNMASK once the source is dealt with, which changes IE
+ * under the driver's lock. A write of IE through the mapping races with
+ * the handler's masking, and the last writer wins.
+ */
+struct mmiodemo_event {
+	__u64 timestamp_ns;	/* CLOCK_MONOTONIC at the interrupt */
+	__u32 seqno;		/* interrupts since probe: 1, 2, ... */
+	__u32 lines;		/* the MIS bits that raised it, acknowledged */
+	__u32 masked;		/* of those, level lines masked in IE */
+	__u32 reserved;		/* 0 */
+};
+
+#define MMIODEMO_EVENT_QUEUE	64
+
 #define MMIODEMO_IOC_MAGIC	0xb2
 #define MMIODEMO_IOC_INFO	_IOR(MMIODEMO_IOC_MAGIC, 0x00, struct mmiodemo_info)
 #define MMIODEMO_IOC_GET_DIRTY	_IOWR(MMIODEMO_IOC_MAGIC, 0x01, struct mmiodemo_dirty)
@@ -102,6 +128,8 @@ struct mmiodemo_sync {
 	_IOWR(MMIODEMO_IOC_MAGIC, 0x02, struct mmiodemo_sync)
 #define MMIODEMO_IOC_SYNC_FOR_CPU \
 	_IOWR(MMIODEMO_IOC_MAGIC, 0x03, struct mmiodemo_sync)
+/* Sets the given lines (bits 0-7) in IE; EINVAL for other bits. */
+#define MMIODEMO_IOC_IRQ_UNMASK	_IOW(MMIODEMO_IOC_MAGIC, 0x04, __u32)
 
 /* clang-format on */
 

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""qemu/qmp.py SOCKET COMMAND: run one QMP command on a running QEMU.
+
+The harness uses it to press virt's power button (system_powerdown), which
+drives input line 3 of the PL061: a real interrupt raised by the host.
+Prints QEMU's answer; exits 1 if QEMU answered with an error.
+"""
+import json
+import socket
+import sys
+
+
+def main():
+    if len(sys.argv) != 3:
+        sys.exit("usage: qemu/qmp.py SOCKET COMMAND")
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.settimeout(10)
+    sock.connect(sys.argv[1])
+    stream = sock.makefile("rw")
+    json.loads(stream.readline())  # the greeting
+    for command in ("qmp_capabilities", sys.argv[2]):
+        stream.write(json.dumps({"execute": command}) + "\n")
+        stream.flush()
+        while True:  # skip asynchronous events up to the answer
+            answer = json.loads(stream.readline())
+            if "return" in answer or "error" in answer:
+                break
+        if "error" in answer:
+            sys.exit("qmp: %s: %s" % (command, answer["error"]))
+    print(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    main()

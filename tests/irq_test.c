@@ -1,0 +1,307 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irq_test: the PL061's interrupts, delivered by /dev/mmiodemo as events
+ * that read() and poll() return, tested in the guest.
+ *
+ * Two real sources: QEMU's power button, which the host presses when this
+ * program prints "mmiodemo-qmp: system_powerdown" (a rising edge on input
+ * line 3), and a level-low interrupt on an input line nothing drives,
+ * asserted for as long as it is enabled.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "mmiodemo-regs.h"
+#include "mmiodemo.h"
+
+#define DEVICE		"/dev/mmiodemo"
+#define BUTTON		(1U << 3)	/* QEMU virt: the power button */
+#define QUIET		(1U << 5)	/* an input nothing drives: reads 0 */
+
+static uint32_t rd32(volatile void *map, unsigned int off)
+{
+	return *(volatile uint32_t *)((volatile uint8_t *)map + off);
+}
+
+static void wr32(volatile void *map, unsigned int off, uint32_t val)
+{
+	*(volatile uint32_t *)((volatile uint8_t *)map + off) = val;
+}
+
+/* The interrupt count of the device's line in /proc/interrupts. */
+static long nr_interrupts(void)
+{
+	char line[512];
+	long n = -1, cpu;
+	char *p, *end;
+	FILE *f;
+
+	f = fopen("/proc/interrupts", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strstr(line, " mmiodemo\n"))
+			continue;
+		n = 0;
+		p = strchr(line, ':') + 1;
+		for (;;) {
+			cpu = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			n += cpu;
+			p = end;
+		}
+	}
+	fclose(f);
+	return n;
+}
+
+FIXTURE(irq) {
+	int fd;
+	volatile uint8_t *map;
+	size_t len;
+	uint32_t saved[5];
+};
+
+static const unsigned int config_regs[] = {
+	PL061_IE, PL061_IS, PL061_IBE, PL061_IEV, PL061_DIR,
+};
+
+/* Reads one event, waiting at most @ms; 1 if there was one, else 0. */
+static int get_event(int fd, int ms, struct mmiodemo_event *ev)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1)
+		return 0;
+	return read(fd, ev, sizeof(*ev)) == sizeof(*ev);
+}
+
+static void drain(int fd)
+{
+	struct mmiodemo_event ev;
+
+	while (get_event(fd, 0, &ev))
+		;
+}
+
+FIXTURE_SETUP(irq)
+{
+	struct mmiodemo_info info;
+	unsigned int i;
+	void *p;
+
+	self->map = NULL;
+	self->fd = open(DEVICE, O_RDWR);
+	if (self->fd < 0 && errno == ENOENT)
+		SKIP({ _metadata->passed = 0; return; },
+		     DEVICE " is absent: is the driver bound?");
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_INFO, &info));
+	if (!(info.regions[MMIODEMO_REGION_REGS].flags & MMIODEMO_REGION_F_MMAP))
+		SKIP({ _metadata->passed = 0; return; },
+		     "register region is not whole pages here");
+	self->len = info.regions[MMIODEMO_REGION_REGS].size;
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 self->fd, info.regions[MMIODEMO_REGION_REGS].offset);
+	ASSERT_NE(MAP_FAILED, p);
+	self->map = p;
+	for (i = 0; i < 5; i++)
+		self->saved[i] = rd32(self->map, config_regs[i]);
+	/*
+	 * QEMU keeps a line's last output value as its input level until
+	 * something drives it: drive every line low once, then make them
+	 * inputs, so the button starts released and the quiet line low.
+	 */
+	wr32(self->map, PL061_IE, 0);
+	wr32(self->map, PL061_DIR, PL061_LINES_MASK);
+	wr32(self->map, PL061_DATA_ALL, 0);
+	wr32(self->map, PL061_DIR, 0);
+	wr32(self->map, PL061_IC, PL061_LINES_MASK);
+	drain(self->fd);
+}
+
+FIXTURE_TEARDOWN(irq)
+{
+	unsigned int i;
+
+	if (!self->map)
+		return;
+	wr32(self->map, PL061_IE, 0);
+	wr32(self->map, PL061_IC, PL061_LINES_MASK);
+	for (i = 1; i < 5; i++)
+		wr32(self->map, config_regs[i], self->saved[i]);
+	wr32(self->map, PL061_IE, self->saved[0]);
+	munmap((void *)self->map, self->len);
+	close(self->fd);
+}
+
+/* Enables a level-low interrupt on the quiet line: asserted at once. */
+static void assert_quiet_level(FIXTURE_DATA(irq) *self)
+{
+	wr32(self->map, PL061_IS, QUIET);
+	wr32(self->map, PL061_IEV, 0);
+	wr32(self->map, PL061_IE, QUIET);
+}
+
+/* A buffer too small for one event: EINVAL. */
+TEST_F(irq, read_into_a_short_buffer_is_refused_with_einval)
+{
+	char buf[sizeof(struct mmiodemo_event) - 1];
+
+	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* No event and O_NONBLOCK: EAGAIN; poll() reports nothing. */
+TEST_F(irq, read_without_events_is_eagain_when_nonblocking)
+{
+	struct pollfd p = { .fd = self->fd, .events = POLLIN };
+	struct mmiodemo_event ev;
+	int nb;
+
+	nb = open(DEVICE, O_RDWR | O_NONBLOCK);
+	ASSERT_LE(0, nb);
+	EXPECT_EQ(-1, read(nb, &ev, sizeof(ev)));
+	EXPECT_EQ(EAGAIN, errno);
+	EXPECT_EQ(0, poll(&p, 1, 100));
+	close(nb);
+}
+
+/* Unmasking lines the PL061 does not have: EINVAL. */
+TEST_F(irq, unmask_of_lines_past_the_eighth_is_refused_with_einval)
+{
+	uint32_t lines = 0x100;
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+/* A level interrupt is delivered once, masked, and unmasked on request. */
+TEST_F(irq, level_interrupt_is_masked_then_unmasked_on_request)
+{
+	struct mmiodemo_event ev, ev2;
+	uint32_t lines = QUIET;
+
+	assert_quiet_level(self);
+	ASSERT_EQ(1, get_event(self->fd, 2000, &ev));
+	EXPECT_EQ(QUIET, ev.lines);
+	EXPECT_EQ(QUIET, ev.masked);
+	EXPECT_EQ(0U, ev.reserved);
+	EXPECT_EQ(0U, rd32(self->map, PL061_IE) & QUIET);
+	EXPECT_EQ(0, get_event(self->fd, 300, &ev2)) TH_LOG("masked: quiet");
+
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	ASSERT_EQ(1, get_event(self->fd, 2000, &ev2));
+	EXPECT_EQ(ev.seqno + 1, ev2.seqno);
+	EXPECT_LT(ev.timestamp_ns, ev2.timestamp_ns);
+}
+
+/* A level nobody clears, left for 5 s: one interrupt, no storm. */
+TEST_F(irq, unacknowledged_level_interrupt_does_not_storm)
+{
+	struct timespec t0, t1;
+	struct mmiodemo_event ev;
+	long before, after;
+	int events = 0;
+
+	before = nr_interrupts();
+	ASSERT_LE(0, before) TH_LOG("no mmiodemo line in /proc/interrupts");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_quiet_level(self);
+	sleep(5);
+	while (get_event(self->fd, 0, &ev))
+		events++;
+	after = nr_interrupts();
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	EXPECT_EQ(1, events);
+	EXPECT_EQ(1, after - before);
+	EXPECT_GE(t1.tv_sec - t0.tv_sec, 5);
+	TH_LOG("%ld interrupt(s) in %ld s with the level asserted",
+	       after - before, (long)(t1.tv_sec - t0.tv_sec));
+}
+
+/* Every open file gets its own copy of each event. */
+TEST_F(irq, each_open_file_gets_every_event)
+{
+	struct mmiodemo_event ev, ev2;
+	int fd2;
+
+	fd2 = open(DEVICE, O_RDONLY);
+	ASSERT_LE(0, fd2);
+	assert_quiet_level(self);
+	ASSERT_EQ(1, get_event(self->fd, 2000, &ev));
+	ASSERT_EQ(1, get_event(fd2, 2000, &ev2));
+	EXPECT_EQ(ev.seqno, ev2.seqno);
+	EXPECT_EQ(ev.timestamp_ns, ev2.timestamp_ns);
+	close(fd2);
+}
+
+/* A full queue keeps its oldest events; seqno shows what was lost. */
+TEST_F(irq, full_queue_keeps_its_oldest_events)
+{
+	struct mmiodemo_event evs[MMIODEMO_EVENT_QUEUE + 8];
+	uint32_t lines = QUIET;
+	int i, n, waited;
+
+	assert_quiet_level(self);
+	for (i = 1; i < MMIODEMO_EVENT_QUEUE + 8; i++) {
+		/* each unmask raises one more interrupt */
+		for (waited = 0; rd32(self->map, PL061_IE) & QUIET; waited++)
+			ASSERT_GT(100000, waited);
+		ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	}
+	for (waited = 0; rd32(self->map, PL061_IE) & QUIET; waited++)
+		ASSERT_GT(100000, waited);
+
+	n = read(self->fd, evs, sizeof(evs));
+	ASSERT_EQ((int)(MMIODEMO_EVENT_QUEUE * sizeof(evs[0])), n);
+	for (i = 1; i < MMIODEMO_EVENT_QUEUE; i++)
+		EXPECT_EQ(evs[0].seqno + i, evs[i].seqno);
+}
+
+/*
+ * The host presses QEMU's power button: a rising edge on line 3. Masked,
+ * it shows in RIS only; enabled, it raises one event through poll() and
+ * read(), and the driver's acknowledgement clears RIS and MIS.
+ */
+TEST_F(irq, qemu_power_button_raises_an_edge_interrupt)
+{
+	struct mmiodemo_event ev;
+	int waited;
+
+	wr32(self->map, PL061_IS, 0);
+	wr32(self->map, PL061_IBE, 0);
+	wr32(self->map, PL061_IEV, BUTTON);
+	wr32(self->map, PL061_IC, BUTTON);
+
+	printf("mmiodemo-qmp: system_powerdown\n");
+	fflush(stdout);
+	for (waited = 0; !(rd32(self->map, PL061_RIS) & BUTTON); waited++) {
+		ASSERT_GT(1000, waited) TH_LOG("no edge from the host in 10 s");
+		usleep(10000);
+	}
+	EXPECT_EQ(BUTTON, rd32(self->map, PL061_RIS) & BUTTON);
+	EXPECT_EQ(0U, rd32(self->map, PL061_MIS)) TH_LOG("masked: MIS 0");
+	EXPECT_EQ(0, get_event(self->fd, 100, &ev));
+
+	wr32(self->map, PL061_IE, BUTTON);
+	ASSERT_EQ(1, get_event(self->fd, 2000, &ev));
+	EXPECT_EQ(BUTTON, ev.lines);
+	EXPECT_EQ(0U, ev.masked) TH_LOG("an edge is acknowledged, not masked");
+	EXPECT_EQ(0U, rd32(self->map, PL061_RIS) & BUTTON);
+	EXPECT_EQ(0U, rd32(self->map, PL061_MIS));
+	EXPECT_EQ(BUTTON, rd32(self->map, PL061_IE));
+}
+
+TEST_HARNESS_MAIN
