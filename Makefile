@@ -65,6 +65,8 @@ DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
 TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/dma_bench
+GPIOD_TEST := $(B)/gpiod_test
+SCRIPTS := tests/tool_test.sh tests/gpio_test.sh
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
@@ -73,7 +75,7 @@ INITRAMFS := $(B)/initramfs.cpio.gz
 _check: $(DTB)
 	@tests/check.sh $(DTB) debian-6.1 debian-6.12
 
-_all: $(KO) $(TOOL) $(TESTS) $(DTB) $(TEST_DTB) $(INITRAMFS)
+_all: $(KO) $(TOOL) $(TESTS) $(GPIOD_TEST) $(DTB) $(TEST_DTB) $(INITRAMFS)
 
 _run: _all
 	@qemu/boot.sh run $(KERNEL)
@@ -125,7 +127,15 @@ $(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
 
 # Every module built for the kernel: the driver, and its KUnit suite where
 # the kernel has KUnit.
-$(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) tests/tool_test.sh $(B)/kernel.mk
-	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(dir $(KO)) $(TOOL) \
-		$(TESTS) tests/tool_test.sh
+$(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) $(GPIOD_TEST) $(SCRIPTS) \
+		$(B)/kernel.mk
+	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(dir $(KO)) $(GPIOD_ROOT) \
+		$(TOOL) $(TESTS) $(GPIOD_TEST) $(SCRIPTS)
+
+# Linked against the libgpiod of this kernel's suite (v1 or v2 API).
+$(GPIOD_TEST): tests/gpiod_test.c $(HDRS) $(B)/kernel.mk
+	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
+		-isystem $(KSRC)/tools/testing/selftests \
+		-isystem $(GPIOD_ROOT)/usr/include -DMMIODEMO_GPIOD_API=$(GPIOD_API) \
+		-o $@ $< -L$(GPIOD_ROOT)/usr/lib/aarch64-linux-gnu -lgpiod
 endif

@@ -390,6 +390,10 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot take IRQ %d\n", irq);
 
+	ret = mmiodemo_gpio_init(md);
+	if (ret)
+		return dev_err_probe(dev, ret, "cannot add the gpiochip\n");
+
 	md->misc.minor = MISC_DYNAMIC_MINOR;
 	md->misc.name = md->name;
 	md->misc.fops = &mmiodemo_fops;

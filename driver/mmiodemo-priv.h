@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the parts of the mmiodemo module share: the per-device state, and
- * the entry points of the DMA buffer (mmiodemo-dma.c) and of the interrupt
- * events (mmiodemo-irq.c).
+ * the entry points of the DMA buffer (mmiodemo-dma.c), of the interrupt
+ * events (mmiodemo-irq.c) and of the gpiochip (mmiodemo-gpio.c).
  */
 #ifndef MMIODEMO_PRIV_H
 #define MMIODEMO_PRIV_H
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/gpio/driver.h>
 #include <linux/kfifo.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
@@ -45,6 +46,7 @@ struct mmiodemo {
 	unsigned int nr_regions;
 	struct mmiodemo_region_desc regions[2];
 	struct mmiodemo_dma dma;
+	struct gpio_chip gpio;
 	struct dentry *debugfs;
 	struct debugfs_regset32 regset;
 };
@@ -59,6 +61,8 @@ struct mmiodemo_file {
 
 u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off);
 void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val);
+
+int mmiodemo_gpio_init(struct mmiodemo *md);
 
 int mmiodemo_irq_init(struct mmiodemo *md, int irq);
 void mmiodemo_irq_listen(struct mmiodemo_file *mf);

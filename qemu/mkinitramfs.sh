@@ -1,13 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# qemu/mkinitramfs.sh OUT BUSYBOX INIT MODULE-DIR TOOL TESTS...
-# Packs the guest's whole world: busybox, /init, the driver, the tools and
-# the test programs, as a gzipped newc cpio.
+# qemu/mkinitramfs.sh OUT BUSYBOX INIT MODULE-DIR GPIOD-ROOT TOOL TESTS...
+# Packs the guest's whole world: busybox, /init, the driver's modules,
+# libgpiod's tools with the C library they run on (from GPIOD-ROOT, the
+# unpacked Debian packages), mmiodemo's tool and the test programs, as a
+# gzipped newc cpio.
 set -euo pipefail
 
-out=$1 busybox=$2 init=$3 moddir=$4 tool=$5
-shift 5
+out=$1 busybox=$2 init=$3 moddir=$4 gpiod=$5 tool=$6
+shift 6
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
@@ -17,6 +19,10 @@ ln -s busybox "$root/bin/sh"
 install -m 0755 "$init" "$root/init"
 install -m 0644 "$moddir"/*.ko "$root/lib/modules/"
 install -m 0755 "$tool" "$root/bin/"
+(cd "$gpiod" && cp -a --parents lib/ld-linux-aarch64.so.1 \
+	lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 \
+	lib/aarch64-linux-gnu/libc.so.6 usr/lib/aarch64-linux-gnu/libgpiod.so.* \
+	usr/bin/gpio* "$root/")
 install -m 0755 "$@" "$root/tests/"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 	gzip -1 >"$out.tmp"

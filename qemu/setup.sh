@@ -97,10 +97,19 @@ fi
 # of the anchors, and their .deb files, from apt's lists alone.
 resolve() {
 	local show
-	spkgs=(busybox-static:arm64 linux-source-6.1)
+	spkgs=(busybox-static:arm64 linux-source-6.1 libc6:arm64)
 	mapfile -t sdebs < <(apt-get download --print-uris "${spkgs[@]}" \
 		2>/dev/null | awk '{ print $2 }')
 	[ "${#sdebs[@]}" = "${#spkgs[@]}" ] || return 1
+	# libgpiod from the kernel's own suite: v1 with bookworm, v2 with
+	# bookworm-backports; its library package is named by its soname.
+	libgpiod=$(apt-cache "${kapt[@]}" depends gpiod:arm64 2>/dev/null |
+		sed -n 's/^ *Depends: \(libgpiod[0-9]*\).*/\1/p' | head -n 1)
+	[ -n "$libgpiod" ] || return 1
+	gpkgs=(gpiod:arm64 "$libgpiod:arm64" libgpiod-dev:arm64)
+	mapfile -t gdebs < <(apt-get "${kapt[@]}" download --print-uris \
+		"${gpkgs[@]}" 2>/dev/null | awk '{ print $2 }')
+	[ "${#gdebs[@]}" = "${#gpkgs[@]}" ] || return 1
 	if [ -n "${KERNEL_FRAGMENT:-}" ]; then
 		# Built here from linux-source: nothing more to download.
 		image=built headers=built common=built kbuild=built version=built
@@ -147,22 +156,23 @@ fetch() { # fetch DEBS-ARRAY [APT-OPTION...]
 }
 
 fetch_all() {
-	fetch kdebs "${kapt[@]}" && fetch sdebs
+	fetch kdebs "${kapt[@]}" && fetch gdebs "${kapt[@]}" && fetch sdebs
 }
 
 # deb NAME-PREFIX: the cached .deb of the package whose name starts so.
 deb() {
 	local f
-	for f in "${kdebs[@]}" "${sdebs[@]}"; do
+	for f in "${kdebs[@]}" "${gdebs[@]}" "${sdebs[@]}"; do
 		case $f in "$1"_*) printf '%s\n' "$cache/debs/$f"; return 0 ;; esac
 	done
 	die "no .deb for $1"
 }
 
 # apt's cache is rebuilt on every call here (over a second each), so the
-# resolution is kept, keyed by the lists it came from.
-lists_stamp=$(stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* \
-	"$klists"/*_Packages* 2>/dev/null | md5sum | cut -d' ' -f1)
+# resolution is kept, keyed by the lists it came from and by this script.
+lists_stamp=$( (stat -c '%n %Y %s' /var/lib/apt/lists/*_Packages* \
+	"$klists"/*_Packages*; cat "$0" "$conf") 2>/dev/null |
+	md5sum | cut -d' ' -f1)
 resolved=$cache/resolved-$kernel.sh
 if [ -f "$resolved" ] && grep -qx "# $lists_stamp" "$resolved"; then
 	# shellcheck source=/dev/null
@@ -171,7 +181,8 @@ elif resolve || { apt_update && kapt_update && resolve; }; then
 	mkdir -p "$cache"
 	{
 		echo "# $lists_stamp"
-		declare -p image headers common kbuild version kpkgs spkgs kdebs sdebs
+		declare -p image headers common kbuild version libgpiod kpkgs spkgs \
+			gpkgs kdebs sdebs gdebs
 	} >"$resolved"
 else
 	die "cannot resolve $kernel through $KERNEL_IMAGE_META and $KERNEL_HEADERS_META"
@@ -197,6 +208,15 @@ unpack() {
 }
 
 unpack "$cache/busybox" "$busybox_deb"
+
+# libgpiod's tools, library and headers, with the arm64 C library they
+# run on: the guest's /lib and /usr come from here.
+gpiod_deb=$(deb gpiod)
+gpiod_root=$cache/gpiod/$(basename "$gpiod_deb" .deb)
+unpack "$gpiod_root" "$gpiod_deb" "$(deb "$libgpiod")" "$(deb libgpiod-dev)" \
+	"$(deb libc6)"
+# libgpiod2 is the v1 API, libgpiod3 the v2 API.
+gpiod_api=$((${libgpiod#libgpiod} - 1))
 
 # The kernel source of the anchors: the selftest harness, checkpatch, and
 # the tree debug kernels are built from.
@@ -240,6 +260,8 @@ KERNEL_RELEASE := $krel
 KDIR := $kdir
 VMLINUZ := $vmlinuz
 BUSYBOX := $cache/busybox/bin/busybox
+GPIOD_ROOT := $gpiod_root
+GPIOD_API := $gpiod_api
 KSRC := $src
 EOF
 # Rewrite only on change, so an unchanged kernel rebuilds nothing.

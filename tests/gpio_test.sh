@@ -1,0 +1,94 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# gpio_test.sh: libgpiod's tools against mmiodemo's gpiochip, cross-checked
+# with the register mapping of the same PL061 (through the mmiodemo tool),
+# in the guest. Speaks the v1 tools (libgpiod 1.6) and the v2 tools (2.1).
+# Prints TAP like the selftests.
+n=0
+failures=0
+
+check() { # check NAME WANT_STATUS WANT_OUTPUT_REGEX CMD...
+	name=$1 want=$2 regex=$3
+	shift 3
+	n=$((n + 1))
+	out=$("$@" 2>&1)
+	status=$?
+	if [ "$status" = "$want" ] && printf '%s\n' "$out" | grep -Eq "$regex"; then
+		echo "ok $n gpio.$name"
+	else
+		echo "# \$ $*"
+		printf '%s\n' "$out" | sed 's/^/# /'
+		echo "# exit $status, wanted $want and output matching /$regex/"
+		echo "not ok $n gpio.$name"
+		failures=$((failures + 1))
+	fi
+}
+
+# on_mappable NAME STATUS REGEX CMD...: a check that needs the mapping.
+on_mappable() {
+	if [ "$mappable" = yes ]; then
+		check "$@"
+	else
+		n=$((n + 1))
+		echo "ok $n gpio.$1 # SKIP register region is not whole pages here"
+	fi
+}
+
+mappable=no
+mmiodemo info | grep '"regs"' | grep -q mmap && mappable=yes
+echo "TAP version 13"
+echo "1..10"
+
+chip=$(gpiodetect | sed -n 's/^\(gpiochip[0-9]*\) \[mmiodemo\].*/\1/p')
+case $(gpiodetect --version | head -n 1) in
+*v1.*)
+	api=1
+	gset() { gpioset "$chip" "$1=$2"; }
+	gget() { gpioget "$chip" "$1"; }	# requests an input
+	ginfo() { gpioinfo "$chip"; }
+	;;
+*)
+	api=2
+	gset() { gpioset -c "$chip" -t0 "$1=$2"; }
+	gget() { gpioget -c "$chip" --numeric "$1"; }
+	ginfo() { gpioinfo -c "$chip"; }
+	;;
+esac
+echo "# libgpiod v$api tools, chip $chip"
+
+# mmiodemo's register names; PL061_DATA(mask) is mask << 2.
+data_of() { mmiodemo read $(($1 << 2)); }
+
+# The steps of the checks below.
+set_high() { gset 6 1 && echo "$(mmiodemo read DIR) $(data_of 0x40)"; }
+set_low() { gset 6 0 && data_of 0x40; }
+get_turns_input() { mmiodemo write DIR 0x80 && gget 7 >/dev/null && mmiodemo read DIR; }
+drive() { mmiodemo write DIR 0x20 && mmiodemo write $((0x20 << 2)) "$1" && gget 5; }
+set_then_info() { gset 6 1 && ginfo; }
+set_then_get() { gset 2 1 && gget 2; }
+
+check gpiodetect_lists_the_chip 0 '\[mmiodemo\] \(8 lines\)' gpiodetect
+check gpioinfo_names_the_power_button 0 'line +3:.*"power-button"' ginfo
+
+# libgpiod -> mapping
+on_mappable gpioset_high_shows_in_dir_and_data 0 \
+	'DIR \(0x400\) = 0x00000040.*= 0x00000040$' set_high
+on_mappable gpioset_low_shows_in_data 0 '= 0x00000000$' set_low
+on_mappable gpioget_turns_the_line_to_input_in_dir 0 \
+	'^DIR \(0x400\) = 0x00000000$' get_turns_input
+
+# mapping -> libgpiod: the mapping drives line 5. QEMU keeps a line's last
+# driven level when it turns input, so even v1's gpioget (which requests
+# an input) reads what the mapping wrote.
+on_mappable mapping_high_is_what_gpioget_reads 0 '^1$' drive 0x20
+on_mappable mapping_low_is_what_gpioget_reads 0 '^0$' drive 0
+check gpioset_then_gpioget_round_trips 0 '^1$' set_then_get
+check gpioinfo_shows_the_line_libgpiod_drives_as_output 0 \
+	'line +6:.*output' set_then_info
+
+# The C program's checks, through the library itself.
+on_mappable libgpiod_program_passes 0 '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0' ./gpiod_test
+
+[ "$mappable" = yes ] && mmiodemo write DIR 0 >/dev/null
+[ "$failures" = 0 ]
