@@ -154,6 +154,22 @@ static void mmiodemo_sync_range_test(struct kunit *test)
 			-EINVAL);
 }
 
+/* Register ioctls: 8, 16 or 32 bits, aligned, inside the block. */
+static void mmiodemo_reg_access_ok_test(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, mmiodemo_reg_access_ok(0x1000, 0x400, 32));
+	KUNIT_EXPECT_TRUE(test, mmiodemo_reg_access_ok(0x1000, 0xffc, 32));
+	KUNIT_EXPECT_TRUE(test, mmiodemo_reg_access_ok(0x1000, 0xfff, 8));
+	KUNIT_EXPECT_TRUE(test, mmiodemo_reg_access_ok(0x1000, 0xffe, 16));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_reg_access_ok(0x1000, 0x1000, 8));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_reg_access_ok(0x1000, 0x402, 32));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_reg_access_ok(0x1000, 0x401, 16));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_reg_access_ok(0x1000, 0x400, 64));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_reg_access_ok(0x1000, 0x400, 0));
+	KUNIT_EXPECT_FALSE(test,
+			   mmiodemo_reg_access_ok(0x1000, U32_MAX & ~3, 32));
+}
+
 static struct kunit_case mmiodemo_logic_cases[] = {
 	KUNIT_CASE(mmiodemo_find_region_test),
 	KUNIT_CASE(mmiodemo_whole_pages_test),
@@ -162,6 +178,7 @@ static struct kunit_case mmiodemo_logic_cases[] = {
 	KUNIT_CASE(mmiodemo_check_mmap_order_test),
 	KUNIT_CASE(mmiodemo_page_index_test),
 	KUNIT_CASE(mmiodemo_sync_range_test),
+	KUNIT_CASE(mmiodemo_reg_access_ok_test),
 	{}
 };
 

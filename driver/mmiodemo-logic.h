@@ -118,4 +118,13 @@ static inline int mmiodemo_sync_range(u64 size, u64 offset, u64 len,
 	return 0;
 }
 
+/* Is a @width-bit register access at @offset of a @size-byte block valid? */
+static inline bool mmiodemo_reg_access_ok(u64 size, u32 offset, u32 width)
+{
+	if (width != 8 && width != 16 && width != 32)
+		return false;
+	return !(offset % (width / 8)) && offset < size &&
+	       size - offset >= width / 8;
+}
+
 #endif /* MMIODEMO_LOGIC_H */

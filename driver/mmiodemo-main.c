@@ -98,6 +98,49 @@ static long mmiodemo_ioctl_info(struct mmiodemo *md, void __user *argp)
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
+/* A register access for userspace that cannot map the block. */
+static long mmiodemo_ioctl_reg(struct mmiodemo *md, struct file *file,
+			       struct mmiodemo_reg __user *argp, bool write)
+{
+	const struct mmiodemo_region_desc *r =
+		&md->regions[MMIODEMO_REGION_REGS];
+	void __iomem *addr;
+	struct mmiodemo_reg reg;
+
+	if (copy_from_user(&reg, argp, sizeof(reg)))
+		return -EFAULT;
+	if (reg.reserved ||
+	    !mmiodemo_reg_access_ok(r->size, reg.offset, reg.width))
+		return -EINVAL;
+	if (write && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+
+	addr = md->base + reg.offset;
+	switch (reg.width) {
+	case 8:
+		if (write)
+			writeb(reg.value, addr);
+		else
+			reg.value = readb(addr);
+		break;
+	case 16:
+		if (write)
+			writew(reg.value, addr);
+		else
+			reg.value = readw(addr);
+		break;
+	default:
+		if (write)
+			writel(reg.value, addr);
+		else
+			reg.value = readl(addr);
+		break;
+	}
+	if (!write && copy_to_user(argp, &reg, sizeof(reg)))
+		return -EFAULT;
+	return 0;
+}
+
 static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
@@ -106,6 +149,10 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case MMIODEMO_IOC_INFO:
 		return mmiodemo_ioctl_info(md, (void __user *)arg);
+	case MMIODEMO_IOC_REG_READ:
+	case MMIODEMO_IOC_REG_WRITE:
+		return mmiodemo_ioctl_reg(md, file, (void __user *)arg,
+					  cmd == MMIODEMO_IOC_REG_WRITE);
 	case MMIODEMO_IOC_IRQ_UNMASK:
 		return mmiodemo_irq_unmask(md, (u32 __user *)arg);
 	case MMIODEMO_IOC_GET_DIRTY:

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * gpiod_test: mmiodemo's gpiochip through libgpiod, checked against the
- * register mapping of the same PL061, in the guest. Built against the
+ * registers of the same PL061 (mapped, or through the register ioctls
+ * where the block cannot be mapped: tests/regs.h), in the guest. Built against the
  * libgpiod of each kernel's Debian suite: the v1 API (1.6, bookworm) or
  * the v2 API (2.1, bookworm-backports), chosen by MMIODEMO_GPIOD_API.
  */
@@ -12,26 +13,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "mmiodemo-regs.h"
 #include "mmiodemo.h"
+#include "regs.h"
 
 #define DEVICE		"/dev/mmiodemo"
 #define CONSUMER	"gpiod_test"
 #define LINE		4	/* a line nothing else uses */
-
-static uint32_t rd32(volatile void *map, unsigned int off)
-{
-	return *(volatile uint32_t *)((volatile uint8_t *)map + off);
-}
-
-static void wr32(volatile void *map, unsigned int off, uint32_t val)
-{
-	*(volatile uint32_t *)((volatile uint8_t *)map + off) = val;
-}
 
 /*
  * The little the tests need from libgpiod, for both APIs: request one
@@ -168,67 +159,55 @@ static void gpio_close(struct gpio *g)
 
 FIXTURE(gpio) {
 	int fd;
-	volatile uint8_t *map;
-	size_t len;
+	struct regs r;
 	struct gpio g;
 };
 
 FIXTURE_SETUP(gpio)
 {
-	struct mmiodemo_info info;
-	void *p;
-
 	memset(&self->g, 0, sizeof(self->g));
-	self->map = NULL;
+	self->r.fd = -1;
 	self->fd = open(DEVICE, O_RDWR);
 	if (self->fd < 0 && errno == ENOENT)
 		SKIP({ _metadata->passed = 0; return; },
 		     DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_INFO, &info));
-	if (!(info.regions[MMIODEMO_REGION_REGS].flags & MMIODEMO_REGION_F_MMAP))
-		SKIP({ _metadata->passed = 0; return; },
-		     "register region is not whole pages here");
-	self->len = info.regions[MMIODEMO_REGION_REGS].size;
-	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 self->fd, info.regions[MMIODEMO_REGION_REGS].offset);
-	ASSERT_NE(MAP_FAILED, p);
-	self->map = p;
+	ASSERT_EQ(0, regs_open(&self->r, self->fd));
 	ASSERT_EQ(0, gpio_open(&self->g)) TH_LOG("no gpiochip labelled mmiodemo");
 }
 
 FIXTURE_TEARDOWN(gpio)
 {
 	gpio_close(&self->g);
-	if (self->map) {
-		wr32(self->map, PL061_DIR,
-		     rd32(self->map, PL061_DIR) & ~(1U << LINE));
-		munmap((void *)self->map, self->len);
+	if (self->r.fd >= 0) {
+		regs_wr32(&self->r, PL061_DIR,
+			  regs_rd32(&self->r, PL061_DIR) & ~(1U << LINE));
+		regs_close(&self->r);
 	}
 	if (self->fd >= 0)
 		close(self->fd);
 }
 
-/* An output set through the mapping is what libgpiod reads, both ways. */
-TEST_F(gpio, mapping_output_is_what_libgpiod_reads)
+/* An output set through the registers is what libgpiod reads, both ways. */
+TEST_F(gpio, register_output_is_what_libgpiod_reads)
 {
-	wr32(self->map, PL061_DIR, rd32(self->map, PL061_DIR) | 1U << LINE);
-	wr32(self->map, PL061_DATA(1U << LINE), 1U << LINE);
+	regs_wr32(&self->r, PL061_DIR, regs_rd32(&self->r, PL061_DIR) | 1U << LINE);
+	regs_wr32(&self->r, PL061_DATA(1U << LINE), 1U << LINE);
 	ASSERT_EQ(0, gpio_request(&self->g, 0, 0)) TH_LOG("as-is request");
 	EXPECT_EQ(1, gpio_is_output(&self->g));
 	EXPECT_EQ(1, gpio_value(&self->g));
 
-	wr32(self->map, PL061_DATA(1U << LINE), 0);
+	regs_wr32(&self->r, PL061_DATA(1U << LINE), 0);
 	EXPECT_EQ(0, gpio_value(&self->g));
 }
 
-/* A line libgpiod drives is what the mapping reads, both ways. */
-TEST_F(gpio, libgpiod_output_is_what_the_mapping_reads)
+/* A line libgpiod drives is what the registers read, both ways. */
+TEST_F(gpio, libgpiod_output_is_what_the_registers_read)
 {
-	wr32(self->map, PL061_DIR, rd32(self->map, PL061_DIR) & ~(1U << LINE));
+	regs_wr32(&self->r, PL061_DIR, regs_rd32(&self->r, PL061_DIR) & ~(1U << LINE));
 	ASSERT_EQ(0, gpio_request(&self->g, 1, 1)) TH_LOG("output request");
-	EXPECT_EQ(1U << LINE, rd32(self->map, PL061_DIR) & 1U << LINE);
-	EXPECT_EQ(1U << LINE, rd32(self->map, PL061_DATA(1U << LINE)));
+	EXPECT_EQ(1U << LINE, regs_rd32(&self->r, PL061_DIR) & 1U << LINE);
+	EXPECT_EQ(1U << LINE, regs_rd32(&self->r, PL061_DATA(1U << LINE)));
 	EXPECT_EQ(1, gpio_value(&self->g));
 }
 

@@ -3,6 +3,9 @@
  * irq_test: the PL061's interrupts, delivered by /dev/mmiodemo as events
  * that read() and poll() return, tested in the guest.
  *
+ * Registers are reached through the mapping, or through the register
+ * ioctls where the block cannot be mapped (tests/regs.h).
+ *
  * Two real sources: QEMU's power button, which the host presses when this
  * program prints "mmiodemo-qmp: system_powerdown" (a rising edge on input
  * line 3), and a level-low interrupt on an input line nothing drives,
@@ -16,27 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "mmiodemo-regs.h"
 #include "mmiodemo.h"
+#include "regs.h"
 
 #define DEVICE		"/dev/mmiodemo"
 #define BUTTON		(1U << 3)	/* QEMU virt: the power button */
 #define QUIET		(1U << 5)	/* an input nothing drives: reads 0 */
-
-static uint32_t rd32(volatile void *map, unsigned int off)
-{
-	return *(volatile uint32_t *)((volatile uint8_t *)map + off);
-}
-
-static void wr32(volatile void *map, unsigned int off, uint32_t val)
-{
-	*(volatile uint32_t *)((volatile uint8_t *)map + off) = val;
-}
 
 /* The interrupt count of the device's line in /proc/interrupts. */
 static long nr_interrupts(void)
@@ -68,8 +61,7 @@ static long nr_interrupts(void)
 
 FIXTURE(irq) {
 	int fd;
-	volatile uint8_t *map;
-	size_t len;
+	struct regs r;
 	uint32_t saved[5];
 };
 
@@ -97,37 +89,27 @@ static void drain(int fd)
 
 FIXTURE_SETUP(irq)
 {
-	struct mmiodemo_info info;
 	unsigned int i;
-	void *p;
 
-	self->map = NULL;
+	self->r.fd = -1;
 	self->fd = open(DEVICE, O_RDWR);
 	if (self->fd < 0 && errno == ENOENT)
 		SKIP({ _metadata->passed = 0; return; },
 		     DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_INFO, &info));
-	if (!(info.regions[MMIODEMO_REGION_REGS].flags & MMIODEMO_REGION_F_MMAP))
-		SKIP({ _metadata->passed = 0; return; },
-		     "register region is not whole pages here");
-	self->len = info.regions[MMIODEMO_REGION_REGS].size;
-	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED,
-		 self->fd, info.regions[MMIODEMO_REGION_REGS].offset);
-	ASSERT_NE(MAP_FAILED, p);
-	self->map = p;
+	ASSERT_EQ(0, regs_open(&self->r, self->fd));
 	for (i = 0; i < 5; i++)
-		self->saved[i] = rd32(self->map, config_regs[i]);
+		self->saved[i] = regs_rd32(&self->r, config_regs[i]);
 	/*
 	 * QEMU keeps a line's last output value as its input level until
 	 * something drives it: drive every line low once, then make them
 	 * inputs, so the button starts released and the quiet line low.
 	 */
-	wr32(self->map, PL061_IE, 0);
-	wr32(self->map, PL061_DIR, PL061_LINES_MASK);
-	wr32(self->map, PL061_DATA_ALL, 0);
-	wr32(self->map, PL061_DIR, 0);
-	wr32(self->map, PL061_IC, PL061_LINES_MASK);
+	regs_wr32(&self->r, PL061_IE, 0);
+	regs_wr32(&self->r, PL061_DIR, PL061_LINES_MASK);
+	regs_wr32(&self->r, PL061_DATA_ALL, 0);
+	regs_wr32(&self->r, PL061_DIR, 0);
+	regs_wr32(&self->r, PL061_IC, PL061_LINES_MASK);
 	drain(self->fd);
 }
 
@@ -135,23 +117,23 @@ FIXTURE_TEARDOWN(irq)
 {
 	unsigned int i;
 
-	if (!self->map)
+	if (self->r.fd < 0)
 		return;
-	wr32(self->map, PL061_IE, 0);
-	wr32(self->map, PL061_IC, PL061_LINES_MASK);
+	regs_wr32(&self->r, PL061_IE, 0);
+	regs_wr32(&self->r, PL061_IC, PL061_LINES_MASK);
 	for (i = 1; i < 5; i++)
-		wr32(self->map, config_regs[i], self->saved[i]);
-	wr32(self->map, PL061_IE, self->saved[0]);
-	munmap((void *)self->map, self->len);
+		regs_wr32(&self->r, config_regs[i], self->saved[i]);
+	regs_wr32(&self->r, PL061_IE, self->saved[0]);
+	regs_close(&self->r);
 	close(self->fd);
 }
 
 /* Enables a level-low interrupt on the quiet line: asserted at once. */
 static void assert_quiet_level(FIXTURE_DATA(irq) *self)
 {
-	wr32(self->map, PL061_IS, QUIET);
-	wr32(self->map, PL061_IEV, 0);
-	wr32(self->map, PL061_IE, QUIET);
+	regs_wr32(&self->r, PL061_IS, QUIET);
+	regs_wr32(&self->r, PL061_IEV, 0);
+	regs_wr32(&self->r, PL061_IE, QUIET);
 }
 
 /* A buffer too small for one event: EINVAL. */
@@ -198,7 +180,7 @@ TEST_F(irq, level_interrupt_is_masked_then_unmasked_on_request)
 	EXPECT_EQ(QUIET, ev.lines);
 	EXPECT_EQ(QUIET, ev.masked);
 	EXPECT_EQ(0U, ev.reserved);
-	EXPECT_EQ(0U, rd32(self->map, PL061_IE) & QUIET);
+	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_IE) & QUIET);
 	EXPECT_EQ(0, get_event(self->fd, 300, &ev2)) TH_LOG("masked: quiet");
 
 	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
@@ -257,11 +239,11 @@ TEST_F(irq, full_queue_keeps_its_oldest_events)
 	assert_quiet_level(self);
 	for (i = 1; i < MMIODEMO_EVENT_QUEUE + 8; i++) {
 		/* each unmask raises one more interrupt */
-		for (waited = 0; rd32(self->map, PL061_IE) & QUIET; waited++)
+		for (waited = 0; regs_rd32(&self->r, PL061_IE) & QUIET; waited++)
 			ASSERT_GT(100000, waited);
 		ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
 	}
-	for (waited = 0; rd32(self->map, PL061_IE) & QUIET; waited++)
+	for (waited = 0; regs_rd32(&self->r, PL061_IE) & QUIET; waited++)
 		ASSERT_GT(100000, waited);
 
 	n = read(self->fd, evs, sizeof(evs));
@@ -280,28 +262,28 @@ TEST_F(irq, qemu_power_button_raises_an_edge_interrupt)
 	struct mmiodemo_event ev;
 	int waited;
 
-	wr32(self->map, PL061_IS, 0);
-	wr32(self->map, PL061_IBE, 0);
-	wr32(self->map, PL061_IEV, BUTTON);
-	wr32(self->map, PL061_IC, BUTTON);
+	regs_wr32(&self->r, PL061_IS, 0);
+	regs_wr32(&self->r, PL061_IBE, 0);
+	regs_wr32(&self->r, PL061_IEV, BUTTON);
+	regs_wr32(&self->r, PL061_IC, BUTTON);
 
 	printf("mmiodemo-qmp: system_powerdown\n");
 	fflush(stdout);
-	for (waited = 0; !(rd32(self->map, PL061_RIS) & BUTTON); waited++) {
+	for (waited = 0; !(regs_rd32(&self->r, PL061_RIS) & BUTTON); waited++) {
 		ASSERT_GT(1000, waited) TH_LOG("no edge from the host in 10 s");
 		usleep(10000);
 	}
-	EXPECT_EQ(BUTTON, rd32(self->map, PL061_RIS) & BUTTON);
-	EXPECT_EQ(0U, rd32(self->map, PL061_MIS)) TH_LOG("masked: MIS 0");
+	EXPECT_EQ(BUTTON, regs_rd32(&self->r, PL061_RIS) & BUTTON);
+	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_MIS)) TH_LOG("masked: MIS 0");
 	EXPECT_EQ(0, get_event(self->fd, 100, &ev));
 
-	wr32(self->map, PL061_IE, BUTTON);
+	regs_wr32(&self->r, PL061_IE, BUTTON);
 	ASSERT_EQ(1, get_event(self->fd, 2000, &ev));
 	EXPECT_EQ(BUTTON, ev.lines);
 	EXPECT_EQ(0U, ev.masked) TH_LOG("an edge is acknowledged, not masked");
-	EXPECT_EQ(0U, rd32(self->map, PL061_RIS) & BUTTON);
-	EXPECT_EQ(0U, rd32(self->map, PL061_MIS));
-	EXPECT_EQ(BUTTON, rd32(self->map, PL061_IE));
+	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_RIS) & BUTTON);
+	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_MIS));
+	EXPECT_EQ(BUTTON, regs_rd32(&self->r, PL061_IE));
 }
 
 TEST_HARNESS_MAIN

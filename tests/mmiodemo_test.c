@@ -189,6 +189,49 @@ TEST_F(dev, unknown_ioctl_is_refused_with_enotty)
 	EXPECT_EQ(ENOTTY, errno);
 }
 
+/* The register ioctls read and write like the mapping, on any kernel. */
+TEST_F(dev, register_ioctls_read_and_write_registers)
+{
+	struct mmiodemo_reg reg = { .offset = PL061_PCELLID(3), .width = 8 };
+
+	ASSERT_EQ(0, ioctl(self->rofd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(PL061_ID_BYTE(PL061_CELL_ID, 3), reg.value);
+
+	reg.offset = PL061_DIR;
+	reg.width = 32;
+	reg.value = 0x96;
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_WRITE, &reg));
+	reg.value = 0;
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(0x96U, reg.value);
+	reg.value = 0;
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_WRITE, &reg));
+}
+
+/* Bad register ioctls: EINVAL; a write through a read-only fd: EBADF. */
+TEST_F(dev, bad_register_ioctls_are_refused)
+{
+	struct mmiodemo_reg reg = { .offset = PL061_DIR + 2, .width = 32 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(EINVAL, errno);
+	reg.offset = PL061_BLOCK_SIZE;
+	reg.width = 8;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(EINVAL, errno);
+	reg.offset = PL061_DIR;
+	reg.width = 64;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(EINVAL, errno);
+	reg.width = 32;
+	reg.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(EINVAL, errno);
+	reg.reserved = 0;
+	EXPECT_EQ(-1, ioctl(self->rofd, MMIODEMO_IOC_REG_WRITE, &reg));
+	EXPECT_EQ(EBADF, errno);
+}
+
 /* MAP_PRIVATE would copy-on-write register pages: EINVAL. */
 TEST_F(dev, private_mapping_is_refused_with_einval)
 {

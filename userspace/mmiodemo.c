@@ -354,11 +354,23 @@ static uint8_t pattern_byte(const struct pattern *pat, unsigned long long o)
 	return (o ^ (o >> 8) ^ (o >> 16)) & 0xff;
 }
 
-static uint32_t reg_read(const volatile void *map, unsigned long offset,
+/*
+ * One register access of @width bits: a single volatile load or store
+ * through the mapping, or, where the block cannot be mapped (pages larger
+ * than it), MMIODEMO_IOC_REG_READ/WRITE, the same access made by the
+ * kernel.
+ */
+static uint32_t reg_read(const struct regs_map *map, unsigned long offset,
 			 unsigned int width)
 {
-	const volatile uint8_t *addr = (const volatile uint8_t *)map + offset;
+	const volatile uint8_t *addr = (const volatile uint8_t *)map->base + offset;
+	struct mmiodemo_reg reg = { .offset = offset, .width = width };
 
+	if (!map->base) {
+		if (ioctl(map->fd, MMIODEMO_IOC_REG_READ, &reg))
+			die_perror("MMIODEMO_IOC_REG_READ at 0x%lx", offset);
+		return reg.value;
+	}
 	switch (width) {
 	case 8:
 		return *addr;
@@ -369,11 +381,19 @@ static uint32_t reg_read(const volatile void *map, unsigned long offset,
 	}
 }
 
-static void reg_write(volatile void *map, unsigned long offset,
+static void reg_write(const struct regs_map *map, unsigned long offset,
 		      unsigned int width, uint32_t value)
 {
-	volatile uint8_t *addr = (volatile uint8_t *)map + offset;
+	volatile uint8_t *addr = (volatile uint8_t *)map->base + offset;
+	struct mmiodemo_reg reg = {
+		.offset = offset, .width = width, .value = value,
+	};
 
+	if (!map->base) {
+		if (ioctl(map->fd, MMIODEMO_IOC_REG_WRITE, &reg))
+			die_perror("MMIODEMO_IOC_REG_WRITE at 0x%lx", offset);
+		return;
+	}
 	switch (width) {
 	case 8:
 		*addr = value;
@@ -426,24 +446,26 @@ static void map_regs(const struct config *cfg, bool writable,
 		die("%s reports no register region", cfg->device);
 	r = &info.regions[MMIODEMO_REGION_REGS];
 
-	if (!(r->flags & MMIODEMO_REGION_F_MMAP))
-		die("cannot map region \"%s\": 0x%llx bytes is not whole %u-byte pages",
-		    r->name, (unsigned long long)r->size, info.page_size);
 	if (writable && !(r->flags & MMIODEMO_REGION_F_WRITE))
 		die("region \"%s\" is not writable", r->name);
 	if (writable)
 		prot |= PROT_WRITE;
+	map->region = *r;
 
+	/* Not whole pages here: the kernel makes each access instead. */
+	map->base = NULL;
+	if (!(r->flags & MMIODEMO_REGION_F_MMAP))
+		return;
 	map->base = mmap(NULL, r->size, prot, MAP_SHARED, map->fd,
 			 (off_t)r->offset);
 	if (map->base == MAP_FAILED)
 		die_perror("mmap of region \"%s\" failed", r->name);
-	map->region = *r;
 }
 
 static void unmap_regs(struct regs_map *map)
 {
-	munmap(map->base, map->region.size);
+	if (map->base)
+		munmap(map->base, map->region.size);
 	close(map->fd);
 }
 
@@ -555,7 +577,7 @@ static void cmd_read(const struct config *cfg, char **argv)
 
 	map_regs(cfg, false, &map);
 	check_offset(&map, arg.offset, cfg->width);
-	value = reg_read(map.base, arg.offset, cfg->width);
+	value = reg_read(&map, arg.offset, cfg->width);
 	unmap_regs(&map);
 
 	print_reg(&arg, cfg->width, value);
@@ -573,7 +595,7 @@ static void cmd_write(const struct config *cfg, char **argv)
 
 	map_regs(cfg, true, &map);
 	check_offset(&map, arg.offset, cfg->width);
-	reg_write(map.base, arg.offset, cfg->width, value);
+	reg_write(&map, arg.offset, cfg->width, value);
 	unmap_regs(&map);
 }
 
@@ -596,7 +618,7 @@ static void cmd_dump(const struct config *cfg, char **argv)
 			continue;
 		arg.reg = &registers[i];
 		arg.offset = registers[i].offset;
-		value = reg_read(map.base, arg.offset, 32);
+		value = reg_read(&map, arg.offset, 32);
 		print_reg(&arg, 32, value);
 	}
 
@@ -1038,7 +1060,7 @@ static void cmd_watch(const struct config *cfg, char **argv)
 	check_offset(&map, arg.offset, 32);
 
 	start = monotonic_ns();
-	last = reg_read(map.base, arg.offset, 32);
+	last = reg_read(&map, arg.offset, 32);
 	print_sample(0, &arg, last);
 
 	next = start + interval;
@@ -1053,7 +1075,7 @@ static void cmd_watch(const struct config *cfg, char **argv)
 			continue;
 		}
 
-		value = reg_read(map.base, arg.offset, 32);
+		value = reg_read(&map, arg.offset, 32);
 		if (value != last) {
 			print_sample(now - start, &arg, value);
 			last = value;

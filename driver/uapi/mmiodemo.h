@@ -121,6 +121,21 @@ struct mmiodemo_event {
 
 #define MMIODEMO_EVENT_QUEUE	64
 
+/*
+ * MMIODEMO_IOC_REG_READ / MMIODEMO_IOC_REG_WRITE: one register access made
+ * by the kernel, of width bits (8, 16 or 32) at offset (naturally aligned,
+ * inside the register region). For kernels whose pages are larger than
+ * the block (MMIODEMO_REGION_F_MMAP clear), where the registers cannot be
+ * mapped. EINVAL for a bad offset, width or reserved field; EBADF for a
+ * write through a file not open for writing.
+ */
+struct mmiodemo_reg {
+	__u32 offset;		/* bytes into the register region */
+	__u32 width;		/* bits: 8, 16 or 32 */
+	__u32 value;		/* in for a write, out for a read */
+	__u32 reserved;		/* 0 */
+};
+
 #define MMIODEMO_IOC_MAGIC	0xb2
 #define MMIODEMO_IOC_INFO	_IOR(MMIODEMO_IOC_MAGIC, 0x00, struct mmiodemo_info)
 #define MMIODEMO_IOC_GET_DIRTY	_IOWR(MMIODEMO_IOC_MAGIC, 0x01, struct mmiodemo_dirty)
@@ -130,6 +145,8 @@ struct mmiodemo_event {
 	_IOWR(MMIODEMO_IOC_MAGIC, 0x03, struct mmiodemo_sync)
 /* Sets the given lines (bits 0-7) in IE; EINVAL for other bits. */
 #define MMIODEMO_IOC_IRQ_UNMASK	_IOW(MMIODEMO_IOC_MAGIC, 0x04, __u32)
+#define MMIODEMO_IOC_REG_READ	_IOWR(MMIODEMO_IOC_MAGIC, 0x05, struct mmiodemo_reg)
+#define MMIODEMO_IOC_REG_WRITE	_IOW(MMIODEMO_IOC_MAGIC, 0x06, struct mmiodemo_reg)
 
 /* clang-format on */
 
