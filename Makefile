@@ -64,7 +64,8 @@ HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
 DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
-TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/dma_bench
+TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/lifetime_test \
+	 $(U)/dma_bench
 GPIOD_TEST := $(B)/gpiod_test
 SCRIPTS := tests/tool_test.sh tests/gpio_test.sh
 DTB := $(B)/mmiodemo-virt.dtb

@@ -77,14 +77,34 @@ int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size)
 						DMA_BIDIRECTIONAL, GFP_KERNEL);
 		if (!dma->pages[i])
 			return -ENOMEM;
+		/* Never true here, but DMA-API debugging wants it asked. */
+		if (dma_mapping_error(md->dev, dma->addrs[i]))
+			return -ENOMEM;
 	}
 	return 0;
 }
 
-void mmiodemo_dma_open(struct file *file)
+/* set_page_dirty() on a buffer page goes through the device's mapping. */
+void mmiodemo_dma_mapping_init(struct address_space *mapping)
 {
-	/* set_page_dirty() on a buffer page goes through the file's mapping */
-	file->f_mapping->a_ops = &mmiodemo_dma_aops;
+	mapping->a_ops = &mmiodemo_dma_aops;
+}
+
+/*
+ * After the device's mappings were zapped at unbind: a fault that looked
+ * at the device before it was gone may still be installing its PTE, with
+ * the page locked. Wait for each such page, then zap again.
+ */
+void mmiodemo_dma_revoke(struct mmiodemo *md)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long i;
+
+	for (i = 0; i < dma->nr_pages && dma->pages[i]; i++) {
+		lock_page(dma->pages[i]);
+		unlock_page(dma->pages[i]);
+	}
+	unmap_mapping_range(md->inode->i_mapping, 0, 0, 1);
 }
 
 static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
@@ -93,17 +113,26 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 	struct page *page;
 	unsigned long i;
 
-	/* From pgoff, never from the address: a buffer can be mapped twice. */
-	if (!mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA], vmf->pgoff,
-				 PAGE_SHIFT, &i))
+	/*
+	 * A trylock: unbind may be waiting to write it while this fault holds
+	 * mmap_lock. Either way a device on its way out answers SIGBUS.
+	 */
+	if (!down_read_trylock(&md->gone_lock))
 		return VM_FAULT_SIGBUS;
+	/* From pgoff, never from the address: a buffer can be mapped twice. */
+	if (md->gone || !mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA],
+					     vmf->pgoff, PAGE_SHIFT, &i)) {
+		up_read(&md->gone_lock);
+		return VM_FAULT_SIGBUS;
+	}
 
 	page = md->dma.pages[i];
 	get_page(page);
-	page->mapping = vmf->vma->vm_file->f_mapping;
+	page->mapping = md->inode->i_mapping;
 	page->index = vmf->pgoff;
 	vmf->page = page;
 	atomic_long_inc(&md->dma.faults);
+	up_read(&md->gone_lock);
 	return 0;
 }
 
@@ -112,9 +141,13 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 	struct mmiodemo *md = vmf->vma->vm_private_data;
 	unsigned long i;
 
-	if (!mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA], vmf->pgoff,
-				 PAGE_SHIFT, &i))
+	if (!down_read_trylock(&md->gone_lock))
 		return VM_FAULT_SIGBUS;
+	if (md->gone || !mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA],
+					     vmf->pgoff, PAGE_SHIFT, &i)) {
+		up_read(&md->gone_lock);
+		return VM_FAULT_SIGBUS;
+	}
 
 	/*
 	 * Record first, then keep the page locked until its PTE is writable:
@@ -124,11 +157,14 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 	set_bit(i, md->dma.dirty);
 	set_bit(i, md->dma.unsynced);
 	atomic_long_inc(&md->dma.mkwrites);
+	up_read(&md->gone_lock);
 	lock_page(vmf->page);
 	return VM_FAULT_LOCKED;
 }
 
 static const struct vm_operations_struct mmiodemo_dma_vm_ops = {
+	.open = mmiodemo_vm_open,
+	.close = mmiodemo_vm_close,
 	.fault = mmiodemo_dma_fault,
 	.page_mkwrite = mmiodemo_dma_page_mkwrite,
 };
@@ -139,6 +175,7 @@ int mmiodemo_dma_mmap(struct mmiodemo *md, struct vm_area_struct *vma)
 	vma->vm_private_data = md;
 	/* Growing by mremap() would reach past the buffer. */
 	mmiodemo_vm_flags_set(vma, VM_DONTEXPAND);
+	mmiodemo_get(md);
 	return 0;
 }
 
@@ -193,9 +230,13 @@ static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
 	if (!taken || !words)
 		goto out;
 
+	ret = -ENODEV;
+	if (!mmiodemo_enter(md))
+		goto out;
 	mutex_lock(&dma->lock);
 	arg.count = mmiodemo_dma_take(dma, dma->dirty, 0, dma->nr_pages, taken);
 	mutex_unlock(&dma->lock);
+	mmiodemo_exit(md);
 
 	/* Copied out with no lock held: the bitmap may be in this buffer. */
 	bitmap_to_arr64(words, taken, dma->nr_pages);
@@ -230,6 +271,10 @@ static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
 	taken = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	if (!taken)
 		return -ENOMEM;
+	if (!mmiodemo_enter(md)) {
+		bitmap_free(taken);
+		return -ENODEV;
+	}
 
 	mutex_lock(&dma->lock);
 	if (for_device) {
@@ -251,6 +296,7 @@ static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
 	atomic_long_inc(&dma->syncs);
 	atomic_long_add(arg.count, &dma->pages_synced);
 	mutex_unlock(&dma->lock);
+	mmiodemo_exit(md);
 
 	bitmap_free(taken);
 	return copy_to_user(argp, &arg, sizeof(arg)) ? -EFAULT : 0;

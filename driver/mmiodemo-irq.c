@@ -96,15 +96,21 @@ ssize_t mmiodemo_irq_read(struct file *file, char __user *buf, size_t count,
 	if (mutex_lock_interruptible(&mf->read_lock))
 		return -ERESTARTSYS;
 
-	while (kfifo_is_empty(&mf->events)) {
+	while (kfifo_is_empty(&mf->events) && !READ_ONCE(mf->md->gone)) {
 		if (file->f_flags & O_NONBLOCK) {
 			ret = -EAGAIN;
 			goto out;
 		}
 		ret = wait_event_interruptible(mf->md->events_wait,
-					       !kfifo_is_empty(&mf->events));
+					       !kfifo_is_empty(&mf->events) ||
+						       READ_ONCE(mf->md->gone));
 		if (ret)
 			goto out;
+	}
+	/* The device is gone: so are its events. */
+	if (READ_ONCE(mf->md->gone)) {
+		ret = -ENODEV;
+		goto out;
 	}
 
 	while (count - done >= sizeof(ev) && kfifo_peek(&mf->events, &ev)) {
@@ -127,6 +133,8 @@ __poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait)
 	struct mmiodemo_file *mf = file->private_data;
 
 	poll_wait(file, &mf->md->events_wait, wait);
+	if (READ_ONCE(mf->md->gone))
+		return EPOLLERR | EPOLLHUP;
 	return kfifo_is_empty(&mf->events) ? 0 : EPOLLIN | EPOLLRDNORM;
 }
 
@@ -140,8 +148,11 @@ long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp)
 	if (lines & ~PL061_LINES_MASK)
 		return -EINVAL;
 
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
 	spin_lock_irqsave(&md->lock, flags);
 	mmiodemo_writel(md, PL061_IE, mmiodemo_readl(md, PL061_IE) | lines);
 	spin_unlock_irqrestore(&md->lock, flags);
+	mmiodemo_exit(md);
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include <linux/mod_devicetable.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/pseudo_fs.h>
 #include <linux/property.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -65,6 +66,118 @@ static struct mmiodemo *to_mmiodemo(struct file *file)
 	return mf->md;
 }
 
+/*
+ * The device's lifetime. struct mmiodemo is referenced by the bound
+ * device, by each open file and by each VMA, and freed with the last of
+ * them. Unbinding revokes: it sets @gone, zaps every user mapping (all of
+ * them are in the one address_space of md->inode, whichever node or
+ * offset they were made through), and from then on faults answer SIGBUS
+ * and file operations ENODEV. Whatever uses the hardware or the DMA
+ * buffer does so between mmiodemo_enter() and mmiodemo_exit().
+ */
+#define MMIODEMO_FS_MAGIC 0x6d6d696f /* "mmio" */
+
+static struct vfsmount *mmiodemo_mnt;
+static int mmiodemo_mnt_count;
+
+static int mmiodemo_fs_init_fs_context(struct fs_context *fc)
+{
+	return init_pseudo(fc, MMIODEMO_FS_MAGIC) ? 0 : -ENOMEM;
+}
+
+/* Never outlives the module: released with the last device. */
+static struct file_system_type mmiodemo_fs_type = {
+	.name = "mmiodemo",
+	.init_fs_context = mmiodemo_fs_init_fs_context,
+	.kill_sb = kill_anon_super,
+};
+
+static void mmiodemo_free(struct kref *ref)
+{
+	struct mmiodemo *md = container_of(ref, struct mmiodemo, ref);
+
+	if (md->inode) {
+		iput(md->inode);
+		simple_release_fs(&mmiodemo_mnt, &mmiodemo_mnt_count);
+	}
+	kfree(md);
+}
+
+void mmiodemo_get(struct mmiodemo *md)
+{
+	kref_get(&md->ref);
+}
+
+void mmiodemo_put(struct mmiodemo *md)
+{
+	kref_put(&md->ref, mmiodemo_free);
+}
+
+/* True, with the device held, if it is still bound. Never sleep on user
+ * memory in between: unbind waits for mmiodemo_exit().
+ */
+bool mmiodemo_enter(struct mmiodemo *md)
+{
+	down_read(&md->gone_lock);
+	if (!md->gone)
+		return true;
+	up_read(&md->gone_lock);
+	return false;
+}
+
+void mmiodemo_exit(struct mmiodemo *md)
+{
+	up_read(&md->gone_lock);
+}
+
+void mmiodemo_vm_open(struct vm_area_struct *vma)
+{
+	mmiodemo_get(vma->vm_private_data);
+}
+
+void mmiodemo_vm_close(struct vm_area_struct *vma)
+{
+	mmiodemo_put(vma->vm_private_data);
+}
+
+static void mmiodemo_put_action(void *data)
+{
+	mmiodemo_put(data);
+}
+
+static int mmiodemo_inode_init(struct mmiodemo *md)
+{
+	int ret;
+
+	ret = simple_pin_fs(&mmiodemo_fs_type, &mmiodemo_mnt,
+			    &mmiodemo_mnt_count);
+	if (ret)
+		return ret;
+	md->inode = alloc_anon_inode(mmiodemo_mnt->mnt_sb);
+	if (IS_ERR(md->inode)) {
+		ret = PTR_ERR(md->inode);
+		md->inode = NULL;
+		simple_release_fs(&mmiodemo_mnt, &mmiodemo_mnt_count);
+		return ret;
+	}
+	mmiodemo_dma_mapping_init(md->inode->i_mapping);
+	return 0;
+}
+
+/* At unbind, after /dev/mmiodemo is gone: revoke every mapping. */
+static void mmiodemo_revoke(void *data)
+{
+	struct mmiodemo *md = data;
+
+	down_write(&md->gone_lock);
+	md->gone = true;
+	up_write(&md->gone_lock);
+
+	unmap_mapping_range(md->inode->i_mapping, 0, 0, 1);
+	mmiodemo_dma_revoke(md);
+	wake_up_interruptible_all(&md->events_wait);
+}
+
 u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off)
 {
 	return readl(md->base + off);
@@ -94,6 +207,8 @@ static long mmiodemo_ioctl_info(struct mmiodemo *md, void __user *argp)
 		u->memtype = r->memtype;
 		strscpy(u->name, r->name, sizeof(u->name));
 	}
+	if (READ_ONCE(md->gone))
+		return -ENODEV;
 
 	return copy_to_user(argp, &info, sizeof(info)) ? -EFAULT : 0;
 }
@@ -114,6 +229,8 @@ static long mmiodemo_ioctl_reg(struct mmiodemo *md, struct file *file,
 		return -EINVAL;
 	if (write && !(file->f_mode & FMODE_WRITE))
 		return -EBADF;
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
 
 	addr = md->base + reg.offset;
 	switch (reg.width) {
@@ -136,6 +253,7 @@ static long mmiodemo_ioctl_reg(struct mmiodemo *md, struct file *file,
 			reg.value = readl(addr);
 		break;
 	}
+	mmiodemo_exit(md);
 	if (!write && copy_to_user(argp, &reg, sizeof(reg)))
 		return -EFAULT;
 	return 0;
@@ -190,6 +308,8 @@ static int mmiodemo_regs_access(struct vm_area_struct *vma, unsigned long addr,
 	if (write && (!(vma->vm_flags & VM_WRITE) || !IS_ALIGNED(off, 4) ||
 		      !IS_ALIGNED(len, 4)))
 		return -EINVAL;
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
 
 	for (i = 0; i < len; i += n) {
 		skip = (off + i) % 4;
@@ -202,10 +322,13 @@ static int mmiodemo_regs_access(struct vm_area_struct *vma, unsigned long addr,
 			memcpy(buf + i, (u8 *)&val + skip, n);
 		}
 	}
+	mmiodemo_exit(md);
 	return len;
 }
 
 static const struct vm_operations_struct mmiodemo_regs_vm_ops = {
+	.open = mmiodemo_vm_open,
+	.close = mmiodemo_vm_close,
 	.access = mmiodemo_regs_access,
 };
 
@@ -221,19 +344,26 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 				  vma->vm_flags, file->f_mode, &r);
 	if (ret)
 		return ret;
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
 
 	mmiodemo_vm_flags_clear(vma, VM_MAYEXEC);
 	if (!(file->f_mode & FMODE_WRITE))
 		mmiodemo_vm_flags_clear(vma, VM_MAYWRITE);
-	if (r == &md->regions[MMIODEMO_REGION_DMA])
-		return mmiodemo_dma_mmap(md, vma);
-
-	vma->vm_ops = &mmiodemo_regs_vm_ops;
-	vma->vm_private_data = md;
-	vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
-	return io_remap_pfn_range(vma, vma->vm_start,
-				  PHYS_PFN(r->phys + (off - r->offset)), len,
-				  vma->vm_page_prot);
+	if (r == &md->regions[MMIODEMO_REGION_DMA]) {
+		ret = mmiodemo_dma_mmap(md, vma);
+	} else {
+		vma->vm_ops = &mmiodemo_regs_vm_ops;
+		vma->vm_private_data = md;
+		vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
+		ret = io_remap_pfn_range(vma, vma->vm_start,
+					 PHYS_PFN(r->phys + (off - r->offset)),
+					 len, vma->vm_page_prot);
+		if (!ret)
+			mmiodemo_get(md);
+	}
+	mmiodemo_exit(md);
+	return ret;
 }
 
 static int mmiodemo_open(struct inode *inode, struct file *file)
@@ -243,11 +373,16 @@ static int mmiodemo_open(struct inode *inode, struct file *file)
 	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
 	if (!mf)
 		return -ENOMEM;
-	/* misc_open() left the miscdevice here; each file gets its own. */
+	/*
+	 * misc_open() left the miscdevice here, registered: the device is
+	 * bound. Each file gets its own state and holds the device.
+	 */
 	mf->md = container_of(file->private_data, struct mmiodemo, misc);
+	mmiodemo_get(mf->md);
 	file->private_data = mf;
+	/* Every mapping joins the device's address_space, to be revoked. */
+	file->f_mapping = mf->md->inode->i_mapping;
 	mmiodemo_irq_listen(mf);
-	mmiodemo_dma_open(file);
 	return 0;
 }
 
@@ -256,6 +391,7 @@ static int mmiodemo_release(struct inode *inode, struct file *file)
 	struct mmiodemo_file *mf = file->private_data;
 
 	mmiodemo_irq_unlisten(mf);
+	mmiodemo_put(mf->md);
 	kfree(mf);
 	return 0;
 }
@@ -384,9 +520,14 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	struct resource *res;
 	int irq, ret;
 
-	md = devm_kzalloc(dev, sizeof(*md), GFP_KERNEL);
+	md = kzalloc(sizeof(*md), GFP_KERNEL);
 	if (!md)
 		return -ENOMEM;
+	kref_init(&md->ref);
+	ret = devm_add_action_or_reset(dev, mmiodemo_put_action, md);
+	if (ret)
+		return ret;
+	init_rwsem(&md->gone_lock);
 	md->dev = dev;
 	spin_lock_init(&md->lock);
 	INIT_LIST_HEAD(&md->listeners);
@@ -441,6 +582,15 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot add the gpiochip\n");
 
+	ret = mmiodemo_inode_init(md);
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "cannot make an address_space\n");
+	/* Runs at unbind after misc_deregister(), before everything else. */
+	ret = devm_add_action_or_reset(dev, mmiodemo_revoke, md);
+	if (ret)
+		return ret;
+
 	md->misc.minor = MISC_DYNAMIC_MINOR;
 	md->misc.name = md->name;
 	md->misc.fops = &mmiodemo_fops;
@@ -479,12 +629,6 @@ static struct platform_driver mmiodemo_driver = {
 	.driver = {
 		.name = MMIODEMO_NAME,
 		.of_match_table = mmiodemo_of_match,
-		/*
-		 * User mappings are not revoked on unbind yet, so unbinding
-		 * through sysfs while a mapping exists would leave it
-		 * pointing at a device with no driver. Refuse it for now.
-		 */
-		.suppress_bind_attrs = true,
 	},
 };
 module_platform_driver(mmiodemo_driver);

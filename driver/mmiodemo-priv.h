@@ -13,7 +13,9 @@
 #include <linux/kfifo.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
+#include <linux/kref.h>
 #include <linux/mutex.h>
+#include <linux/rwsem.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 
@@ -34,6 +36,11 @@ struct mmiodemo_dma {
 };
 
 struct mmiodemo {
+	struct kref ref; /* the device, each open file, each VMA */
+	struct rw_semaphore
+		gone_lock; /* taken to read @gone and use the device */
+	bool gone; /* unbound: every mapping revoked */
+	struct inode *inode; /* its i_mapping holds every user mapping */
 	struct device *dev;
 	void __iomem *base;
 	spinlock_t lock; /* register read-modify-writes; the listeners */
@@ -62,6 +69,13 @@ struct mmiodemo_file {
 u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off);
 void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val);
 
+void mmiodemo_get(struct mmiodemo *md);
+void mmiodemo_put(struct mmiodemo *md);
+bool mmiodemo_enter(struct mmiodemo *md);
+void mmiodemo_exit(struct mmiodemo *md);
+void mmiodemo_vm_open(struct vm_area_struct *vma);
+void mmiodemo_vm_close(struct vm_area_struct *vma);
+
 int mmiodemo_gpio_init(struct mmiodemo *md);
 
 int mmiodemo_irq_init(struct mmiodemo *md, int irq);
@@ -73,7 +87,8 @@ __poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait);
 long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp);
 
 int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size);
-void mmiodemo_dma_open(struct file *file);
+void mmiodemo_dma_mapping_init(struct address_space *mapping);
+void mmiodemo_dma_revoke(struct mmiodemo *md);
 int mmiodemo_dma_mmap(struct mmiodemo *md, struct vm_area_struct *vma);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
