@@ -9,6 +9,7 @@
 #   make run KERNEL=NAME  the demo on another kernel
 #   make check            the static checks alone
 #   make bench            the DMA buffer's benchmark (64 MiB), in the guest
+#   make stress           unbind/rebind under load (debug kernel by default)
 #
 # Everything downloaded or built lives under build/ (git-ignored).
 
@@ -23,7 +24,7 @@ B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
 
-.PHONY: all run bench test test-all check setup clean distclean
+.PHONY: all run bench test test-all stress check setup clean distclean
 all run bench: setup
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(KERNEL) _$@
@@ -39,6 +40,14 @@ endif
 
 test-all:
 	@qemu/test-all.sh $(KERNELS)
+
+# 200 unbind/rebind cycles under 4 hammering threads; on the debug kernel
+# unless KERNEL= says otherwise.
+STRESS_KERNEL := $(if $(MATRIX),debug,$(KERNEL))
+stress:
+	@qemu/setup.sh $(STRESS_KERNEL)
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
+		KERNEL=$(STRESS_KERNEL) _stress
 
 # Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1 and
 # 6.12 headers, shellcheck, dt-schema.
@@ -65,14 +74,14 @@ DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
 TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/lifetime_test \
-	 $(U)/dma_bench
+	 $(U)/stress $(U)/dma_bench
 GPIOD_TEST := $(B)/gpiod_test
 SCRIPTS := tests/tool_test.sh tests/gpio_test.sh
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
 
-.PHONY: _all _run _bench _test _check
+.PHONY: _all _run _bench _test _stress _check
 _check: $(DTB)
 	@tests/check.sh $(DTB) debian-6.1 debian-6.12
 
@@ -91,6 +100,9 @@ _bench: _all
 
 _test: _all
 	@qemu/test.sh $(KERNEL)
+
+_stress: _all
+	@qemu/test.sh $(KERNEL) stress
 
 # The module is built in a mirror of the tree made of symlinks, one per
 # kernel, so the source tree stays clean and kernels do not share objects.

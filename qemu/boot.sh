@@ -38,7 +38,9 @@ rm -f "$trace"
 dtb=$b/mmiodemo-virt.dtb
 [ "$mode" = test ] && dtb=$b/mmiodemo-virt-test.dtb
 
-cmd=(timeout "$QEMU_TIMEOUT" qemu-system-aarch64 -M "$QEMU_MACHINE"
+limit=$QEMU_TIMEOUT
+[ "$mode" = stress ] && limit=$QEMU_STRESS_TIMEOUT
+cmd=(timeout "$limit" qemu-system-aarch64 -M "$QEMU_MACHINE"
      "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio.gz"
      -dtb "$dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
      -trace 'pl061_*' -D "$trace")
