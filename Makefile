@@ -76,7 +76,7 @@ TOOL := $(U)/mmiodemo
 TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/lifetime_test \
 	 $(U)/stress $(U)/dma_bench
 GPIOD_TEST := $(B)/gpiod_test
-SCRIPTS := tests/tool_test.sh tests/gpio_test.sh
+SCRIPTS := tests/tap.sh tests/tool_test.sh tests/gpio_test.sh
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz

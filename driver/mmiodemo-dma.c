@@ -107,24 +107,33 @@ void mmiodemo_dma_revoke(struct mmiodemo *md)
 	unmap_mapping_range(md->inode->i_mapping, 0, 0, 1);
 }
 
+/*
+ * The buffer page a fault is about, with the device held (gone_lock read)
+ * if true. A trylock: unbind may be waiting to write it while this fault
+ * holds mmap_lock; either way a device on its way out answers SIGBUS.
+ * The page comes from pgoff, never from the address: a buffer can be
+ * mapped twice.
+ */
+static bool mmiodemo_dma_fault_enter(struct mmiodemo *md, struct vm_fault *vmf,
+				     unsigned long *i)
+{
+	if (!down_read_trylock(&md->gone_lock))
+		return false;
+	if (!md->gone && mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA],
+					     vmf->pgoff, PAGE_SHIFT, i))
+		return true;
+	up_read(&md->gone_lock);
+	return false;
+}
+
 static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 {
 	struct mmiodemo *md = vmf->vma->vm_private_data;
 	struct page *page;
 	unsigned long i;
 
-	/*
-	 * A trylock: unbind may be waiting to write it while this fault holds
-	 * mmap_lock. Either way a device on its way out answers SIGBUS.
-	 */
-	if (!down_read_trylock(&md->gone_lock))
+	if (!mmiodemo_dma_fault_enter(md, vmf, &i))
 		return VM_FAULT_SIGBUS;
-	/* From pgoff, never from the address: a buffer can be mapped twice. */
-	if (md->gone || !mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA],
-					     vmf->pgoff, PAGE_SHIFT, &i)) {
-		up_read(&md->gone_lock);
-		return VM_FAULT_SIGBUS;
-	}
 
 	page = md->dma.pages[i];
 	get_page(page);
@@ -141,13 +150,8 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 	struct mmiodemo *md = vmf->vma->vm_private_data;
 	unsigned long i;
 
-	if (!down_read_trylock(&md->gone_lock))
+	if (!mmiodemo_dma_fault_enter(md, vmf, &i))
 		return VM_FAULT_SIGBUS;
-	if (md->gone || !mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA],
-					     vmf->pgoff, PAGE_SHIFT, &i)) {
-		up_read(&md->gone_lock);
-		return VM_FAULT_SIGBUS;
-	}
 
 	/*
 	 * Record first, then keep the page locked until its PTE is writable:

@@ -5,25 +5,9 @@
 # with the register mapping of the same PL061 (through the mmiodemo tool),
 # in the guest. Speaks the v1 tools (libgpiod 1.6) and the v2 tools (2.1).
 # Prints TAP like the selftests.
-n=0
-failures=0
-
-check() { # check NAME WANT_STATUS WANT_OUTPUT_REGEX CMD...
-	name=$1 want=$2 regex=$3
-	shift 3
-	n=$((n + 1))
-	out=$("$@" 2>&1)
-	status=$?
-	if [ "$status" = "$want" ] && printf '%s\n' "$out" | grep -Eq "$regex"; then
-		echo "ok $n gpio.$name"
-	else
-		echo "# \$ $*"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		echo "# exit $status, wanted $want and output matching /$regex/"
-		echo "not ok $n gpio.$name"
-		failures=$((failures + 1))
-	fi
-}
+export TAP_PREFIX=gpio.
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..10"
@@ -79,4 +63,4 @@ check gpioinfo_shows_the_line_libgpiod_drives_as_output 0 \
 check libgpiod_program_passes 0 '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0' ./gpiod_test
 
 mmiodemo write DIR 0 >/dev/null
-[ "$failures" = 0 ]
+tap_done

@@ -293,6 +293,27 @@ TEST_F(life, moved_mapping_keeps_data_and_tracking)
 	munmap(q, 4 * self->ps);
 }
 
+/* mremap() moves a register mapping too; the moved one reads the device. */
+TEST_F(life, moved_register_mapping_keeps_working)
+{
+	uint8_t *p, *q, *hole;
+
+	if (!(self->regs->flags & MMIODEMO_REGION_F_MMAP))
+		SKIP(return, "register region is not whole pages here");
+	p = mmap(NULL, self->regs->size, PROT_READ, MAP_SHARED, self->fd,
+		 (off_t)self->regs->offset);
+	ASSERT_NE(MAP_FAILED, p);
+	hole = mmap(NULL, self->regs->size, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, hole);
+	q = mremap(p, self->regs->size, self->regs->size,
+		   MREMAP_MAYMOVE | MREMAP_FIXED, hole);
+	ASSERT_EQ(hole, q) TH_LOG("mremap: %s", strerror(errno));
+	EXPECT_EQ(PL061_ID_BYTE(PL061_CELL_ID, 0),
+		  *(volatile uint32_t *)(q + PL061_PCELLID(0)));
+	munmap(q, self->regs->size);
+}
+
 /* Unmapping the middle of a mapping leaves two working, tracked parts. */
 TEST_F(life, split_by_munmap_keeps_both_parts_tracked)
 {

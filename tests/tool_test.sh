@@ -5,26 +5,9 @@
 # Where the kernel cannot map the register block (16 KiB pages), the tool
 # reaches registers through the register ioctls, and the same checks hold.
 # Prints TAP like the selftests: output, exit status 0/1/2 and messages.
-n=0
-failures=0
-
-# check NAME WANT_STATUS WANT_OUTPUT_REGEX CMD...: one TAP test.
-check() {
-	name=$1 want=$2 regex=$3
-	shift 3
-	n=$((n + 1))
-	out=$("$@" 2>&1)
-	status=$?
-	if [ "$status" = "$want" ] && printf '%s\n' "$out" | grep -Eq "$regex"; then
-		echo "ok $n tool.$name"
-	else
-		echo "# \$ $*"
-		printf '%s\n' "$out" | sed 's/^/# /'
-		echo "# exit $status, wanted $want and output matching /$regex/"
-		echo "not ok $n tool.$name"
-		failures=$((failures + 1))
-	fi
-}
+export TAP_PREFIX=tool.
+# shellcheck source=tests/tap.sh
+. "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
 echo "1..23"
@@ -88,4 +71,4 @@ check value_too_wide_is_a_usage_error 2 '0x100' \
 check missing_device_is_a_failure 1 '/dev/nonexistent' \
 	mmiodemo -d /dev/nonexistent info
 mmiodemo write DIR 0 >/dev/null
-[ "$failures" = 0 ]
+tap_done
