@@ -73,7 +73,8 @@ HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
 DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
-TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/lifetime_test \
+TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/audit_test \
+	 $(U)/lifetime_test \
 	 $(U)/stress $(U)/dma_bench
 GPIOD_TEST := $(B)/gpiod_test
 SCRIPTS := tests/tap.sh tests/tool_test.sh tests/gpio_test.sh
@@ -106,11 +107,21 @@ _stress: _all
 
 # The module is built in a mirror of the tree made of symlinks, one per
 # kernel, so the source tree stays clean and kernels do not share objects.
-$(KO): $(DRIVER_SRCS) $(B)/kernel.mk
+# Extra compiler flags for the module (MMIODEMO_KCFLAGS=...), e.g.
+# -DMMIODEMO_NEGATIVE_CONTROL, the deliberately wrong register mapping that
+# proves the audit tests can fail. A change of flags rebuilds the module.
+$(B)/kcflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MMIODEMO_KCFLAGS)' | cmp -s - $@ || echo '$(MMIODEMO_KCFLAGS)' >$@
+
+.PHONY: FORCE
+FORCE:
+
+$(KO): $(DRIVER_SRCS) $(B)/kernel.mk $(B)/kcflags
 	@mkdir -p $(B)/mod
 	@cp -as --remove-destination $(CURDIR)/Kbuild $(CURDIR)/driver $(B)/mod/
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/mod ARCH=arm64 \
-		CROSS_COMPILE=$(CROSS_COMPILE) W=1 KCFLAGS=-Werror modules
+		CROSS_COMPILE=$(CROSS_COMPILE) W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)" modules
 	@touch $@
 
 $(TOOL): userspace/mmiodemo.c $(HDRS)

@@ -128,7 +128,7 @@ static bool mmiodemo_dma_fault_enter(struct mmiodemo *md, struct vm_fault *vmf,
 
 static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 {
-	struct mmiodemo *md = vmf->vma->vm_private_data;
+	struct mmiodemo *md = mmiodemo_vma_md(vmf->vma);
 	struct page *page;
 	unsigned long i;
 
@@ -147,7 +147,7 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 
 static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 {
-	struct mmiodemo *md = vmf->vma->vm_private_data;
+	struct mmiodemo *md = mmiodemo_vma_md(vmf->vma);
 	unsigned long i;
 
 	if (!mmiodemo_dma_fault_enter(md, vmf, &i))
@@ -173,14 +173,11 @@ static const struct vm_operations_struct mmiodemo_dma_vm_ops = {
 	.page_mkwrite = mmiodemo_dma_page_mkwrite,
 };
 
-int mmiodemo_dma_mmap(struct mmiodemo *md, struct vm_area_struct *vma)
+void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 {
 	vma->vm_ops = &mmiodemo_dma_vm_ops;
-	vma->vm_private_data = md;
 	/* Growing by mremap() would reach past the buffer. */
 	mmiodemo_vm_flags_set(vma, VM_DONTEXPAND);
-	mmiodemo_get(md);
-	return 0;
 }
 
 /* Write-protects page @i again, in every mapping of it. */

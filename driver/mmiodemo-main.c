@@ -130,14 +130,51 @@ void mmiodemo_exit(struct mmiodemo *md)
 	up_read(&md->gone_lock);
 }
 
+struct mmiodemo *mmiodemo_vma_md(struct vm_area_struct *vma)
+{
+	struct mmiodemo_vma *mv = vma->vm_private_data;
+
+	return mv->md;
+}
+
+/* Both kinds of VMA of the device share these open and close. */
+bool mmiodemo_vma_is_ours(struct vm_area_struct *vma)
+{
+	return vma->vm_ops && vma->vm_ops->open == mmiodemo_vm_open;
+}
+
+static void mmiodemo_vma_add(struct mmiodemo_vma *mv, struct mmiodemo *md,
+			     struct vm_area_struct *vma)
+{
+	mv->md = md;
+	mv->vma = vma;
+	vma->vm_private_data = mv;
+	mutex_lock(&md->vmas_lock);
+	list_add_tail(&mv->node, &md->vmas);
+	mutex_unlock(&md->vmas_lock);
+	mmiodemo_get(md);
+}
+
+/* A new VMA copied from one of ours: on fork, split and mremap. */
 void mmiodemo_vm_open(struct vm_area_struct *vma)
 {
-	mmiodemo_get(vma->vm_private_data);
+	struct mmiodemo_vma *from = vma->vm_private_data;
+	struct mmiodemo_vma *mv =
+		kzalloc(sizeof(*mv), GFP_KERNEL | __GFP_NOFAIL);
+
+	mmiodemo_vma_add(mv, from->md, vma);
 }
 
 void mmiodemo_vm_close(struct vm_area_struct *vma)
 {
-	mmiodemo_put(vma->vm_private_data);
+	struct mmiodemo_vma *mv = vma->vm_private_data;
+	struct mmiodemo *md = mv->md;
+
+	mutex_lock(&md->vmas_lock);
+	list_del(&mv->node);
+	mutex_unlock(&md->vmas_lock);
+	kfree(mv);
+	mmiodemo_put(md);
 }
 
 static void mmiodemo_put_action(void *data)
@@ -292,7 +329,7 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 static int mmiodemo_regs_access(struct vm_area_struct *vma, unsigned long addr,
 				void *buf, int len, int write)
 {
-	struct mmiodemo *md = vma->vm_private_data;
+	struct mmiodemo *md = mmiodemo_vma_md(vma);
 	const struct mmiodemo_region_desc *r =
 		&md->regions[MMIODEMO_REGION_REGS];
 	u64 off = ((u64)vma->vm_pgoff << PAGE_SHIFT) + (addr - vma->vm_start);
@@ -338,30 +375,44 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 	unsigned long len = vma->vm_end - vma->vm_start;
 	u64 off = (u64)vma->vm_pgoff << PAGE_SHIFT;
 	const struct mmiodemo_region_desc *r;
+	struct mmiodemo_vma *mv;
 	int ret;
 
 	ret = mmiodemo_check_mmap(md->regions, md->nr_regions, off, len,
 				  vma->vm_flags, file->f_mode, &r);
 	if (ret)
 		return ret;
-	if (!mmiodemo_enter(md))
+	mv = kzalloc(sizeof(*mv), GFP_KERNEL);
+	if (!mv)
+		return -ENOMEM;
+	if (!mmiodemo_enter(md)) {
+		kfree(mv);
 		return -ENODEV;
+	}
 
 	mmiodemo_vm_flags_clear(vma, VM_MAYEXEC);
 	if (!(file->f_mode & FMODE_WRITE))
 		mmiodemo_vm_flags_clear(vma, VM_MAYWRITE);
 	if (r == &md->regions[MMIODEMO_REGION_DMA]) {
-		ret = mmiodemo_dma_mmap(md, vma);
+		mmiodemo_dma_mmap(vma);
 	} else {
 		vma->vm_ops = &mmiodemo_regs_vm_ops;
-		vma->vm_private_data = md;
+#ifdef MMIODEMO_NEGATIVE_CONTROL
+		/*
+		 * Deliberately wrong, for proving the audit (never in a normal
+		 * build): the registers as Normal cacheable memory.
+		 */
+#else
 		vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
+#endif
 		ret = io_remap_pfn_range(vma, vma->vm_start,
 					 PHYS_PFN(r->phys + (off - r->offset)),
 					 len, vma->vm_page_prot);
-		if (!ret)
-			mmiodemo_get(md);
 	}
+	if (!ret)
+		mmiodemo_vma_add(mv, md, vma);
+	else
+		kfree(mv);
 	mmiodemo_exit(md);
 	return ret;
 }
@@ -528,6 +579,8 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 	init_rwsem(&md->gone_lock);
+	mutex_init(&md->vmas_lock);
+	INIT_LIST_HEAD(&md->vmas);
 	md->dev = dev;
 	spin_lock_init(&md->lock);
 	INIT_LIST_HEAD(&md->listeners);
@@ -610,6 +663,7 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	md->debugfs = debugfs_create_dir(md->name, NULL);
 	debugfs_create_regset32("regs", 0400, md->debugfs, &md->regset);
 	mmiodemo_dma_debugfs_init(md);
+	mmiodemo_audit_debugfs_init(md);
 	ret = devm_add_action_or_reset(dev, mmiodemo_debugfs_remove, md);
 	if (ret)
 		return ret;

@@ -41,6 +41,8 @@ struct mmiodemo {
 		gone_lock; /* taken to read @gone and use the device */
 	bool gone; /* unbound: every mapping revoked */
 	struct inode *inode; /* its i_mapping holds every user mapping */
+	struct mutex vmas_lock; /* under mmap_lock, never around it */
+	struct list_head vmas; /* every live VMA, for the audit */
 	struct device *dev;
 	void __iomem *base;
 	spinlock_t lock; /* register read-modify-writes; the listeners */
@@ -58,6 +60,13 @@ struct mmiodemo {
 	struct debugfs_regset32 regset;
 };
 
+/* One VMA of the device (its vm_private_data), listed in md->vmas. */
+struct mmiodemo_vma {
+	struct mmiodemo *md;
+	struct vm_area_struct *vma;
+	struct list_head node;
+};
+
 /* One open file: its queue of interrupt events. */
 struct mmiodemo_file {
 	struct mmiodemo *md;
@@ -73,6 +82,8 @@ void mmiodemo_get(struct mmiodemo *md);
 void mmiodemo_put(struct mmiodemo *md);
 bool mmiodemo_enter(struct mmiodemo *md);
 void mmiodemo_exit(struct mmiodemo *md);
+struct mmiodemo *mmiodemo_vma_md(struct vm_area_struct *vma);
+bool mmiodemo_vma_is_ours(struct vm_area_struct *vma);
 void mmiodemo_vm_open(struct vm_area_struct *vma);
 void mmiodemo_vm_close(struct vm_area_struct *vma);
 
@@ -86,10 +97,12 @@ ssize_t mmiodemo_irq_read(struct file *file, char __user *buf, size_t count,
 __poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait);
 long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp);
 
+void mmiodemo_audit_debugfs_init(struct mmiodemo *md);
+
 int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size);
 void mmiodemo_dma_mapping_init(struct address_space *mapping);
 void mmiodemo_dma_revoke(struct mmiodemo *md);
-int mmiodemo_dma_mmap(struct mmiodemo *md, struct vm_area_struct *vma);
+void mmiodemo_dma_mmap(struct vm_area_struct *vma);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);

@@ -10,7 +10,7 @@ export TAP_PREFIX=tool.
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..23"
+echo "1..25"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*Device-nGnRE' \
 	mmiodemo info
@@ -51,6 +51,26 @@ check irq_wait_reports_a_level_interrupt 0 \
 check watch_prints_a_register_change 0 '^[0-9]+\.[0-9]{3} IEV \(0x40c\) = 0x00000042$' \
 	sh -c 'mmiodemo write IEV 0 && mmiodemo watch IEV --interval 10 --count 1 &
 		sleep 1; mmiodemo write IEV 0x42; wait $!; mmiodemo write IEV 0'
+# The audit lists a live mapping: a watch keeps the registers mapped.
+audit_of_watch() {
+	mmiodemo watch DIR --interval 10 --count 1 >/dev/null &
+	sleep 1
+	mmiodemo maps "$@"
+	mmiodemo write DIR 1 >/dev/null
+	wait
+	mmiodemo write DIR 0 >/dev/null
+}
+if mmiodemo info | grep '"regs"' | grep -q mmap; then
+	check maps_shows_a_register_page_as_device_ngnre 0 \
+		'mmiodemo +regs +0x0 +0x[0-9a-f]+ +0 present Device-nGnRE +(read-only|writable) +- +Device-nGnRE' \
+		audit_of_watch
+	check maps_json_shows_the_same 0 '"type": "Device-nGnRE"' \
+		audit_of_watch --json
+else
+	check maps_shows_the_table 0 'PID +COMM +REGION' mmiodemo maps
+	check maps_json_shows_the_kernel_types 0 '"regs": "Device-nGnRE"' \
+		mmiodemo maps --json
+fi
 check read_by_name_at_8_bits 0 "^PERIPHID0 \\(0xfe0\\) = 0x61$" \
 	mmiodemo read PERIPHID0 --width 8
 check read_by_name_is_case_insensitive 0 '^PCELLID3 \(0xffc\) = 0x000000b1$' \

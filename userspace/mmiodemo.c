@@ -15,7 +15,8 @@
  * The driver logs the pages written to it; the tool reads and clears that
  * log (MMIODEMO_IOC_GET_DIRTY) and hands written pages to the device or
  * back to the CPU (MMIODEMO_IOC_SYNC_FOR_DEVICE, MMIODEMO_IOC_SYNC_FOR_CPU).
- * The stats command reads the driver's counters from debugfs.
+ * The stats command reads the driver's counters from debugfs, the maps
+ * command the driver's report of how the regions are mapped, page by page.
  *
  * irq wait waits for the next interrupt event that read() of the device
  * returns (poll() first, for --timeout) and can re-enable, with
@@ -74,6 +75,7 @@ struct config {
 	bool unmask;			/* --unmask */
 	unsigned int interval_ms;	/* --interval */
 	unsigned long count;		/* --count; 0: until a signal */
+	bool json;			/* --json */
 };
 
 struct reg_desc {
@@ -125,6 +127,7 @@ struct pattern {
 #define CMD_OPT_UNMASK	0x40
 #define CMD_OPT_INTERVAL	0x80
 #define CMD_OPT_COUNT	0x100
+#define CMD_OPT_JSON	0x200
 
 /* getopt_long() values of the long-only options */
 enum {
@@ -136,6 +139,7 @@ enum {
 	OPT_UNMASK,
 	OPT_INTERVAL,
 	OPT_COUNT,
+	OPT_JSON,
 };
 
 /*
@@ -887,29 +891,46 @@ static void reset_stat(const char *path)
 		die_perror("unable to reset %s", path);
 }
 
-static void cmd_stats(const struct config *cfg, char **argv)
+/* Where debugfs is: $MMIODEMO_DEBUGFS if set and not empty, for tests. */
+static const char *debugfs_dir(void)
+{
+	const char *dir = getenv("MMIODEMO_DEBUGFS");
+
+	return dir && *dir ? dir : DEBUGFS_DIR;
+}
+
+/*
+ * Build DEBUGFS/NAME/file in buf: the driver's debugfs directory is named
+ * after its device node, NAME being the basename of the device path.
+ */
+static void debugfs_path(const struct config *cfg, const char *file,
+			 char *buf, size_t size)
 {
 	const char *name = strrchr(cfg->device, '/');
-	char dir[256], path[320];
-	struct stat st;
-	size_t i;
 	int n;
 
-	(void)argv;
-
-	/* the driver's debugfs directory is named after its device node */
 	name = name ? name + 1 : cfg->device;
 	if (!*name)
 		usage_error("device '%s' has no name to find its debugfs directory",
 			    cfg->device);
-	n = snprintf(dir, sizeof(dir), DEBUGFS_DIR "/%s/stats", name);
-	if (n < 0 || (size_t)n >= sizeof(dir))
-		usage_error("device name '%s' is too long", name);
+	n = snprintf(buf, size, "%s/%s/%s", debugfs_dir(), name, file);
+	if (n < 0 || (size_t)n >= size)
+		usage_error("debugfs path of device '%s' is too long", name);
+}
 
+static void cmd_stats(const struct config *cfg, char **argv)
+{
+	char dir[256], path[320];
+	struct stat st;
+	size_t i;
+
+	(void)argv;
+
+	debugfs_path(cfg, "stats", dir, sizeof(dir));
 	if (stat(dir, &st) < 0) {
 		if (errno == ENOENT)
 			die("%s does not exist: is debugfs mounted on %s, and is the driver loaded?",
-			    dir, DEBUGFS_DIR);
+			    dir, debugfs_dir());
 		die_perror("unable to access %s", dir);
 	}
 
@@ -920,6 +941,376 @@ static void cmd_stats(const struct config *cfg, char **argv)
 		else
 			read_stat(path, stat_names[i]);
 	}
+}
+
+/*
+ * The driver's report of the mappings of its regions, in
+ * /sys/kernel/debug/NAME/maps:
+ *
+ *   kernel region NAME TYPE
+ *   vma START-END pid PID comm COMM region NAME offset OFF prot PP
+ *     page N ADDR absent
+ *     page N ADDR present TYPE writable|read-only [armed|written]
+ *
+ * Each page line belongs to the vma line above it. The fields are tokens
+ * without blanks, COMM included ("?" once the process is gone).
+ */
+#define MAPS_TOKEN_LEN	32	/* a token of a maps line, NUL included */
+
+struct maps_kernel {
+	char region[MAPS_TOKEN_LEN];
+	char type[MAPS_TOKEN_LEN];	/* of the kernel's own mapping */
+};
+
+struct maps_page {
+	unsigned long nr;		/* page number within the vma */
+	unsigned long long addr;
+	bool present;
+	bool writable;			/* all below: if present */
+	char type[MAPS_TOKEN_LEN];
+	char tracking[MAPS_TOKEN_LEN];	/* "armed", "written" or "" */
+};
+
+struct maps_vma {
+	unsigned long long start, end, offset;
+	int pid;			/* 0 once the process is gone */
+	char comm[MAPS_TOKEN_LEN];
+	char region[MAPS_TOKEN_LEN];
+	char prot[MAPS_TOKEN_LEN];
+	struct maps_page *pages;
+	size_t nr_pages, max_pages;
+};
+
+struct maps {
+	struct maps_kernel *kernel;
+	size_t nr_kernel, max_kernel;
+	struct maps_vma *vmas;
+	size_t nr_vmas, max_vmas;
+};
+
+/* Make room for one more of *nr elements of size bytes in *array. */
+static void *grow(void *array, size_t *max, size_t nr, size_t size)
+{
+	size_t new_max;
+
+	if (nr < *max)
+		return array;
+
+	new_max = *max ? *max * 2 : 16;
+	if (new_max > SIZE_MAX / size)
+		die("out of memory");
+	array = realloc(array, new_max * size);
+	if (!array)
+		die("out of memory");
+	*max = new_max;
+	return array;
+}
+
+/* Whether sscanf() stopped, at n, on the end of line rather than before. */
+static bool maps_line_end(const char *line, int n)
+{
+	return n >= 0 && line[n] == '\0';
+}
+
+/*
+ * A number field of a maps line, matched by sscanf() as digits only: %llx
+ * and %lu would take a sign, blanks and a second 0x as well.
+ */
+static bool maps_number(const char *str, int base, unsigned long long *val)
+{
+	char *end;
+
+	errno = 0;
+	*val = strtoull(str, &end, base);
+	return *str && !errno && !*end;
+}
+
+/* "kernel region NAME TYPE"; a region listed again takes the new type. */
+static bool maps_parse_kernel(struct maps *maps, const char *line)
+{
+	struct maps_kernel k;
+	size_t i;
+	int n = -1;
+
+	if (sscanf(line, "kernel region %31s %31s%n", k.region, k.type,
+		   &n) != 2 || !maps_line_end(line, n))
+		return false;
+
+	for (i = 0; i < maps->nr_kernel; i++) {
+		if (!strcmp(maps->kernel[i].region, k.region)) {
+			maps->kernel[i] = k;
+			return true;
+		}
+	}
+	maps->kernel = grow(maps->kernel, &maps->max_kernel, maps->nr_kernel,
+			    sizeof(*maps->kernel));
+	maps->kernel[maps->nr_kernel++] = k;
+	return true;
+}
+
+/* "vma START-END pid PID comm COMM region NAME offset OFF prot PP" */
+static bool maps_parse_vma(struct maps *maps, const char *line)
+{
+	char start[MAPS_TOKEN_LEN], end[MAPS_TOKEN_LEN];
+	char pid[MAPS_TOKEN_LEN], offset[MAPS_TOKEN_LEN];
+	struct maps_vma v = { 0 };
+	unsigned long long val;
+	int n = -1;
+
+	if (sscanf(line,
+		   "vma 0x%31[0-9a-fA-F]-0x%31[0-9a-fA-F] pid %31[0-9] comm %31s region %31s offset 0x%31[0-9a-fA-F] prot %31s%n",
+		   start, end, pid, v.comm, v.region, offset, v.prot,
+		   &n) != 7 || !maps_line_end(line, n) ||
+	    !maps_number(start, 16, &v.start) ||
+	    !maps_number(end, 16, &v.end) ||
+	    !maps_number(offset, 16, &v.offset) ||
+	    !maps_number(pid, 10, &val) || val > INT_MAX)
+		return false;
+	v.pid = val;
+
+	maps->vmas = grow(maps->vmas, &maps->max_vmas, maps->nr_vmas,
+			  sizeof(*maps->vmas));
+	maps->vmas[maps->nr_vmas++] = v;
+	return true;
+}
+
+/* "page N ADDR absent" or "page N ADDR present TYPE ACCESS [TRACKING]" */
+static bool maps_parse_page(struct maps *maps, const char *line)
+{
+	char nr[MAPS_TOKEN_LEN], addr[MAPS_TOKEN_LEN];
+	char state[MAPS_TOKEN_LEN], access[MAPS_TOKEN_LEN];
+	struct maps_page p = { 0 };
+	unsigned long long val;
+	struct maps_vma *v;
+	int n = -1, m = -1;
+
+	if (!maps->nr_vmas)	/* a page of no vma */
+		return false;
+	if (sscanf(line, " page %31[0-9] 0x%31[0-9a-fA-F] %31s%n", nr, addr,
+		   state, &n) != 3 || n < 0 ||
+	    !maps_number(nr, 10, &val) || val > ULONG_MAX ||
+	    !maps_number(addr, 16, &p.addr))
+		return false;
+	p.nr = val;
+	line += n;
+
+	if (!strcmp(state, "absent")) {
+		if (*line)
+			return false;
+	} else if (!strcmp(state, "present")) {
+		p.present = true;
+		if (sscanf(line, " %31s %31s%n", p.type, access, &m) != 2 ||
+		    m < 0)
+			return false;
+		line += m;
+		if (!strcmp(access, "writable"))
+			p.writable = true;
+		else if (strcmp(access, "read-only"))
+			return false;
+
+		m = -1;
+		if (*line &&
+		    (sscanf(line, " %31s%n", p.tracking, &m) != 1 ||
+		     !maps_line_end(line, m) ||
+		     (strcmp(p.tracking, "armed") &&
+		      strcmp(p.tracking, "written"))))
+			return false;
+	} else {
+		return false;
+	}
+
+	v = &maps->vmas[maps->nr_vmas - 1];
+	v->pages = grow(v->pages, &v->max_pages, v->nr_pages,
+			sizeof(*v->pages));
+	v->pages[v->nr_pages++] = p;
+	return true;
+}
+
+static void read_maps(const char *path, struct maps *maps)
+{
+	size_t size = 0, len;
+	char *line = NULL;
+	bool ok;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		if (errno == ENOENT)
+			die("%s does not exist: is debugfs mounted on %s? is the driver too old?",
+			    path, debugfs_dir());
+		die_perror("unable to open %s", path);
+	}
+
+	memset(maps, 0, sizeof(*maps));
+	errno = 0;
+	while (getline(&line, &size, f) >= 0) {
+		/* the newline, and any blank before it */
+		len = strlen(line);
+		while (len && isspace((unsigned char)line[len - 1]))
+			line[--len] = '\0';
+		if (!len)
+			continue;
+
+		if (!strncmp(line, "kernel ", 7))
+			ok = maps_parse_kernel(maps, line);
+		else if (!strncmp(line, "vma ", 4))
+			ok = maps_parse_vma(maps, line);
+		else
+			ok = maps_parse_page(maps, line);
+		if (!ok)
+			die("unexpected line in %s: %s", path, line);
+		errno = 0;
+	}
+	if (ferror(f) || errno)
+		die_perror("unable to read %s", path);
+
+	free(line);
+	fclose(f);
+}
+
+static void free_maps(struct maps *maps)
+{
+	size_t i;
+
+	for (i = 0; i < maps->nr_vmas; i++)
+		free(maps->vmas[i].pages);
+	free(maps->vmas);
+	free(maps->kernel);
+}
+
+/* The type of the kernel's mapping of region, or NULL. */
+static const char *maps_kernel_type(const struct maps *maps,
+				    const char *region)
+{
+	size_t i;
+
+	for (i = 0; i < maps->nr_kernel; i++)
+		if (!strcmp(maps->kernel[i].region, region))
+			return maps->kernel[i].type;
+
+	return NULL;
+}
+
+/* str as a JSON string: quoted, every byte but printable ASCII escaped. */
+static void print_json_string(const char *str)
+{
+	const unsigned char *s;
+
+	putchar('"');
+	for (s = (const unsigned char *)str; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if (*s < 0x20 || *s >= 0x7f)	/* no UTF-8 assumed */
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_maps_json(const struct maps *maps)
+{
+	const struct maps_page *p;
+	const struct maps_vma *v;
+	size_t i, j;
+
+	printf("{\n  \"kernel\": {");
+	for (i = 0; i < maps->nr_kernel; i++) {
+		printf("%s", i ? ", " : "");
+		print_json_string(maps->kernel[i].region);
+		printf(": ");
+		print_json_string(maps->kernel[i].type);
+	}
+	printf("},\n  \"mappings\": [");
+
+	for (i = 0; i < maps->nr_vmas; i++) {
+		v = &maps->vmas[i];
+		printf("%s\n    {\"start\": \"0x%llx\", \"end\": \"0x%llx\", ",
+		       i ? "," : "", v->start, v->end);
+		printf("\"pid\": %d, \"comm\": ", v->pid);
+		print_json_string(v->comm);
+		printf(", \"region\": ");
+		print_json_string(v->region);
+		printf(", \"offset\": \"0x%llx\", \"prot\": ", v->offset);
+		print_json_string(v->prot);
+		printf(", \"pages\": [");
+
+		for (j = 0; j < v->nr_pages; j++) {
+			p = &v->pages[j];
+			printf("%s\n      {\"page\": %lu, \"address\": \"0x%llx\", \"present\": %s",
+			       j ? "," : "", p->nr, p->addr,
+			       p->present ? "true" : "false");
+			if (p->present) {
+				printf(", \"type\": ");
+				print_json_string(p->type);
+				printf(", \"writable\": %s, \"tracking\": ",
+				       p->writable ? "true" : "false");
+				if (*p->tracking)
+					print_json_string(p->tracking);
+				else
+					printf("null");
+			}
+			printf("}");
+		}
+		printf("%s]}", v->nr_pages ? "\n    " : "");
+	}
+	printf("%s]\n}\n", maps->nr_vmas ? "\n  " : "");
+}
+
+static void print_maps_table(const struct maps *maps)
+{
+	const struct maps_page *p;
+	const struct maps_vma *v;
+	char comm[MAPS_TOKEN_LEN];
+	const char *kernel;
+	size_t i, j, k;
+
+	printf("%-6s %-16s %-6s %-10s %-18s %4s %-7s %-13s %-10s %-9s %s\n",
+	       "PID", "COMM", "REGION", "OFFSET", "ADDRESS", "PAGE", "STATE",
+	       "TYPE", "ACCESS", "TRACKING", "KERNEL");
+	if (!maps->nr_vmas)
+		printf("(no mappings)\n");
+
+	for (i = 0; i < maps->nr_vmas; i++) {
+		v = &maps->vmas[i];
+		kernel = maps_kernel_type(maps, v->region);
+
+		/* a comm is whatever its process set: keep the table whole */
+		for (k = 0; v->comm[k]; k++)
+			comm[k] = isgraph((unsigned char)v->comm[k]) ?
+				  v->comm[k] : '?';
+		comm[k] = '\0';
+
+		for (j = 0; j < v->nr_pages; j++) {
+			p = &v->pages[j];
+			printf("%-6d %-16s %-6s 0x%-8llx 0x%-16llx %4lu %-7s %-13s %-10s %-9s %s\n",
+			       v->pid, comm, v->region, v->offset, p->addr,
+			       p->nr, p->present ? "present" : "absent",
+			       p->present ? p->type : "-",
+			       !p->present ? "-" :
+			       p->writable ? "writable" : "read-only",
+			       p->present && *p->tracking ? p->tracking : "-",
+			       kernel ? kernel : "-");
+		}
+	}
+}
+
+static void cmd_maps(const struct config *cfg, char **argv)
+{
+	struct maps maps;
+	char path[320];
+
+	(void)argv;
+
+	debugfs_path(cfg, "maps", path, sizeof(path));
+	read_maps(path, &maps);
+
+	if (cfg->json)
+		print_maps_json(&maps);
+	else
+		print_maps_table(&maps);
+
+	free_maps(&maps);
 }
 
 static unsigned long long monotonic_ns(void)
@@ -1155,8 +1546,43 @@ static const struct command commands[] = {
 		.summary = "print the driver's counters from debugfs",
 		.help = "Prints 'NAME VALUE' for faults, mkwrites, syncs and pages_synced,\n"
 			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
-			"name of the device node. Needs debugfs mounted, and root.\n",
+			"name of the device node. Needs debugfs mounted, and root.\n"
+			"$MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR ".\n",
 		.opts = CMD_OPT_RESET, .run = cmd_stats,
+	},
+	{
+		.name = "maps", .args = "[--json]",
+		.summary = "show how the regions are mapped, page by page, from debugfs",
+		.help = "Reads " DEBUGFS_DIR "/DEVICE/maps, where DEVICE is the name of\n"
+			"the device node ($MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR "),\n"
+			"and prints one line per page of every process's mapping of the\n"
+			"device. Needs debugfs mounted, and root. The columns:\n"
+			"  PID, COMM  the process that mapped it (0 and ? once it is gone)\n"
+			"  REGION     the region mapped; OFFSET, the mapping's offset in it\n"
+			"  ADDRESS    the page's user virtual address; PAGE, its number in\n"
+			"             the mapping\n"
+			"  STATE      present or absent in the process's page tables: an\n"
+			"             absent page is mapped at its first access\n"
+			"  TYPE       the arm64 memory type of the page, decoded from the\n"
+			"             PTE's AttrIndx through MAIR_EL1: Normal, Normal-Tagged,\n"
+			"             Normal-NC, Device-nGnRnE, Device-nGnRE or unknown\n"
+			"  ACCESS     writable or read-only, from the PTE's write permission\n"
+			"  TRACKING   DMA buffer pages only: armed (write-protected, the next\n"
+			"             write faults and is logged as dirty) or written (logged,\n"
+			"             writable until the log is cleared)\n"
+			"  KERNEL     the memory type of the kernel's own mapping of the\n"
+			"             region, which should match TYPE: a mismatch is an\n"
+			"             attribute alias\n"
+			"'-' stands for what does not apply. With no mapping, the header is\n"
+			"followed by '(no mappings)'.\n"
+			"\n"
+			"--json prints {\"kernel\": {REGION: TYPE, ...}, \"mappings\": [...]}, a\n"
+			"mapping being {\"start\", \"end\", \"pid\", \"comm\", \"region\",\n"
+			"\"offset\", \"prot\", \"pages\"} and a page {\"page\", \"address\",\n"
+			"\"present\"} plus, if present, {\"type\", \"writable\", \"tracking\"},\n"
+			"tracking being null outside the DMA buffer. Addresses and offsets\n"
+			"are \"0x...\" strings.\n",
+		.opts = CMD_OPT_JSON, .run = cmd_maps,
 	},
 	{
 		.group = "irq", .name = "wait", .args = "[--timeout MS] [--unmask]",
@@ -1316,6 +1742,11 @@ static void print_help(void)
 	printf("BYTES of --offset and --len count from the start of the DMA\n");
 	printf("buffer (decimal, 0x hex or 0 octal); --len 0 means to the end.\n");
 	printf("\n");
+	printf("Environment:\n");
+	printf("  MMIODEMO_DEBUGFS\twhere stats and maps look for debugfs\n");
+	printf("\t\t\t(default: %s), e.g. a directory of test files\n",
+	       DEBUGFS_DIR);
+	printf("\n");
 	print_registers();
 	printf("\n");
 	printf("Exit status: 0 ok, 1 failure, 2 bad usage.\n");
@@ -1362,6 +1793,8 @@ static void print_command_help(const struct command *cmd)
 		       DEFAULT_INTERVAL_MS);
 	if (cmd->opts & CMD_OPT_COUNT)
 		printf("      --count <n>\tstop after N changes (default: at SIGINT/SIGTERM)\n");
+	if (cmd->opts & CMD_OPT_JSON)
+		printf("      --json\t\tprint one JSON object instead of the table\n");
 	printf("  -h, --help\t\tdisplay this help and exit\n");
 }
 
@@ -1384,6 +1817,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ "unmask",	no_argument,		NULL,	OPT_UNMASK },
 		{ "interval",	required_argument,	NULL,	OPT_INTERVAL },
 		{ "count",	required_argument,	NULL,	OPT_COUNT },
+		{ "json",	no_argument,		NULL,	OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* the options only some commands take */
@@ -1401,6 +1835,7 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ OPT_UNMASK,	CMD_OPT_UNMASK,	"--unmask" },
 		{ OPT_INTERVAL,	CMD_OPT_INTERVAL,	"--interval" },
 		{ OPT_COUNT,	CMD_OPT_COUNT,	"--count" },
+		{ OPT_JSON,	CMD_OPT_JSON,	"--json" },
 	};
 	/*
 	 * '+': stop at the command, its own options are parsed apart.
@@ -1456,6 +1891,9 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		case OPT_COUNT:
 			cfg->count = parse_count(optarg);
 			break;
+		case OPT_JSON:
+			cfg->json = true;
+			break;
 		case 'h':
 			if (cmd)
 				print_command_help(cmd);
@@ -1466,9 +1904,9 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			usage_error("option '%s' needs a value",
 				    argv[optind - 1]);
 		case '?':
-			/* --help=..., --reset=... or --unmask=... */
+			/* --help=..., --reset=..., --unmask=... or --json=... */
 			if (optopt == 'h' || optopt == OPT_RESET ||
-			    optopt == OPT_UNMASK)
+			    optopt == OPT_UNMASK || optopt == OPT_JSON)
 				usage_error("option '%s' takes no value",
 					    argv[optind - 1]);
 			if (optopt)
