@@ -70,6 +70,7 @@ include $(B)/kernel.mk
 
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi
 HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
+TEST_HDRS := $(wildcard tests/*.h)
 DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
@@ -128,7 +129,7 @@ $(TOOL): userspace/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
 
-$(TESTS): $(U)/%: tests/%.c $(HDRS)
+$(TESTS): $(U)/%: tests/%.c $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -isystem $(KSRC)/tools/testing/selftests \
 		-o $@ $<
@@ -157,7 +158,7 @@ $(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) $(GPIOD_TEST) $(SCRIPTS) \
 		$(TOOL) $(TESTS) $(GPIOD_TEST) $(SCRIPTS)
 
 # Linked against the libgpiod of this kernel's suite (v1 or v2 API).
-$(GPIOD_TEST): tests/gpiod_test.c $(HDRS) $(B)/kernel.mk
+$(GPIOD_TEST): tests/gpiod_test.c $(HDRS) $(TEST_HDRS) $(B)/kernel.mk
 	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
 		-isystem $(KSRC)/tools/testing/selftests \
 		-isystem $(GPIOD_ROOT)/usr/include -DMMIODEMO_GPIOD_API=$(GPIOD_API) \

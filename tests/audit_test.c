@@ -18,12 +18,10 @@
 
 #include "kselftest_harness.h"
 #include "mmiodemo-regs.h"
+#include "common.h"
 #include "mmiodemo.h"
 
-#define DEVICE	"/dev/mmiodemo"
-#define MAPS	"/sys/kernel/debug/mmiodemo/maps"
-#define DRIVER	"/sys/bus/platform/drivers/mmiodemo"
-#define DEVNAME	"9030000.pl061"
+#define MAPS	DEBUGFS "/maps"
 
 struct page_info {
 	int present;
@@ -85,8 +83,7 @@ FIXTURE_SETUP(audit)
 {
 	self->fd = open(DEVICE, O_RDWR);
 	if (self->fd < 0 && errno == ENOENT)
-		SKIP({ _metadata->passed = 0; return; },
-		     DEVICE " is absent: is the driver bound?");
+		SETUP_SKIP(DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_INFO, &self->info));
 	self->regs = &self->info.regions[MMIODEMO_REGION_REGS];
@@ -214,17 +211,6 @@ TEST_F(audit, unmapped_mapping_leaves_the_audit)
 	munmap((void *)p, self->ps);
 	ASSERT_EQ(0, read_audit((void *)p, &self->a));
 	EXPECT_EQ(-1, self->a.nr_pages);
-}
-
-static int sysfs_write(const char *file, const char *value)
-{
-	int fd = open(file, O_WRONLY), ret = 0;
-
-	if (fd < 0 || write(fd, value, strlen(value)) < 0)
-		ret = -1;
-	if (fd >= 0)
-		close(fd);
-	return ret;
 }
 
 /* After unbind the rebound device's audit lists none of the old ones. */

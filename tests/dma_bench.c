@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "mmiodemo.h"
 
-#define DEVICE	"/dev/mmiodemo"
 #define PASSES	5
 
 static int fd;

@@ -17,10 +17,9 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "common.h"
 #include "mmiodemo.h"
 
-#define DEVICE		"/dev/mmiodemo"
-#define DEBUGFS		"/sys/kernel/debug/mmiodemo"
 #define PM_PRESENT	(1ULL << 63)
 
 static long counter(const char *name)
@@ -144,8 +143,7 @@ FIXTURE_SETUP(dma)
 	self->bitmap = NULL;
 	self->fd = open(DEVICE, O_RDWR);
 	if (self->fd < 0 && errno == ENOENT)
-		SKIP({ _metadata->passed = 0; return; },
-		     DEVICE " is absent: is the driver bound?");
+		SETUP_SKIP(DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_INFO, &self->info));
 	ASSERT_LT(MMIODEMO_REGION_DMA, self->info.nr_regions);

@@ -17,10 +17,10 @@
 
 #include "kselftest_harness.h"
 #include "mmiodemo-regs.h"
+#include "common.h"
 #include "mmiodemo.h"
 #include "regs.h"
 
-#define DEVICE		"/dev/mmiodemo"
 #define CONSUMER	"gpiod_test"
 #define LINE		4	/* a line nothing else uses */
 
@@ -169,8 +169,7 @@ FIXTURE_SETUP(gpio)
 	self->r.fd = -1;
 	self->fd = open(DEVICE, O_RDWR);
 	if (self->fd < 0 && errno == ENOENT)
-		SKIP({ _metadata->passed = 0; return; },
-		     DEVICE " is absent: is the driver bound?");
+		SETUP_SKIP(DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, regs_open(&self->r, self->fd));
 	ASSERT_EQ(0, gpio_open(&self->g)) TH_LOG("no gpiochip labelled mmiodemo");

@@ -24,10 +24,10 @@
 
 #include "kselftest_harness.h"
 #include "mmiodemo-regs.h"
+#include "common.h"
 #include "mmiodemo.h"
 #include "regs.h"
 
-#define DEVICE		"/dev/mmiodemo"
 #define BUTTON		(1U << 3)	/* QEMU virt: the power button */
 #define QUIET		(1U << 5)	/* an input nothing drives: reads 0 */
 
@@ -94,8 +94,7 @@ FIXTURE_SETUP(irq)
 	self->r.fd = -1;
 	self->fd = open(DEVICE, O_RDWR);
 	if (self->fd < 0 && errno == ENOENT)
-		SKIP({ _metadata->passed = 0; return; },
-		     DEVICE " is absent: is the driver bound?");
+		SETUP_SKIP(DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd);
 	ASSERT_EQ(0, regs_open(&self->r, self->fd));
 	for (i = 0; i < 5; i++)

@@ -22,23 +22,9 @@
 
 #include "kselftest_harness.h"
 #include "mmiodemo-regs.h"
+#include "common.h"
 #include "mmiodemo.h"
 
-#define DEVICE		"/dev/mmiodemo"
-#define DRIVER		"/sys/bus/platform/drivers/mmiodemo"
-#define DEVNAME		"9030000.pl061"
-
-static int sysfs_write(const char *file, const char *value)
-{
-	int fd = open(file, O_WRONLY), ret = 0;
-
-	if (fd < 0)
-		return -1;
-	if (write(fd, value, strlen(value)) < 0)
-		ret = -1;
-	close(fd);
-	return ret;
-}
 
 static int is_bound(void)
 {

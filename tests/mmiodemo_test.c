@@ -19,10 +19,10 @@
 
 #include "kselftest_harness.h"
 #include "mmiodemo-regs.h"
+#include "common.h"
 #include "mmiodemo.h"
 
-#define DEVICE		"/dev/mmiodemo"
-#define DEBUGFS_REGS	"/sys/kernel/debug/mmiodemo/regs"
+#define DEBUGFS_REGS	DEBUGFS "/regs"
 
 static uint32_t rd32(volatile void *map, unsigned int off)
 {
@@ -76,7 +76,7 @@ FIXTURE_SETUP(dev)
 {
 	self->fd = open_info(O_RDWR, &self->info);
 	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, DEVICE " is absent: is the driver bound?");
+		SETUP_SKIP(DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd) TH_LOG("open/INFO: %s", strerror(errno));
 	self->rofd = open(DEVICE, O_RDONLY);
 	ASSERT_LE(0, self->rofd);
@@ -108,16 +108,11 @@ FIXTURE_SETUP(regs)
 	self->map = NULL;
 	self->fd = open_info(O_RDWR, &self->info);
 	if (self->fd < 0 && errno == ENOENT)
-		SKIP(return, DEVICE " is absent: is the driver bound?");
+		SETUP_SKIP(DEVICE " is absent: is the driver bound?");
 	ASSERT_LE(0, self->fd) TH_LOG("open/INFO: %s", strerror(errno));
 	self->r = &self->info.regions[MMIODEMO_REGION_REGS];
-	/*
-	 * The 6.1 harness runs the test body even after a SKIP in setup;
-	 * marking setup failed as well stops it, still reported as a skip.
-	 */
 	if (!(self->r->flags & MMIODEMO_REGION_F_MMAP))
-		SKIP({ _metadata->passed = 0; return; },
-		     "register region is not whole pages here");
+		SETUP_SKIP("register region is not whole pages here");
 	p = mmap(NULL, self->r->size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		 self->fd, self->r->offset);
 	ASSERT_NE(MAP_FAILED, p) TH_LOG("mmap: %s", strerror(errno));

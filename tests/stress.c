@@ -29,11 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common.h"
 #include "mmiodemo.h"
 
-#define DEVICE	"/dev/mmiodemo"
-#define DRIVER	"/sys/bus/platform/drivers/mmiodemo"
-#define DEVNAME	"9030000.pl061"
 #define PAGES	4
 
 static atomic_int stop;
@@ -47,14 +45,11 @@ static void on_sigbus(int sig)
 	siglongjmp(jump, 1);
 }
 
-static void sysfs_write(const char *file, const char *value)
+/* sysfs_write() that says what failed. */
+static void sysfs_set(const char *file, const char *value)
 {
-	int fd = open(file, O_WRONLY);
-
-	if (fd < 0 || write(fd, value, strlen(value)) < 0)
+	if (sysfs_write(file, value))
 		fprintf(stderr, "# stress: %s: %s\n", file, strerror(errno));
-	if (fd >= 0)
-		close(fd);
 }
 
 static long mem_available(void)
@@ -216,21 +211,21 @@ int main(int argc, char **argv)
 	 */
 	for (c = 0; c < warmup + cycles && time(NULL) < deadline; c++) {
 		if (c == warmup) {
-			sysfs_write("/proc/sys/vm/drop_caches", "3");
+			sysfs_set("/proc/sys/vm/drop_caches", "3");
 			before = mem_available();
 		}
 		usleep(20000);
-		sysfs_write(DRIVER "/unbind", DEVNAME);
+		sysfs_set(DRIVER "/unbind", DEVNAME);
 		atomic_fetch_add(&unbinds, 1);
 		usleep(5000);
-		sysfs_write(DRIVER "/bind", DEVNAME);
+		sysfs_set(DRIVER "/bind", DEVNAME);
 	}
 	c = c > warmup ? c - warmup : 0;
 	atomic_store(&stop, 1);
 	for (i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
 
-	sysfs_write("/proc/sys/vm/drop_caches", "3");
+	sysfs_set("/proc/sys/vm/drop_caches", "3");
 	after = mem_available();
 	change = before > 0 ? 100.0 * (before - after) / before : 100.0;
 
