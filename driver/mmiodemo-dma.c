@@ -145,6 +145,15 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 	return 0;
 }
 
+/*
+ * The dirty-tracking invariant: a user PTE of a buffer page is writable
+ * only while the page's bit is set in both sets. Recording a write here
+ * and taking a page (mmiodemo_dma_take_page()) both happen under the page
+ * lock: a write records its page with the lock held and keeps it until its
+ * PTE is writable (VM_FAULT_LOCKED); a take clears the bit and
+ * write-protects every PTE of the page under the same lock. So each write
+ * is in the set a take returns or in the next one, never in neither.
+ */
 static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 {
 	struct mmiodemo *md = mmiodemo_vma_md(vmf->vma);
@@ -153,16 +162,11 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 	if (!mmiodemo_dma_fault_enter(md, vmf, &i))
 		return VM_FAULT_SIGBUS;
 
-	/*
-	 * Record first, then keep the page locked until its PTE is writable:
-	 * a set taken meanwhile holds this page, and its folio_mkclean()
-	 * waits for the lock, so the write-protection is never lost.
-	 */
+	lock_page(vmf->page);
 	set_bit(i, md->dma.dirty);
 	set_bit(i, md->dma.unsynced);
 	atomic_long_inc(&md->dma.mkwrites);
 	up_read(&md->gone_lock);
-	lock_page(vmf->page);
 	return VM_FAULT_LOCKED;
 }
 
@@ -180,20 +184,29 @@ void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 	mmiodemo_vm_flags_set(vma, VM_DONTEXPAND);
 }
 
-/* Write-protects page @i again, in every mapping of it. */
-static void mmiodemo_dma_rearm(struct mmiodemo_dma *dma, unsigned long i)
+/*
+ * Takes page @i out of @set if it is there, and write-protects it again in
+ * every mapping, both under the page lock (see the invariant above
+ * mmiodemo_dma_page_mkwrite()). True if the page was in the set.
+ */
+static bool mmiodemo_dma_take_page(struct mmiodemo_dma *dma, unsigned long *set,
+				   unsigned long i)
 {
 	struct folio *folio = page_folio(dma->pages[i]);
+	bool taken;
 
 	folio_lock(folio);
-	folio_mkclean(folio);
+	taken = test_and_clear_bit(i, set);
+	if (taken)
+		folio_mkclean(folio);
 	folio_unlock(folio);
+	return taken;
 }
 
 /*
  * Takes the pages [first, first + nr) out of @set into @taken (a bitmap of
- * the whole buffer) and write-protects them again. The bits go first: a
- * write that faults after that is in the next set. Returns their number.
+ * the whole buffer), one page at a time: a write to a page already passed
+ * is in the next set. Returns their number.
  */
 static unsigned long mmiodemo_dma_take(struct mmiodemo_dma *dma,
 				       unsigned long *set, unsigned long first,
@@ -203,10 +216,9 @@ static unsigned long mmiodemo_dma_take(struct mmiodemo_dma *dma,
 
 	for (i = find_next_bit(set, end, first); i < end;
 	     i = find_next_bit(set, end, i + 1)) {
-		if (!test_and_clear_bit(i, set))
+		if (!mmiodemo_dma_take_page(dma, set, i))
 			continue;
 		set_bit(i, taken);
-		mmiodemo_dma_rearm(dma, i);
 		n++;
 	}
 	return n;
@@ -252,22 +264,16 @@ out:
 	return ret;
 }
 
-static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
-			      bool for_device)
+/*
+ * Syncs pages [first, first + nr): for the device, the pages of the sync
+ * set in that range, taken out of it; for the CPU, all of them. Returns
+ * how many pages it synced, or -ENODEV once the device is gone.
+ */
+static long mmiodemo_dma_sync_pages(struct mmiodemo *md, unsigned long first,
+				    unsigned long nr, bool for_device)
 {
 	struct mmiodemo_dma *dma = &md->dma;
-	unsigned long first, nr, i, *taken;
-	struct mmiodemo_sync arg;
-	int ret;
-
-	if (copy_from_user(&arg, argp, sizeof(arg)))
-		return -EFAULT;
-	if (arg.reserved)
-		return -EINVAL;
-	ret = mmiodemo_sync_range(md->regions[MMIODEMO_REGION_DMA].size,
-				  arg.offset, arg.len, PAGE_SHIFT, &first, &nr);
-	if (ret)
-		return ret;
+	unsigned long i, count, *taken;
 
 	taken = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	if (!taken)
@@ -279,11 +285,10 @@ static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
 
 	mutex_lock(&dma->lock);
 	if (for_device) {
-		arg.count =
-			mmiodemo_dma_take(dma, dma->unsynced, first, nr, taken);
+		count = mmiodemo_dma_take(dma, dma->unsynced, first, nr, taken);
 	} else {
 		bitmap_set(taken, first, nr);
-		arg.count = nr;
+		count = nr;
 	}
 	for_each_set_bit(i, taken, dma->nr_pages) {
 		if (for_device)
@@ -295,12 +300,55 @@ static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
 						PAGE_SIZE, DMA_BIDIRECTIONAL);
 	}
 	atomic_long_inc(&dma->syncs);
-	atomic_long_add(arg.count, &dma->pages_synced);
+	atomic_long_add(count, &dma->pages_synced);
 	mutex_unlock(&dma->lock);
 	mmiodemo_exit(md);
 
 	bitmap_free(taken);
+	return count;
+}
+
+static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
+			      bool for_device)
+{
+	unsigned long first, nr;
+	struct mmiodemo_sync arg;
+	long ret;
+
+	if (copy_from_user(&arg, argp, sizeof(arg)))
+		return -EFAULT;
+	if (arg.reserved)
+		return -EINVAL;
+	ret = mmiodemo_sync_range(md->regions[MMIODEMO_REGION_DMA].size,
+				  arg.offset, arg.len, PAGE_SHIFT, &first, &nr);
+	if (ret)
+		return ret;
+
+	ret = mmiodemo_dma_sync_pages(md, first, nr, for_device);
+	if (ret < 0)
+		return ret;
+	arg.count = ret;
 	return copy_to_user(argp, &arg, sizeof(arg)) ? -EFAULT : 0;
+}
+
+/*
+ * fsync(), fdatasync() and msync(MS_SYNC) of bytes [start, end] of the
+ * mmap space: the buffer's dirty pages in that range go to the device, as
+ * with MMIODEMO_IOC_SYNC_FOR_DEVICE. The registers have nothing to flush.
+ */
+int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end)
+{
+	const struct mmiodemo_region_desc *r =
+		&md->regions[MMIODEMO_REGION_DMA];
+	unsigned long first, nr;
+	long ret;
+
+	if (!md->dma.nr_pages ||
+	    !mmiodemo_fsync_range(r->offset, r->size, start, end, PAGE_SHIFT,
+				  &first, &nr))
+		return 0;
+	ret = mmiodemo_dma_sync_pages(md, first, nr, true);
+	return ret < 0 ? ret : 0;
 }
 
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,

@@ -154,6 +154,41 @@ static void mmiodemo_sync_range_test(struct kunit *test)
 			-EINVAL);
 }
 
+/* fsync and msync ranges: the buffer pages bytes [start, end] touch. */
+static void mmiodemo_fsync_range_test(struct kunit *test)
+{
+	const u64 off = 64 * SZ; /* an 8-page region at page 64 */
+	unsigned long first = 0, nr = 0;
+
+	/* fsync(): the whole mmap space. */
+	KUNIT_EXPECT_TRUE(test, mmiodemo_fsync_range(off, 8 * SZ, 0, LLONG_MAX,
+						     PAGE_SHIFT, &first, &nr));
+	KUNIT_EXPECT_EQ(test, first, 0UL);
+	KUNIT_EXPECT_EQ(test, nr, 8UL);
+	/* msync() of pages 2-4 of the region, end inclusive. */
+	KUNIT_EXPECT_TRUE(test, mmiodemo_fsync_range(off, 8 * SZ, off + 2 * SZ,
+						     off + 5 * SZ - 1,
+						     PAGE_SHIFT, &first, &nr));
+	KUNIT_EXPECT_EQ(test, first, 2UL);
+	KUNIT_EXPECT_EQ(test, nr, 3UL);
+	/* One byte of the last page. */
+	KUNIT_EXPECT_TRUE(test,
+			  mmiodemo_fsync_range(off, 8 * SZ, off + 8 * SZ - 1,
+					       off + 8 * SZ - 1, PAGE_SHIFT,
+					       &first, &nr));
+	KUNIT_EXPECT_EQ(test, first, 7UL);
+	KUNIT_EXPECT_EQ(test, nr, 1UL);
+	/* Before, after, or empty: nothing. */
+	KUNIT_EXPECT_FALSE(test, mmiodemo_fsync_range(off, 8 * SZ, 0, off - 1,
+						      PAGE_SHIFT, &first, &nr));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_fsync_range(off, 8 * SZ, off + 8 * SZ,
+						      LLONG_MAX, PAGE_SHIFT,
+						      &first, &nr));
+	KUNIT_EXPECT_FALSE(test,
+			   mmiodemo_fsync_range(off, 8 * SZ, off + SZ, off,
+						PAGE_SHIFT, &first, &nr));
+}
+
 /* Register ioctls: 8, 16 or 32 bits, aligned, inside the block. */
 static void mmiodemo_reg_access_ok_test(struct kunit *test)
 {
@@ -178,6 +213,7 @@ static struct kunit_case mmiodemo_logic_cases[] = {
 	KUNIT_CASE(mmiodemo_check_mmap_order_test),
 	KUNIT_CASE(mmiodemo_page_index_test),
 	KUNIT_CASE(mmiodemo_sync_range_test),
+	KUNIT_CASE(mmiodemo_fsync_range_test),
 	KUNIT_CASE(mmiodemo_reg_access_ok_test),
 	{}
 };

@@ -118,6 +118,28 @@ static inline int mmiodemo_sync_range(u64 size, u64 offset, u64 len,
 	return 0;
 }
 
+/*
+ * The pages of a @size-byte region at mmap offset @region_off that bytes
+ * [start, end] of the mmap space touch (an fsync() or msync() range, end
+ * inclusive), as @first and @nr. False if they touch none.
+ */
+static inline bool mmiodemo_fsync_range(u64 region_off, u64 size, s64 start,
+					s64 end, unsigned int page_shift,
+					unsigned long *first, unsigned long *nr)
+{
+	u64 lo, hi;
+
+	if (start < 0 || end < start || (u64)end < region_off)
+		return false;
+	lo = max_t(u64, start, region_off) - region_off;
+	if (lo >= size)
+		return false;
+	hi = min_t(u64, (u64)end - region_off, size - 1);
+	*first = lo >> page_shift;
+	*nr = (hi >> page_shift) - *first + 1;
+	return true;
+}
+
 /* Is a @width-bit register access at @offset of a @size-byte block valid? */
 static inline bool mmiodemo_reg_access_ok(u64 size, u32 offset, u32 width)
 {

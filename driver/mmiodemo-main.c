@@ -251,7 +251,7 @@ static long mmiodemo_ioctl_info(struct mmiodemo *md, void __user *argp)
 }
 
 /* A register access for userspace that cannot map the block. */
-static long mmiodemo_ioctl_reg(struct mmiodemo *md, struct file *file,
+static long mmiodemo_ioctl_reg(struct mmiodemo *md,
 			       struct mmiodemo_reg __user *argp, bool write)
 {
 	const struct mmiodemo_region_desc *r =
@@ -264,8 +264,6 @@ static long mmiodemo_ioctl_reg(struct mmiodemo *md, struct file *file,
 	if (reg.reserved ||
 	    !mmiodemo_reg_access_ok(r->size, reg.offset, reg.width))
 		return -EINVAL;
-	if (write && !(file->f_mode & FMODE_WRITE))
-		return -EBADF;
 	if (!mmiodemo_enter(md))
 		return -ENODEV;
 
@@ -296,17 +294,35 @@ static long mmiodemo_ioctl_reg(struct mmiodemo *md, struct file *file,
 	return 0;
 }
 
+/* Whatever changes the device, or takes a set, needs a writable file. */
+static bool mmiodemo_ioctl_changes(unsigned int cmd)
+{
+	switch (cmd) {
+	case MMIODEMO_IOC_REG_WRITE:
+	case MMIODEMO_IOC_IRQ_UNMASK:
+	case MMIODEMO_IOC_GET_DIRTY:
+	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
+	case MMIODEMO_IOC_SYNC_FOR_CPU:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
 	struct mmiodemo *md = to_mmiodemo(file);
+
+	if (mmiodemo_ioctl_changes(cmd) && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
 
 	switch (cmd) {
 	case MMIODEMO_IOC_INFO:
 		return mmiodemo_ioctl_info(md, (void __user *)arg);
 	case MMIODEMO_IOC_REG_READ:
 	case MMIODEMO_IOC_REG_WRITE:
-		return mmiodemo_ioctl_reg(md, file, (void __user *)arg,
+		return mmiodemo_ioctl_reg(md, (void __user *)arg,
 					  cmd == MMIODEMO_IOC_REG_WRITE);
 	case MMIODEMO_IOC_IRQ_UNMASK:
 		return mmiodemo_irq_unmask(md, (u32 __user *)arg);
@@ -417,6 +433,15 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 	return ret;
 }
 
+/* fsync(), fdatasync(), msync(MS_SYNC): the buffer's dirty pages go out. */
+static int mmiodemo_fsync(struct file *file, loff_t start, loff_t end,
+			  int datasync)
+{
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	return mmiodemo_dma_fsync(to_mmiodemo(file), start, end);
+}
+
 static int mmiodemo_open(struct inode *inode, struct file *file)
 {
 	struct mmiodemo_file *mf;
@@ -434,7 +459,8 @@ static int mmiodemo_open(struct inode *inode, struct file *file)
 	/* Every mapping joins the device's address_space, to be revoked. */
 	file->f_mapping = mf->md->inode->i_mapping;
 	mmiodemo_irq_listen(mf);
-	return 0;
+	/* An event stream: no file position, no pread(), no lseek(). */
+	return stream_open(inode, file);
 }
 
 static int mmiodemo_release(struct inode *inode, struct file *file)
@@ -456,7 +482,7 @@ static const struct file_operations mmiodemo_fops = {
 	.unlocked_ioctl = mmiodemo_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = mmiodemo_mmap,
-	.llseek = noop_llseek,
+	.fsync = mmiodemo_fsync,
 };
 
 static int mmiodemo_check_id(struct mmiodemo *md)

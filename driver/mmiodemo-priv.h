@@ -103,6 +103,7 @@ int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size);
 void mmiodemo_dma_mapping_init(struct address_space *mapping);
 void mmiodemo_dma_revoke(struct mmiodemo *md);
 void mmiodemo_dma_mmap(struct vm_area_struct *vma);
+int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);

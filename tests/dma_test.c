@@ -8,6 +8,8 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,6 +394,203 @@ TEST_F(dma, read_only_fd_cannot_dirty_anything)
 	TH_LOG("read %zu pages (byte sum %u)", self->npages, sum);
 	munmap((void *)p, self->npages * self->ps);
 	close(ro);
+}
+
+/* One writer and two takers (GET_DIRTY, SYNC_FOR_DEVICE), as threads. */
+struct race {
+	FIXTURE_DATA(dma) *self;
+	atomic_int stop;
+	uint64_t *seen;		/* every page a GET_DIRTY returned */
+	long dirty_reports, sync_reports, takes;
+};
+
+static void *race_get_dirty(void *arg)
+{
+	struct race *rc = arg;
+	size_t words = (rc->self->npages + 63) / 64, w;
+	uint64_t *bm = calloc(words, 8);
+	struct mmiodemo_dirty d = {
+		.bitmap = (uintptr_t)bm,
+		.nr_pages = (uint32_t)rc->self->npages,
+	};
+
+	while (bm && !atomic_load(&rc->stop)) {
+		if (ioctl(rc->self->fd, MMIODEMO_IOC_GET_DIRTY, &d))
+			break;
+		for (w = 0; w < words; w++)
+			rc->seen[w] |= bm[w];
+		rc->dirty_reports += d.count;
+		rc->takes++;
+	}
+	free(bm);
+	return NULL;
+}
+
+static void *race_sync(void *arg)
+{
+	struct race *rc = arg;
+	struct mmiodemo_sync s = { 0 };
+
+	while (!atomic_load(&rc->stop)) {
+		if (ioctl(rc->self->fd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &s))
+			break;
+		rc->sync_reports += s.count;
+	}
+	return NULL;
+}
+
+/*
+ * Writes racing with takes of both sets are never lost: over 20 rounds,
+ * every page written once while two threads take the sets is reported,
+ * and afterwards every page written once is reported exactly once by each
+ * set (a lost write used to leave its page writable with its bit clear).
+ */
+TEST_F(dma, writes_racing_with_takes_are_never_lost)
+{
+	size_t words = (self->npages + 63) / 64, p, w, missed = 0;
+	pthread_t taker[2];
+	struct race rc;
+	int round;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	memset(&rc, 0, sizeof(rc));
+	rc.self = self;
+	rc.seen = calloc(words, 8);
+	ASSERT_NE(NULL, rc.seen);
+
+	for (round = 1; round <= 20; round++) {
+		atomic_store(&rc.stop, 0);
+		memset(rc.seen, 0, words * 8);
+		ASSERT_EQ(0, pthread_create(&taker[0], NULL, race_get_dirty,
+					    &rc));
+		ASSERT_EQ(0, pthread_create(&taker[1], NULL, race_sync, &rc));
+		for (p = 0; p < self->npages; p++)
+			self->map[p * self->ps + (size_t)round * 8] =
+				(uint8_t)round;
+		atomic_store(&rc.stop, 1);
+		pthread_join(taker[0], NULL);
+		pthread_join(taker[1], NULL);
+
+		/* What the takers left is in the sets still. */
+		ASSERT_LE(0, get_dirty(self));
+		for (w = 0; w < words; w++)
+			rc.seen[w] |= self->bitmap[w];
+		for (p = 0; p < self->npages; p++)
+			if (!((rc.seen[p / 64] >> (p % 64)) & 1))
+				missed++;
+		ASSERT_LE(0, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0,
+					0));
+	}
+	TH_LOG("%d rounds of %zu pages: %ld takes, %zu writes never reported",
+	       round - 1, self->npages, rc.takes, missed);
+	EXPECT_EQ(0U, missed);
+
+	/* Quiet now: one write to each page, each reported exactly once. */
+	for (p = 0; p < self->npages; p++)
+		self->map[p * self->ps + 1] = 0x5a;
+	EXPECT_EQ((int)self->npages, get_dirty(self));
+	EXPECT_EQ((int)self->npages,
+		  sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+	for (p = 0; p < self->npages; p++)
+		EXPECT_EQ(0x5a, self->map[p * self->ps + 1]) TH_LOG("page %zu", p);
+	free(rc.seen);
+}
+
+/*
+ * msync(MS_SYNC) hands the dirty pages of its range to the device, as
+ * SYNC_FOR_DEVICE of that range: they leave the sync set, not the dirty
+ * log, and are counted in stats.
+ */
+TEST_F(dma, msync_hands_its_range_to_the_device)
+{
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	self->map[1 * self->ps] = 1;
+	self->map[3 * self->ps] = 3;
+	self->map[4 * self->ps] = 4;
+
+	/* Pages 3 and 4, given as one byte of 3 and the start of 4. */
+	ASSERT_EQ(0, msync((void *)(self->map + 3 * self->ps), 2 * self->ps,
+			   MS_SYNC)) TH_LOG("msync: %s", strerror(errno));
+	EXPECT_EQ(2, counter("pages_synced"));
+	EXPECT_EQ(1, counter("syncs"));
+	EXPECT_EQ(1, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0))
+		TH_LOG("only page 1 is left in the sync set");
+	EXPECT_EQ(3, get_dirty(self)) TH_LOG("the dirty log is untouched");
+
+	/* Re-armed: the next write to page 3 is seen again. */
+	self->map[3 * self->ps + 1] = 5;
+	EXPECT_EQ(0, msync((void *)self->map, self->npages * self->ps,
+			   MS_SYNC));
+	EXPECT_EQ(4, counter("pages_synced"));
+}
+
+/* MS_ASYNC does not reach the driver: nothing leaves the sync set. */
+TEST_F(dma, msync_async_hands_nothing_to_the_device)
+{
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	self->map[2 * self->ps] = 1;
+	EXPECT_EQ(0, msync((void *)self->map, self->npages * self->ps,
+			   MS_ASYNC));
+	EXPECT_EQ(0, counter("syncs"));
+	EXPECT_EQ(1, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+}
+
+/* fsync() and fdatasync() hand every dirty page to the device. */
+TEST_F(dma, fsync_hands_every_dirty_page_to_the_device)
+{
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	self->map[0] = 1;
+	self->map[(self->npages - 1) * self->ps] = 2;
+	ASSERT_EQ(0, fsync(self->fd)) TH_LOG("fsync: %s", strerror(errno));
+	EXPECT_EQ(2, counter("pages_synced"));
+	EXPECT_EQ(0, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+	self->map[self->ps] = 3;
+	ASSERT_EQ(0, fdatasync(self->fd));
+	EXPECT_EQ(3, counter("pages_synced"));
+	EXPECT_EQ(3, get_dirty(self)) TH_LOG("pages 0, 1 and the last");
+}
+
+/* Locked memory of this process, from /proc/self/status, in kB. */
+static long vm_locked_kb(void)
+{
+	char line[128];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmLck: %ld kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/*
+ * mlock() of the buffer succeeds and locks nothing (the kernel skips
+ * VM_DONTEXPAND mappings), but it does fault every page in, read-only:
+ * nothing is dirtied.
+ */
+TEST_F(dma, mlock_succeeds_and_locks_nothing)
+{
+	long before = vm_locked_kb();
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	ASSERT_LE(0, before);
+	EXPECT_EQ(0, mlock((void *)self->map, self->npages * self->ps));
+	EXPECT_EQ(before, vm_locked_kb());
+	EXPECT_EQ((long)self->npages, counter("faults"));
+	EXPECT_EQ(0, get_dirty(self));
+	munlock((void *)self->map, self->npages * self->ps);
 }
 
 /* A mapping larger than the buffer is refused: ENXIO. */

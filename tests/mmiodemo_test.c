@@ -227,6 +227,54 @@ TEST_F(dev, bad_register_ioctls_are_refused)
 	EXPECT_EQ(EBADF, errno);
 }
 
+/*
+ * Every ioctl that changes the device or takes a set needs a writable
+ * file: EBADF through a read-only one, which can still read.
+ */
+TEST_F(dev, changing_ioctls_need_a_writable_fd)
+{
+	struct mmiodemo_reg reg = { .offset = PL061_IE, .width = 32 };
+	uint64_t bitmap[64] = { 0 };
+	struct mmiodemo_dirty d = { .bitmap = (uintptr_t)bitmap,
+				    .nr_pages = 64 * 64 };
+	struct mmiodemo_sync s = { 0 };
+	struct mmiodemo_info info;
+	uint32_t ie, lines = 0x1;
+
+	ASSERT_EQ(0, ioctl(self->rofd, MMIODEMO_IOC_REG_READ, &reg));
+	ie = reg.value;
+	EXPECT_EQ(0, ioctl(self->rofd, MMIODEMO_IOC_INFO, &info));
+
+	EXPECT_EQ(-1, ioctl(self->rofd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(self->rofd, MMIODEMO_IOC_REG_WRITE, &reg));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(self->rofd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(self->rofd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &s));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, ioctl(self->rofd, MMIODEMO_IOC_SYNC_FOR_CPU, &s));
+	EXPECT_EQ(EBADF, errno);
+	EXPECT_EQ(-1, fsync(self->rofd));
+	EXPECT_EQ(EBADF, errno);
+
+	ASSERT_EQ(0, ioctl(self->rofd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(ie, reg.value) TH_LOG("IE changed through a read-only fd");
+}
+
+/* The device is an event stream: no file position, pread or lseek. */
+TEST_F(dev, file_is_a_stream_without_position)
+{
+	struct mmiodemo_event ev;
+
+	EXPECT_EQ(-1, pread(self->fd, &ev, sizeof(ev), 0));
+	EXPECT_EQ(ESPIPE, errno);
+	EXPECT_EQ(-1, lseek(self->fd, 0, SEEK_SET));
+	EXPECT_EQ(ESPIPE, errno);
+	EXPECT_EQ(-1, lseek(self->fd, 0, SEEK_CUR));
+	EXPECT_EQ(ESPIPE, errno);
+}
+
 /* MAP_PRIVATE would copy-on-write register pages: EINVAL. */
 TEST_F(dev, private_mapping_is_refused_with_einval)
 {

@@ -779,7 +779,7 @@ static void cmd_dma_dirty(const struct config *cfg, char **argv)
 
 	(void)argv;
 
-	fd = open_device(cfg->device, O_RDONLY);
+	fd = open_device(cfg->device, O_RDWR);
 	get_info(fd, cfg->device, &info);
 	r = dma_region(cfg, &info);
 	if (!r->size)
@@ -819,7 +819,7 @@ static void cmd_dma_sync(const struct config *cfg, char **argv)
 
 	(void)argv;
 
-	fd = open_device(cfg->device, O_RDONLY);
+	fd = open_device(cfg->device, O_RDWR);
 	get_info(fd, cfg->device, &info);
 	r = dma_region(cfg, &info);
 
