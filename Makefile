@@ -10,6 +10,8 @@
 #   make check            the static checks alone
 #   make bench            the DMA buffer's benchmark (64 MiB), in the guest
 #   make stress           unbind/rebind under load (debug kernel by default)
+#   make fuzz             the model-checking fuzzer, 10 minutes (FUZZ_S=,
+#                         SEED=; debug kernel by default)
 #
 # Everything downloaded or built lives under build/ (git-ignored).
 
@@ -24,7 +26,7 @@ B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
 
-.PHONY: all run bench test test-all stress check setup clean distclean
+.PHONY: all run bench test test-all stress fuzz check setup clean distclean
 all run bench: setup
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(KERNEL) _$@
@@ -48,6 +50,15 @@ stress:
 	@qemu/setup.sh $(STRESS_KERNEL)
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(STRESS_KERNEL) _stress
+
+# The model-checking fuzzer (tests/fuzz.c) for FUZZ_S seconds, then its
+# unbind/rebind mode for a minute; SEED= replays a run.
+FUZZ_S ?= 600
+export FUZZ_S SEED
+fuzz:
+	@qemu/setup.sh $(STRESS_KERNEL)
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
+		KERNEL=$(STRESS_KERNEL) _fuzz
 
 # Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1 and
 # 6.12 headers, shellcheck, dt-schema.
@@ -74,7 +85,7 @@ TEST_HDRS := $(wildcard tests/*.h)
 DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 KO := $(B)/mod/driver/mmiodemo.ko
 TOOL := $(U)/mmiodemo
-TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/audit_test \
+TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/audit_test $(U)/fuzz \
 	 $(U)/lifetime_test \
 	 $(U)/stress $(U)/dma_bench
 GPIOD_TEST := $(B)/gpiod_test
@@ -83,7 +94,7 @@ DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
 
-.PHONY: _all _run _bench _test _stress _check
+.PHONY: _all _run _bench _test _stress _fuzz _check
 _check: $(DTB)
 	@tests/check.sh $(DTB) debian-6.1 debian-6.12
 
@@ -105,6 +116,9 @@ _test: _all
 
 _stress: _all
 	@qemu/test.sh $(KERNEL) stress
+
+_fuzz: _all
+	@qemu/test.sh $(KERNEL) fuzz
 
 # The module is built in a mirror of the tree made of symlinks, one per
 # kernel, so the source tree stays clean and kernels do not share objects.

@@ -40,6 +40,7 @@ dtb=$b/mmiodemo-virt.dtb
 
 limit=$QEMU_TIMEOUT
 [ "$mode" = stress ] && limit=$QEMU_STRESS_TIMEOUT
+[ "$mode" = fuzz ] && limit=$((${FUZZ_S:-600} + 60 + QEMU_TIMEOUT))
 cmd=(timeout "$limit" qemu-system-aarch64 -M "$QEMU_MACHINE"
      "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio.gz"
      -dtb "$dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"

@@ -11,7 +11,7 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-kernel=${1:?usage: qemu/test.sh KERNEL [test|stress]}
+kernel=${1:?usage: qemu/test.sh KERNEL [test|stress|fuzz]}
 mode=${2:-test}
 cd "$top" || exit 1
 b=build/$kernel
@@ -37,7 +37,9 @@ echo "mmiodemo tests: kernel $kernel ($kpkg)"
 
 # Guest: one boot runs every test program in the guest.
 nonce=$(printf '0x%x' $(((RANDOM << 16 | RANDOM) | 0x100)))
-qemu/boot.sh "$mode" "$kernel" "mmiodemo_nonce=$nonce"
+extra=()
+[ "$mode" = fuzz ] && extra=("mmiodemo_fuzz_s=${FUZZ_S:-600}" "mmiodemo_seed=${SEED:-0}")
+qemu/boot.sh "$mode" "$kernel" "mmiodemo_nonce=$nonce" "${extra[@]}"
 status=$?
 [ "$status" = 124 ] && result FAIL guest.boot_finished_in_time \
 	"QEMU killed after its timeout; see $log"

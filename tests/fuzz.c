@@ -1,0 +1,1234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuzz: a model-checking fuzzer for /dev/mmiodemo. Slot threads (and the
+ * processes they fork) run random sequences of open, mmap of either region
+ * at random page offsets, munmap (whole or part), mprotect, mremap, fork,
+ * MAP_POPULATE, MADV_DONTNEED, msync, fsync, writes, reads, GET_DIRTY,
+ * SYNC_FOR_DEVICE/FOR_CPU on random ranges, event reads and polls, close;
+ * with --unbind, the device is also unbound and bound again.
+ *
+ *   fuzz [--seconds N] [--seed N] [--slots N] [--unbind]
+ *
+ * A shadow model, in memory shared by every thread and process, holds the
+ * buffer's bytes and, per page, how many writes started and how many
+ * completed. Page p is written only by slot p % slots (or by the child it
+ * waits for), so the model of its data is exact. Each set (the dirty log,
+ * the sync set) keeps, per page:
+ *   cov  writes 1..cov were reported by some take of the set;
+ *   amb  writes after amb were not (amb >= cov).
+ * A take snapshots done[] before the call (B) and started[] after it (A);
+ * writes up to B completed before it, writes after A started after it.
+ * After each take it checks, page by page:
+ *   lost:     a page not reported with B > amb: a write completed before
+ *             the take and no take could have reported it;
+ *   spurious: a page reported with A <= cov: no write since its last sure
+ *             report, so nothing could set its bit.
+ * A page can be reported one take early: its write fault recorded it, and
+ * the take came before the store itself (which then faults again and is in
+ * the next set too). The model allows that and counts it ("early").
+ * SYNC_FOR_DEVICE, msync and fsync return a count, not a bitmap: the count
+ * must lie between the pages that must be in the set and those that may.
+ * Every read of a page the slot owns must equal the model; with --unbind,
+ * every access through a mapping made before the unbind must die of
+ * SIGBUS and every ioctl on an old file must fail with ENODEV.
+ *
+ * The seed (printed first; SEED=N or --seed N replays it) fixes each
+ * slot's sequence of operations; the interleaving is the kernel's. On a
+ * failure it prints the failing check and the slot's last operations.
+ * Output is TAP, one test.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common.h"
+#include "mmiodemo.h"
+#include "mmiodemo-regs.h"
+
+#define MAX_SLOTS	8
+#define MAX_MAPS	8
+#define MAX_FDS		3
+#define LOG_LEN		48
+#define LOG_LINE	112
+
+#define OPS(X)							\
+	X(OPEN) X(CLOSE) X(MMAP) X(MMAP_POPULATE) X(MMAP_REGS)	\
+	X(MMAP_REFUSED) X(MUNMAP) X(MUNMAP_PART) X(MPROTECT)	\
+	X(MREMAP) X(FORK) X(DONTNEED) X(MSYNC) X(FSYNC) X(WRITE)	\
+	X(WRITE_RO) X(READ) X(READ_PAGE) X(GET_DIRTY) X(SYNC_DEV)	\
+	X(SYNC_CPU) X(EVENTS) X(UNBIND)
+#define OP_ENUM(n) OP_##n,
+#define OP_NAME(n) #n,
+enum op { OPS(OP_ENUM) NR_OPS };
+static const char *const op_names[] = { OPS(OP_NAME) };
+
+/* Weights of the operations a slot picks from. */
+static const unsigned int op_weight[NR_OPS] = {
+	[OP_OPEN] = 2, [OP_CLOSE] = 1, [OP_MMAP] = 4,
+	[OP_MMAP_POPULATE] = 1, [OP_MMAP_REGS] = 1, [OP_MMAP_REFUSED] = 1,
+	[OP_MUNMAP] = 2, [OP_MUNMAP_PART] = 2, [OP_MPROTECT] = 2,
+	[OP_MREMAP] = 2, [OP_FORK] = 1, [OP_DONTNEED] = 2, [OP_MSYNC] = 2,
+	[OP_FSYNC] = 1, [OP_WRITE] = 40, [OP_WRITE_RO] = 1, [OP_READ] = 12,
+	[OP_READ_PAGE] = 2, [OP_GET_DIRTY] = 8, [OP_SYNC_DEV] = 8,
+	[OP_SYNC_CPU] = 1, [OP_EVENTS] = 1,
+};
+
+enum set { SET_DIRTY, SET_SYNC, NR_SETS };
+static const char *const set_names[] = { "dirty log", "sync set" };
+
+/* Everything shared by the threads and the processes they fork. */
+struct model {
+	pthread_mutex_t set_lock[NR_SETS];	/* one take of a set at a time */
+	volatile int stop, failed, pause, parked;
+	uint64_t seed;
+	size_t ps, npages, nslots;
+	uint64_t dma_offset, regs_offset;
+	bool regs_mappable;
+	long ops[NR_OPS];
+	long takes_checked, pages_checked, early, bytes_checked, sigbus;
+};
+
+static struct model *m;
+static uint8_t *shadow;			/* the buffer's bytes */
+static uint32_t *started, *done;	/* per page: writes begun, finished */
+static uint32_t *cov[NR_SETS], *amb[NR_SETS];
+
+struct map {
+	bool used;
+	uint8_t *addr;
+	size_t first, n;	/* buffer pages; for the registers: 0, 1 */
+	bool regs, writable, rw_fd;
+};
+
+struct slot {
+	unsigned int id;
+	uint64_t rng;
+	int fds[MAX_FDS];
+	bool fd_rw[MAX_FDS];
+	struct map maps[MAX_MAPS];
+	uint64_t *bitmap;
+	uint32_t *before, *after;
+	char log[LOG_LEN][LOG_LINE];
+	unsigned int nlog;
+	pthread_t thread;
+	bool child;
+};
+
+static struct slot slots[MAX_SLOTS];
+static __thread struct slot *me;
+static __thread sigjmp_buf jump;
+static __thread volatile int expect_signal;
+
+static void out(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0 && write(1, buf, (size_t)n < sizeof(buf) ? (size_t)n :
+			   sizeof(buf) - 1) < 0)
+		_exit(3);
+}
+
+static void note(struct slot *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->log[s->nlog++ % LOG_LEN], LOG_LINE, fmt, ap);
+	va_end(ap);
+}
+
+static void dump_log(struct slot *s, const char *whose)
+{
+	unsigned int i, first = s->nlog > LOG_LEN ? s->nlog - LOG_LEN : 0;
+
+	out("# fuzz: %s (slot %u) last %u operations:\n", whose, s->id,
+	    s->nlog - first);
+	for (i = first; i < s->nlog; i++)
+		out("#   %u: %s\n", i, s->log[i % LOG_LEN]);
+}
+
+/*
+ * A failed check: says what, with the slot's last operations, and stops
+ * everything. True for the first failure, which alone is printed.
+ */
+static bool fail(struct slot *s, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	m->stop = 1;
+	if (__atomic_exchange_n(&m->failed, 1, __ATOMIC_SEQ_CST))
+		return false;
+	out("# fuzz: FAIL (seed %" PRIu64 ", slot %u%s): %s\n", m->seed,
+	    s ? s->id : 0, s && s->child ? ", forked child" : "", buf);
+	if (s)
+		dump_log(s, "the failing");
+	return true;
+}
+
+static uint64_t rnd(struct slot *s)
+{
+	uint64_t x = s->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	s->rng = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+static size_t below(struct slot *s, size_t n)
+{
+	return n ? (size_t)(rnd(s) % n) : 0;
+}
+
+static void count(enum op op)
+{
+	__atomic_add_fetch(&m->ops[op], 1, __ATOMIC_RELAXED);
+}
+
+static void on_signal(int sig, siginfo_t *si, void *ctx)
+{
+	(void)ctx;
+	if (expect_signal == sig)
+		siglongjmp(jump, 1);
+	out("# fuzz: FAIL (seed %" PRIu64 "): unexpected signal %d at %p\n",
+	    m->seed, sig, si->si_addr);
+	if (me)
+		dump_log(me, "the signalled");
+	_exit(2);
+}
+
+/* One store of @width bytes; false if it died of signal @sig instead. */
+static bool store(volatile uint8_t *p, unsigned int width, uint64_t v,
+		  int sig)
+{
+	expect_signal = sig;
+	if (sig && sigsetjmp(jump, 1)) {
+		expect_signal = 0;
+		return false;
+	}
+	switch (width) {
+	case 1: *p = (uint8_t)v; break;
+	case 2: *(volatile uint16_t *)p = (uint16_t)v; break;
+	case 4: *(volatile uint32_t *)p = (uint32_t)v; break;
+	default: *(volatile uint64_t *)p = v; break;
+	}
+	expect_signal = 0;
+	return true;
+}
+
+static bool load(volatile uint8_t *p, unsigned int width, uint64_t *v,
+		 int sig)
+{
+	expect_signal = sig;
+	if (sig && sigsetjmp(jump, 1)) {
+		expect_signal = 0;
+		return false;
+	}
+	switch (width) {
+	case 1: *v = *p; break;
+	case 2: *v = *(volatile uint16_t *)p; break;
+	case 4: *v = *(volatile uint32_t *)p; break;
+	default: *v = *(volatile uint64_t *)p; break;
+	}
+	expect_signal = 0;
+	return true;
+}
+
+static uint64_t shadow_get(size_t off, unsigned int width)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, shadow + off, width);
+	return v;
+}
+
+/* --- the dirty-set model ------------------------------------------- */
+
+static long stat_read(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), DEBUGFS "/stats/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
+{
+	size_t p;
+
+	pthread_mutex_lock(&m->set_lock[set]);
+	for (p = first; p < first + n; p++)
+		s->before[p] = __atomic_load_n(&done[p], __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Checks a take of @set over pages [first, first + n) that returned the
+ * bitmap s->bitmap (@exact) or only @reported pages, and updates the model.
+ */
+static void take_end(struct slot *s, enum set set, size_t first, size_t n,
+		     bool exact, long reported, const char *what)
+{
+	size_t p, must = 0, may = 0;
+	uint32_t b, a;
+	bool in;
+
+	for (p = first; p < first + n; p++)
+		s->after[p] = __atomic_load_n(&started[p], __ATOMIC_SEQ_CST);
+
+	if (!exact) {
+		for (p = first; p < first + n; p++) {
+			if (s->before[p] > amb[set][p])
+				must++;
+			else if (s->after[p] > cov[set][p])
+				may++;
+		}
+		if (reported < (long)must || reported > (long)(must + may))
+			fail(s, "%s of pages %zu-%zu reported %ld pages of the %s: %zu must be there, %zu more may",
+			     what, first, first + n - 1, reported,
+			     set_names[set], must, may);
+	}
+
+	for (p = first; p < first + n; p++) {
+		b = s->before[p];
+		a = s->after[p];
+		if (exact) {
+			in = (s->bitmap[p / 64] >> (p % 64)) & 1;
+			if (!in && b > amb[set][p] &&
+			    fail(s, "%s lost page %zu: write %u finished before the take, the %s never reported it (writes up to %u reported); slot %zu writes that page",
+				 what, p, b, set_names[set], cov[set][p],
+				 p % m->nslots) &&
+			    !s->child && &slots[p % m->nslots] != s)
+				dump_log(&slots[p % m->nslots], "the writing");
+			if (in && a <= cov[set][p])
+				fail(s, "%s reported page %zu of the %s, but no write began since its last report (%u writes, all reported)",
+				     what, p, set_names[set], a);
+			if (in && b <= cov[set][p])
+				__atomic_add_fetch(&m->early, 1, __ATOMIC_RELAXED);
+		} else {
+			/* Possibly reported unless the count says none was. */
+			in = b > amb[set][p] ||
+			     (a > cov[set][p] && reported > (long)must);
+		}
+		if (b > cov[set][p])
+			cov[set][p] = b;
+		if (in && a > amb[set][p])
+			amb[set][p] = a;
+	}
+	__atomic_add_fetch(&m->takes_checked, 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&m->pages_checked, (long)n, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&m->set_lock[set]);
+}
+
+/* --- helpers on the slot's files and mappings --------------------- */
+
+static int any_fd(struct slot *s, bool rw)
+{
+	unsigned int i, start = (unsigned int)below(s, MAX_FDS);
+
+	for (i = 0; i < MAX_FDS; i++) {
+		unsigned int k = (start + i) % MAX_FDS;
+
+		if (s->fds[k] >= 0 && (!rw || s->fd_rw[k]))
+			return (int)k;
+	}
+	return -1;
+}
+
+static struct map *any_map(struct slot *s, bool dma_only, bool writable)
+{
+	unsigned int i, start = (unsigned int)below(s, MAX_MAPS);
+
+	for (i = 0; i < MAX_MAPS; i++) {
+		struct map *mp = &s->maps[(start + i) % MAX_MAPS];
+
+		if (mp->used && (!dma_only || !mp->regs) &&
+		    (!writable || mp->writable))
+			return mp;
+	}
+	return NULL;
+}
+
+static struct map *free_map(struct slot *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_MAPS; i++)
+		if (!s->maps[i].used)
+			return &s->maps[i];
+	return NULL;
+}
+
+/* A page of @mp that the slot owns, as an index into the mapping. */
+static bool owned_page(struct slot *s, struct map *mp, size_t *k)
+{
+	size_t k0 = (s->id + m->nslots - mp->first % m->nslots) % m->nslots;
+	size_t nk;
+
+	if (k0 >= mp->n)
+		return false;
+	nk = (mp->n - k0 + m->nslots - 1) / m->nslots;
+	*k = k0 + below(s, nk) * m->nslots;
+	return true;
+}
+
+/* Splits @mp at page @k (0 < k < n) into two entries: the tail is new. */
+static struct map *split(struct slot *s, struct map *mp, size_t k)
+{
+	struct map *tail = free_map(s);
+
+	if (!tail || k == 0 || k >= mp->n)
+		return NULL;
+	*tail = *mp;
+	tail->addr = mp->addr + k * m->ps;
+	tail->first = mp->first + k;
+	tail->n = mp->n - k;
+	mp->n = k;
+	return tail;
+}
+
+/* --- the operations ------------------------------------------------ */
+
+static void op_open(struct slot *s)
+{
+	bool rw = below(s, 4) != 0;
+	int k = -1, fd, i;
+
+	for (i = 0; i < MAX_FDS; i++)
+		if (s->fds[i] < 0)
+			k = i;
+	if (k < 0)
+		return;
+	fd = open(DEVICE, (rw ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_CLOEXEC);
+	note(s, "open(%s) = %d", rw ? "O_RDWR" : "O_RDONLY", fd);
+	if (fd < 0) {
+		fail(s, "open " DEVICE ": %s", strerror(errno));
+		return;
+	}
+	s->fds[k] = fd;
+	s->fd_rw[k] = rw;
+	count(OP_OPEN);
+}
+
+static void op_close(struct slot *s)
+{
+	int k = any_fd(s, false);
+
+	if (k < 0)
+		return;
+	note(s, "close(%d)", s->fds[k]);
+	close(s->fds[k]);
+	s->fds[k] = -1;
+	count(OP_CLOSE);
+}
+
+static void op_mmap(struct slot *s, enum op op)
+{
+	struct map *mp = free_map(s);
+	int k = any_fd(s, false), prot, flags = MAP_SHARED;
+	size_t first, n;
+	uint64_t off;
+	void *p;
+
+	if (!mp || k < 0)
+		return;
+	if (op == OP_MMAP_REGS && !m->regs_mappable)
+		return;
+	prot = PROT_READ | (s->fd_rw[k] && below(s, 3) ? PROT_WRITE : 0);
+	if (op == OP_MMAP_REGS) {
+		first = 0;
+		n = PL061_BLOCK_SIZE / m->ps;
+		off = m->regs_offset;
+	} else {
+		first = below(s, m->npages);
+		n = 1 + below(s, m->npages - first);
+		off = m->dma_offset + first * m->ps;
+	}
+	if (op == OP_MMAP_POPULATE)
+		flags |= MAP_POPULATE;
+	if (op == OP_MMAP_REFUSED) {
+		/* Past the end of the buffer, or writable on a read-only fd. */
+		if (!s->fd_rw[k] && below(s, 2)) {
+			prot = PROT_READ | PROT_WRITE;
+		} else {
+			n = m->npages - first + 1;
+		}
+	}
+	p = mmap(NULL, n * m->ps, prot, flags, s->fds[k], (off_t)off);
+	note(s, "mmap(%zu pages, %s%s, fd %d, offset %#" PRIx64 ") = %p",
+	     n, prot & PROT_WRITE ? "rw" : "r",
+	     flags & MAP_POPULATE ? ", populate" : "", s->fds[k], off,
+	     p == MAP_FAILED ? NULL : p);
+	if (op == OP_MMAP_REFUSED) {
+		int want = n > m->npages - first ? ENXIO : EACCES;
+
+		if (p != MAP_FAILED || errno != want)
+			fail(s, "mmap expected to fail with %s got %s",
+			     strerror(want),
+			     p == MAP_FAILED ? strerror(errno) : "a mapping");
+		if (p != MAP_FAILED)
+			munmap(p, n * m->ps);
+		count(op);
+		return;
+	}
+	if (p == MAP_FAILED) {
+		fail(s, "mmap: %s", strerror(errno));
+		return;
+	}
+	mp->used = true;
+	mp->addr = p;
+	mp->first = first;
+	mp->n = n;
+	mp->regs = op == OP_MMAP_REGS;
+	mp->writable = prot & PROT_WRITE;
+	mp->rw_fd = s->fd_rw[k];
+	count(op);
+}
+
+static void op_munmap(struct slot *s, bool part)
+{
+	struct map *mp = any_map(s, false, false), *t;
+	size_t k;
+
+	if (!mp)
+		return;
+	if (part && mp->n > 1 && !mp->regs) {
+		k = 1 + below(s, mp->n - 1);
+		t = split(s, mp, k);
+		if (!t)
+			return;
+		if (below(s, 2))	/* drop the tail, else the head */
+			mp = t;
+	}
+	note(s, "munmap(%p, %zu pages)%s", mp->addr, mp->n,
+	     part ? " (part of a mapping)" : "");
+	if (munmap(mp->addr, mp->n * m->ps))
+		fail(s, "munmap: %s", strerror(errno));
+	mp->used = false;
+	count(part ? OP_MUNMAP_PART : OP_MUNMAP);
+}
+
+static void op_mprotect(struct slot *s)
+{
+	struct map *mp = any_map(s, false, false), *t;
+	bool w;
+	int ret;
+
+	if (!mp)
+		return;
+	if (mp->n > 1 && below(s, 2)) {	/* a part of it: splits the VMA */
+		t = split(s, mp, 1 + below(s, mp->n - 1));
+		if (t && below(s, 2))
+			mp = t;
+	}
+	w = !mp->writable;
+	ret = mprotect(mp->addr, mp->n * m->ps,
+		       PROT_READ | (w ? PROT_WRITE : 0));
+	note(s, "mprotect(%p, %zu pages, %s) = %d", mp->addr, mp->n,
+	     w ? "rw" : "r", ret);
+	if (w && !mp->rw_fd) {
+		if (!ret || errno != EACCES)
+			fail(s, "mprotect(PROT_WRITE) of a read-only fd's mapping: expected EACCES, got %s",
+			     ret ? strerror(errno) : "success");
+		count(OP_MPROTECT);
+		return;
+	}
+	if (ret) {
+		fail(s, "mprotect: %s", strerror(errno));
+		return;
+	}
+	mp->writable = w;
+	count(OP_MPROTECT);
+}
+
+static void op_mremap(struct slot *s)
+{
+	struct map *mp = any_map(s, false, false);
+	size_t len;
+	void *hole, *p;
+
+	if (!mp)
+		return;
+	len = mp->n * m->ps;
+	hole = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (hole == MAP_FAILED)
+		return;
+	p = mremap(mp->addr, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, hole);
+	note(s, "mremap(%p -> %p, %zu pages)", mp->addr, hole, mp->n);
+	if (p == MAP_FAILED) {
+		fail(s, "mremap: %s", strerror(errno));
+		munmap(hole, len);
+		return;
+	}
+	mp->addr = p;
+	count(OP_MREMAP);
+}
+
+static void op_dontneed(struct slot *s)
+{
+	struct map *mp = any_map(s, true, false);
+	size_t k, n;
+
+	if (!mp)
+		return;
+	k = below(s, mp->n);
+	n = 1 + below(s, mp->n - k);
+	note(s, "madvise(%p, %zu pages, MADV_DONTNEED)", mp->addr + k * m->ps,
+	     n);
+	if (madvise(mp->addr + k * m->ps, n * m->ps, MADV_DONTNEED))
+		fail(s, "madvise(MADV_DONTNEED): %s", strerror(errno));
+	count(OP_DONTNEED);
+}
+
+static void op_write(struct slot *s)
+{
+	static const unsigned int widths[] = { 1, 2, 4, 8 };
+	struct map *mp = any_map(s, true, true);
+	unsigned int width = widths[below(s, 4)];
+	size_t k, p, off;
+	uint64_t v = rnd(s);
+
+	if (!mp || !owned_page(s, mp, &k))
+		return;
+	p = mp->first + k;
+	off = below(s, m->ps / width) * width;
+	note(s, "write page %zu +%#zx, %u bytes, %#" PRIx64 " (via %p)", p,
+	     off, width, v, mp->addr);
+	__atomic_add_fetch(&started[p], 1, __ATOMIC_SEQ_CST);
+	store(mp->addr + k * m->ps + off, width, v, 0);
+	__atomic_add_fetch(&done[p], 1, __ATOMIC_SEQ_CST);
+	memcpy(shadow + p * m->ps + off, &v, width);
+	count(OP_WRITE);
+}
+
+/* A store through a read-only mapping dies of SIGSEGV, changing nothing. */
+static void op_write_ro(struct slot *s)
+{
+	struct map *mp;
+	unsigned int i;
+	size_t k;
+
+	for (i = 0; i < MAX_MAPS; i++) {
+		mp = &s->maps[i];
+		if (mp->used && !mp->regs && !mp->writable &&
+		    owned_page(s, mp, &k))
+			break;
+	}
+	if (i == MAX_MAPS)
+		return;
+	note(s, "write page %zu through a read-only mapping %p",
+	     mp->first + k, mp->addr);
+	if (store(mp->addr + k * m->ps, 1, 0xee, SIGSEGV))
+		fail(s, "a store through a read-only mapping did not fault");
+	count(OP_WRITE_RO);
+}
+
+static void op_read(struct slot *s, bool whole)
+{
+	static const unsigned int widths[] = { 1, 2, 4, 8 };
+	struct map *mp = any_map(s, false, false);
+	unsigned int width = widths[below(s, 4)];
+	size_t k, p, off, i;
+	uint64_t v;
+
+	if (!mp)
+		return;
+	if (mp->regs) {
+		load(mp->addr + PL061_PERIPHID(0), 4, &v, 0);
+		note(s, "read PERIPHID0 through %p = %#" PRIx64, mp->addr, v);
+		if (v != PL061_ID_BYTE(PL061_PERIPH_ID, 0))
+			fail(s, "PERIPHID0 read %#" PRIx64 " through the mapping",
+			     v);
+		count(OP_READ);
+		return;
+	}
+	if (!owned_page(s, mp, &k)) {	/* someone else's: just touch it */
+		k = below(s, mp->n);
+		load(mp->addr + k * m->ps, 1, &v, 0);
+		count(OP_READ);
+		return;
+	}
+	p = mp->first + k;
+	if (whole) {
+		note(s, "read all of page %zu (via %p)", p, mp->addr);
+		for (i = 0; i < m->ps; i += 8) {
+			load(mp->addr + k * m->ps + i, 8, &v, 0);
+			if (v != shadow_get(p * m->ps + i, 8)) {
+				fail(s, "page %zu +%#zx reads %#" PRIx64 ", the model says %#" PRIx64,
+				     p, i, v, shadow_get(p * m->ps + i, 8));
+				return;
+			}
+		}
+		__atomic_add_fetch(&m->bytes_checked, (long)m->ps,
+				   __ATOMIC_RELAXED);
+		count(OP_READ_PAGE);
+		return;
+	}
+	off = below(s, m->ps / width) * width;
+	load(mp->addr + k * m->ps + off, width, &v, 0);
+	note(s, "read page %zu +%#zx, %u bytes = %#" PRIx64, p, off, width, v);
+	if (v != shadow_get(p * m->ps + off, width))
+		fail(s, "page %zu +%#zx reads %#" PRIx64 ", the model says %#" PRIx64,
+		     p, off, v, shadow_get(p * m->ps + off, width));
+	__atomic_add_fetch(&m->bytes_checked, width, __ATOMIC_RELAXED);
+	count(OP_READ);
+}
+
+static void op_get_dirty(struct slot *s)
+{
+	int k = any_fd(s, true);
+	struct mmiodemo_dirty d = {
+		.bitmap = (uintptr_t)s->bitmap,
+		.nr_pages = (uint32_t)m->npages,
+	};
+	int ret;
+
+	if (k < 0)
+		return;
+	take_begin(s, SET_DIRTY, 0, m->npages);
+	ret = ioctl(s->fds[k], MMIODEMO_IOC_GET_DIRTY, &d);
+	note(s, "GET_DIRTY = %d, count %u", ret, d.count);
+	if (ret) {
+		fail(s, "GET_DIRTY: %s", strerror(errno));
+		pthread_mutex_unlock(&m->set_lock[SET_DIRTY]);
+		return;
+	}
+	take_end(s, SET_DIRTY, 0, m->npages, true, d.count, "GET_DIRTY");
+	count(OP_GET_DIRTY);
+}
+
+/* Pages [first, first + n) of a random range, whole pages. */
+static void pick_range(struct slot *s, size_t *first, size_t *n)
+{
+	if (below(s, 3) == 0) {	/* the whole buffer, as len 0 */
+		*first = 0;
+		*n = m->npages;
+		return;
+	}
+	*first = below(s, m->npages);
+	*n = 1 + below(s, m->npages - *first);
+}
+
+static void op_sync(struct slot *s, bool for_device)
+{
+	int k = any_fd(s, true), ret;
+	struct mmiodemo_sync sy = { 0 };
+	size_t first, n;
+
+	if (k < 0)
+		return;
+	pick_range(s, &first, &n);
+	sy.offset = first * m->ps;
+	sy.len = n == m->npages ? 0 : n * m->ps;
+	if (!for_device) {
+		pthread_mutex_lock(&m->set_lock[SET_SYNC]);
+		ret = ioctl(s->fds[k], MMIODEMO_IOC_SYNC_FOR_CPU, &sy);
+		pthread_mutex_unlock(&m->set_lock[SET_SYNC]);
+		note(s, "SYNC_FOR_CPU pages %zu-%zu = %d, count %u", first,
+		     first + n - 1, ret, sy.count);
+		if (ret || sy.count != n)
+			fail(s, "SYNC_FOR_CPU of %zu pages: %s, count %u", n,
+			     ret ? strerror(errno) : "ok", sy.count);
+		count(OP_SYNC_CPU);
+		return;
+	}
+	take_begin(s, SET_SYNC, first, n);
+	ret = ioctl(s->fds[k], MMIODEMO_IOC_SYNC_FOR_DEVICE, &sy);
+	note(s, "SYNC_FOR_DEVICE pages %zu-%zu = %d, count %u", first,
+	     first + n - 1, ret, sy.count);
+	if (ret) {
+		fail(s, "SYNC_FOR_DEVICE: %s", strerror(errno));
+		pthread_mutex_unlock(&m->set_lock[SET_SYNC]);
+		return;
+	}
+	take_end(s, SET_SYNC, first, n, false, sy.count, "SYNC_FOR_DEVICE");
+	count(OP_SYNC_DEV);
+}
+
+/*
+ * msync(MS_SYNC) of a part of a mapping, or fsync() of a file: a take of
+ * the sync set for those pages. Its count is read from debugfs
+ * stats/pages_synced, which only takes of that set (serialised here) move.
+ */
+static void op_msync(struct slot *s, bool whole)
+{
+	struct map *mp = any_map(s, true, false);
+	int k = any_fd(s, true), ret;
+	size_t first, n, j = 0;
+	long before, after;
+
+	if (whole) {
+		if (k < 0)
+			return;
+		first = 0;
+		n = m->npages;
+	} else {
+		if (!mp || !mp->rw_fd)
+			return;
+		j = below(s, mp->n);
+		first = mp->first + j;
+		n = 1 + below(s, mp->n - j);
+	}
+	take_begin(s, SET_SYNC, first, n);
+	before = stat_read("pages_synced");
+	if (whole)
+		ret = fsync(s->fds[k]);
+	else
+		ret = msync(mp->addr + j * m->ps, n * m->ps, MS_SYNC);
+	after = stat_read("pages_synced");
+	note(s, "%s pages %zu-%zu = %d, %ld synced", whole ? "fsync" : "msync",
+	     first, first + n - 1, ret, after - before);
+	if (ret) {
+		fail(s, "%s: %s", whole ? "fsync" : "msync(MS_SYNC)",
+		     strerror(errno));
+		pthread_mutex_unlock(&m->set_lock[SET_SYNC]);
+		return;
+	}
+	take_end(s, SET_SYNC, first, n, false, after - before,
+		 whole ? "fsync" : "msync");
+	count(whole ? OP_FSYNC : OP_MSYNC);
+}
+
+/* No interrupt is configured: a read finds no event, poll says so. */
+static void op_events(struct slot *s)
+{
+	struct mmiodemo_event ev[2];
+	struct pollfd pfd;
+	int k = any_fd(s, false);
+	ssize_t n;
+
+	if (k < 0)
+		return;
+	n = read(s->fds[k], ev, sizeof(ev));
+	pfd.fd = s->fds[k];
+	pfd.events = POLLIN;
+	note(s, "read events = %zd, poll = %d", n, poll(&pfd, 1, 0));
+	if (n >= 0 && n % sizeof(ev[0]))
+		fail(s, "read returned %zd bytes: not whole events", n);
+	else if (n < 0 && errno != EAGAIN)
+		fail(s, "read of events: %s", strerror(errno));
+	count(OP_EVENTS);
+}
+
+static void child_ops(struct slot *s);
+
+/* The child writes and reads the slot's pages through the inherited
+ * mappings, takes, and exits; the slot waits for it.
+ */
+static void op_fork(struct slot *s)
+{
+	int status;
+	pid_t pid;
+
+	note(s, "fork");
+	pid = fork();
+	if (pid < 0) {
+		fail(s, "fork: %s", strerror(errno));
+		return;
+	}
+	if (!pid) {
+		s->child = true;
+		child_ops(s);
+		_exit(m->failed ? 1 : 0);
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		fail(s, "the forked child ended with status %#x", status);
+	count(OP_FORK);
+}
+
+static void run_op(struct slot *s, enum op op)
+{
+	switch (op) {
+	case OP_OPEN: op_open(s); break;
+	case OP_CLOSE: op_close(s); break;
+	case OP_MMAP:
+	case OP_MMAP_POPULATE:
+	case OP_MMAP_REGS:
+	case OP_MMAP_REFUSED: op_mmap(s, op); break;
+	case OP_MUNMAP: op_munmap(s, false); break;
+	case OP_MUNMAP_PART: op_munmap(s, true); break;
+	case OP_MPROTECT: op_mprotect(s); break;
+	case OP_MREMAP: op_mremap(s); break;
+	case OP_FORK: op_fork(s); break;
+	case OP_DONTNEED: op_dontneed(s); break;
+	case OP_MSYNC: op_msync(s, false); break;
+	case OP_FSYNC: op_msync(s, true); break;
+	case OP_WRITE: op_write(s); break;
+	case OP_WRITE_RO: op_write_ro(s); break;
+	case OP_READ: op_read(s, false); break;
+	case OP_READ_PAGE: op_read(s, true); break;
+	case OP_GET_DIRTY: op_get_dirty(s); break;
+	case OP_SYNC_DEV: op_sync(s, true); break;
+	case OP_SYNC_CPU: op_sync(s, false); break;
+	case OP_EVENTS: op_events(s); break;
+	default: break;
+	}
+}
+
+static enum op pick(struct slot *s)
+{
+	unsigned int total = 0, i, r;
+
+	for (i = 0; i < NR_OPS; i++)
+		total += op_weight[i];
+	r = (unsigned int)below(s, total);
+	for (i = 0; i < NR_OPS; i++) {
+		if (r < op_weight[i])
+			return (enum op)i;
+		r -= op_weight[i];
+	}
+	return OP_READ;
+}
+
+static void child_ops(struct slot *s)
+{
+	static const enum op ops[] = {
+		OP_WRITE, OP_WRITE, OP_WRITE, OP_READ, OP_READ_PAGE,
+		OP_GET_DIRTY, OP_SYNC_DEV, OP_MSYNC, OP_DONTNEED,
+	};
+	unsigned int i, n = 1 + (unsigned int)below(s, 32);
+
+	for (i = 0; i < n && !m->stop; i++)
+		run_op(s, ops[below(s, sizeof(ops) / sizeof(ops[0]))]);
+}
+
+static void slot_reset(struct slot *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_FDS; i++) {
+		if (s->fds[i] >= 0)
+			close(s->fds[i]);
+		s->fds[i] = -1;
+	}
+	for (i = 0; i < MAX_MAPS; i++) {
+		if (s->maps[i].used)
+			munmap(s->maps[i].addr, s->maps[i].n * m->ps);
+		s->maps[i].used = false;
+	}
+}
+
+static void *slot_main(void *arg)
+{
+	struct slot *s = arg;
+
+	me = s;
+	while (!m->stop) {
+		if (m->pause) {
+			__atomic_add_fetch(&m->parked, 1, __ATOMIC_SEQ_CST);
+			while (m->pause && !m->stop)
+				usleep(1000);
+			__atomic_sub_fetch(&m->parked, 1, __ATOMIC_SEQ_CST);
+			continue;
+		}
+		run_op(s, pick(s));
+	}
+	return NULL;
+}
+
+/* --- set-up, unbind, and the end ------------------------------------ */
+
+static void *shared(size_t bytes)
+{
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		out("Bail out! cannot allocate the model: %s\n",
+		    strerror(errno));
+		exit(1);
+	}
+	return p;
+}
+
+/*
+ * Reads the device's geometry, empties both sets and loads the buffer's
+ * bytes into the model. Quiet: no slot runs.
+ */
+static int model_load(void)
+{
+	struct mmiodemo_info info;
+	struct mmiodemo_sync sy = { 0 };
+	struct mmiodemo_dirty d;
+	size_t words;
+	uint64_t *bm;
+	uint8_t *p;
+	int fd, i;
+
+	fd = open(DEVICE, O_RDWR);
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, MMIODEMO_IOC_INFO, &info) ||
+	    info.nr_regions <= MMIODEMO_REGION_DMA) {
+		close(fd);
+		return -1;
+	}
+	m->ps = info.page_size;
+	m->dma_offset = info.regions[MMIODEMO_REGION_DMA].offset;
+	m->regs_offset = info.regions[MMIODEMO_REGION_REGS].offset;
+	m->regs_mappable = info.regions[MMIODEMO_REGION_REGS].flags &
+			   MMIODEMO_REGION_F_MMAP;
+	if (m->npages &&
+	    m->npages != info.regions[MMIODEMO_REGION_DMA].size / m->ps) {
+		close(fd);
+		return -1;
+	}
+	m->npages = info.regions[MMIODEMO_REGION_DMA].size / m->ps;
+	words = (m->npages + 63) / 64;
+	bm = calloc(words, 8);
+	d = (struct mmiodemo_dirty){ .bitmap = (uintptr_t)bm,
+				     .nr_pages = (uint32_t)m->npages };
+	p = mmap(NULL, m->npages * m->ps, PROT_READ, MAP_SHARED, fd,
+		 (off_t)m->dma_offset);
+	if (!bm || p == MAP_FAILED ||
+	    ioctl(fd, MMIODEMO_IOC_GET_DIRTY, &d) ||
+	    ioctl(fd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &sy)) {
+		close(fd);
+		return -1;
+	}
+	if (!shadow) {
+		shadow = shared(m->npages * m->ps);
+		started = shared(m->npages * 4);
+		done = shared(m->npages * 4);
+		for (i = 0; i < NR_SETS; i++) {
+			cov[i] = shared(m->npages * 4);
+			amb[i] = shared(m->npages * 4);
+		}
+	}
+	memcpy(shadow, p, m->npages * m->ps);
+	memset(started, 0, m->npages * 4);
+	memset(done, 0, m->npages * 4);
+	for (i = 0; i < NR_SETS; i++) {
+		memset(cov[i], 0, m->npages * 4);
+		memset(amb[i], 0, m->npages * 4);
+	}
+	munmap(p, m->npages * m->ps);
+	free(bm);
+	close(fd);
+	return 0;
+}
+
+/*
+ * With every slot parked: unbind, check that each old mapping dies of
+ * SIGBUS and each old file answers ENODEV, drop them, bind again.
+ */
+static void unbind_cycle(void)
+{
+	struct mmiodemo_info info;
+	unsigned int i, j;
+	struct slot *s;
+	uint64_t v;
+	int tries;
+
+	m->pause = 1;
+	while (m->parked < (int)m->nslots && !m->stop)
+		usleep(1000);
+	if (m->stop)
+		goto out;
+	if (sysfs_write(DRIVER "/unbind", DEVNAME)) {
+		fail(NULL, "unbind: %s", strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < m->nslots; i++) {
+		s = &slots[i];
+		for (j = 0; j < MAX_MAPS; j++) {
+			struct map *mp = &s->maps[j];
+
+			if (!mp->used)
+				continue;
+			if (load(mp->addr, 4, &v, SIGBUS))
+				fail(s, "a read through %p after unbind did not die of SIGBUS",
+				     mp->addr);
+			else
+				m->sigbus++;
+			if (mp->writable && !mp->regs) {
+				if (store(mp->addr + (mp->n - 1) * m->ps, 1, 1,
+					  SIGBUS))
+					fail(s, "a write through %p after unbind did not die of SIGBUS",
+					     mp->addr);
+				else
+					m->sigbus++;
+			}
+		}
+		for (j = 0; j < MAX_FDS; j++)
+			if (s->fds[j] >= 0 &&
+			    (!ioctl(s->fds[j], MMIODEMO_IOC_INFO, &info) ||
+			     errno != ENODEV))
+				fail(s, "INFO on a file opened before unbind: expected ENODEV");
+		slot_reset(s);
+	}
+	count(OP_UNBIND);
+	if (sysfs_write(DRIVER "/bind", DEVNAME)) {
+		fail(NULL, "bind: %s", strerror(errno));
+		goto out;
+	}
+	for (tries = 0; access(DEVICE, F_OK) && tries < 1000; tries++)
+		usleep(1000);
+	if (model_load())
+		fail(NULL, "the device did not come back after bind");
+out:
+	m->pause = 0;
+}
+
+/* With nothing running, no write is ambiguous: each take is exact. */
+static void final_takes(struct slot *s)
+{
+	slot_reset(s);
+	s->fds[0] = open(DEVICE, O_RDWR);
+	s->fd_rw[0] = true;
+	if (s->fds[0] < 0) {
+		fail(s, "open " DEVICE ": %s", strerror(errno));
+		return;
+	}
+	m->stop = 0;
+	op_get_dirty(s);
+	op_msync(s, true);
+	m->stop = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "seconds", required_argument, NULL, 's' },
+		{ "seed", required_argument, NULL, 'r' },
+		{ "slots", required_argument, NULL, 'n' },
+		{ "unbind", no_argument, NULL, 'u' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct sigaction sa = { .sa_sigaction = on_signal,
+				.sa_flags = SA_SIGINFO | SA_NODEFER };
+	long seconds = 20, elapsed = 0, ops = 0;
+	pthread_mutexattr_t attr;
+	bool unbind = false;
+	const char *env;
+	unsigned int i;
+	time_t t0;
+	int c;
+
+	m = shared(sizeof(*m));
+	m->nslots = 4;
+	env = getenv("SEED");
+	m->seed = env && *env ? strtoull(env, NULL, 0) : 0;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': seconds = strtol(optarg, NULL, 0); break;
+		case 'r': m->seed = strtoull(optarg, NULL, 0); break;
+		case 'n': m->nslots = strtoul(optarg, NULL, 0); break;
+		case 'u': unbind = true; break;
+		case 'h':
+			printf("usage: fuzz [--seconds N] [--seed N] [--slots N] [--unbind]\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (seconds < 1 || m->nslots < 1 || m->nslots > MAX_SLOTS) {
+		fprintf(stderr, "fuzz: --seconds must be >= 1 and --slots 1-%d\n",
+			MAX_SLOTS);
+		return 2;
+	}
+	if (!m->seed)
+		m->seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+
+	out("TAP version 13\n1..1\n");
+	out("# fuzz: seed %" PRIu64 " (SEED=%" PRIu64 " replays it), %ld s, %zu slots%s\n",
+	    m->seed, m->seed, seconds, m->nslots, unbind ? ", unbind/rebind" : "");
+	if (access(DEVICE, F_OK)) {
+		out("ok 1 fuzz_%s # SKIP " DEVICE " is absent\n",
+		    unbind ? "unbind" : "model");
+		return 0;
+	}
+	if (model_load() || stat_read("pages_synced") < 0) {
+		out("not ok 1 fuzz_%s\n# fuzz: cannot read the device, its buffer or debugfs stats\n",
+		    unbind ? "unbind" : "model");
+		return 1;
+	}
+	out("# fuzz: %zu pages of %zu bytes\n", m->npages, m->ps);
+
+	pthread_mutexattr_init(&attr);
+	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+	for (i = 0; i < NR_SETS; i++)
+		pthread_mutex_init(&m->set_lock[i], &attr);
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+
+	for (i = 0; i < m->nslots; i++) {
+		struct slot *s = &slots[i];
+
+		s->id = i;
+		s->rng = m->seed * 0x9e3779b97f4a7c15ULL + i + 1;
+		memset(s->fds, -1, sizeof(s->fds));
+		s->bitmap = calloc((m->npages + 63) / 64, 8);
+		s->before = calloc(m->npages, 4);
+		s->after = calloc(m->npages, 4);
+		if (!s->bitmap || !s->before || !s->after)
+			return 1;
+		pthread_create(&s->thread, NULL, slot_main, s);
+	}
+
+	t0 = time(NULL);
+	while (!m->stop && (elapsed = time(NULL) - t0) < seconds) {
+		sleep(1);
+		if (unbind && elapsed % 2 == 1)
+			unbind_cycle();
+	}
+	m->stop = 1;
+	for (i = 0; i < m->nslots; i++)
+		pthread_join(slots[i].thread, NULL);
+
+	/* Quiet: a final take of each set must report exactly what is due. */
+	if (!m->failed)
+		final_takes(&slots[0]);
+	for (i = 0; i < m->nslots; i++)
+		slot_reset(&slots[i]);
+
+	for (i = 0; i < NR_OPS; i++)
+		ops += m->ops[i];
+	out("# fuzz: %ld operations in %ld s:", ops, elapsed);
+	for (i = 0; i < NR_OPS; i++)
+		if (m->ops[i])
+			out(" %s %ld", op_names[i], m->ops[i]);
+	out("\n# fuzz: %ld takes checked, %ld page checks, %ld early reports, %ld bytes read back, %ld SIGBUS after unbind\n",
+	    m->takes_checked, m->pages_checked, m->early, m->bytes_checked,
+	    m->sigbus);
+	out("%s 1 fuzz_%s\n", m->failed ? "not ok" : "ok",
+	    unbind ? "unbind_rebind_holds_the_model" :
+		     "model_holds_for_every_take");
+	return m->failed ? 1 : 0;
+}
