@@ -97,6 +97,7 @@ static void mmiodemo_audit_vma(struct seq_file *s, struct mmiodemo *md,
 	const struct mmiodemo_region_desc *r;
 	char comm[TASK_COMM_LEN] = "?";
 	unsigned long addr, page;
+	const char *track;
 	bool dma, wr;
 	pid_t pid;
 
@@ -119,10 +120,13 @@ static void mmiodemo_audit_vma(struct seq_file *s, struct mmiodemo *md,
 			continue;
 		}
 		wr = pte_write(__pte(desc));
+		/* A mapping that can never be written has nothing to track. */
+		track = "";
+		if (dma && (vma->vm_flags & VM_MAYWRITE))
+			track = wr ? " written" : " armed";
 		seq_printf(s, "  page %lu %#lx present %s %s%s\n", page, addr,
 			   mmiodemo_memtype_name(desc),
-			   wr ? "writable" : "read-only",
-			   dma ? (wr ? " written" : " armed") : "");
+			   wr ? "writable" : "read-only", track);
 	}
 }
 

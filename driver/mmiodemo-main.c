@@ -258,6 +258,7 @@ static long mmiodemo_ioctl_reg(struct mmiodemo *md,
 		&md->regions[MMIODEMO_REGION_REGS];
 	void __iomem *addr;
 	struct mmiodemo_reg reg;
+	unsigned long flags;
 
 	if (copy_from_user(&reg, argp, sizeof(reg)))
 		return -EFAULT;
@@ -267,7 +268,9 @@ static long mmiodemo_ioctl_reg(struct mmiodemo *md,
 	if (!mmiodemo_enter(md))
 		return -ENODEV;
 
+	/* Under the lock of the driver's read-modify-writes (DIR, IE). */
 	addr = md->base + reg.offset;
+	spin_lock_irqsave(&md->lock, flags);
 	switch (reg.width) {
 	case 8:
 		if (write)
@@ -288,6 +291,7 @@ static long mmiodemo_ioctl_reg(struct mmiodemo *md,
 			reg.value = readl(addr);
 		break;
 	}
+	spin_unlock_irqrestore(&md->lock, flags);
 	mmiodemo_exit(md);
 	if (!write && copy_to_user(argp, &reg, sizeof(reg)))
 		return -EFAULT;

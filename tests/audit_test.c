@@ -63,6 +63,7 @@ static int read_audit(void *start, struct audit *a)
 			   sscanf(line, "  page %lu %lx", &page, &addr) == 2) {
 			struct page_info *p = &a->pages[a->nr_pages++];
 
+			p->tracking[0] = '\0';
 			p->present = sscanf(line, "  page %*u %*x present %23s %15s %15s",
 					    p->type, p->access, p->tracking) >= 2;
 		}
@@ -170,6 +171,26 @@ TEST_F(audit, dma_pages_show_exactly_what_was_touched)
 	EXPECT_STREQ("written", self->a.pages[2].tracking);
 	EXPECT_FALSE(self->a.pages[3].present);
 	munmap((void *)p, 4 * self->ps);
+}
+
+/* A buffer mapping that can never be written shows no tracking state. */
+TEST_F(audit, read_only_fd_dma_pages_show_no_tracking)
+{
+	volatile uint8_t *p;
+	int ro;
+
+	ro = open(DEVICE, O_RDONLY);
+	ASSERT_LE(0, ro);
+	p = map(ro, self->dma, self->ps, PROT_READ);
+	ASSERT_NE(NULL, p);
+	(void)p[0];
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	ASSERT_EQ(1, self->a.nr_pages);
+	EXPECT_TRUE(self->a.pages[0].present);
+	EXPECT_STREQ("read-only", self->a.pages[0].access);
+	EXPECT_STREQ("", self->a.pages[0].tracking);
+	munmap((void *)p, self->ps);
+	close(ro);
 }
 
 /* A clean (write-protected) buffer page is read-only until written. */

@@ -62,6 +62,10 @@ for k in "$@"; do
 	check "w1_and_sparse_find_nothing_on_$k" "$out"
 done
 
+# Every C example in the documentation compiles as written.
+out=$(tests/doc-examples.sh Documentation/mmiodemo.rst 2>&1)
+check doc_examples_compile_as_written "$out"
+
 out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -s sh qemu/init 2>&1)
 check shellcheck_finds_nothing_in_scripts "$out"
 

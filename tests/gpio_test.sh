@@ -10,7 +10,7 @@ export TAP_PREFIX=gpio.
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..11"
 
 chip=$(gpiodetect | sed -n 's/^\(gpiochip[0-9]*\) \[mmiodemo\].*/\1/p')
 case $(gpiodetect --version | head -n 1) in
@@ -19,12 +19,16 @@ case $(gpiodetect --version | head -n 1) in
 	gset() { gpioset "$chip" "$1=$2"; }
 	gget() { gpioget "$chip" "$1"; }	# requests an input
 	ginfo() { gpioinfo "$chip"; }
+	gmon() { timeout 5 gpiomon --num-events=1 "$chip" 3; }
+	no_irq='No such device$'	# the v1 uAPI answers ENODEV
 	;;
 *)
 	api=2
 	gset() { gpioset -c "$chip" -t0 "$1=$2"; }
 	gget() { gpioget -c "$chip" --numeric "$1"; }
 	ginfo() { gpioinfo -c "$chip"; }
+	gmon() { timeout 5 gpiomon -c "$chip" --num-events=1 3; }
+	no_irq='No such device or address'	# the v2 uAPI answers ENXIO
 	;;
 esac
 echo "# libgpiod v$api tools, chip $chip"
@@ -58,6 +62,9 @@ check mapping_low_is_what_gpioget_reads 0 '^0$' drive 0
 check gpioset_then_gpioget_round_trips 0 '^1$' set_then_get
 check gpioinfo_shows_the_line_libgpiod_drives_as_output 0 \
 	'line +6:.*output' set_then_info
+
+# No irqchip: line events are refused; interrupts come through the device.
+check line_events_are_refused_without_an_irqchip 1 "$no_irq" gmon
 
 # The C program's checks, through the library itself.
 check libgpiod_program_passes 0 '# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0' ./gpiod_test

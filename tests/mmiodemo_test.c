@@ -262,6 +262,24 @@ TEST_F(dev, changing_ioctls_need_a_writable_fd)
 	EXPECT_EQ(ie, reg.value) TH_LOG("IE changed through a read-only fd");
 }
 
+/*
+ * An offset so high that offset + length wraps: EOVERFLOW, from the
+ * kernel's own checks before the driver is asked.
+ */
+TEST_F(dev, offset_that_wraps_is_refused_with_eoverflow)
+{
+	long ps = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	p = mmap(NULL, (size_t)ps, PROT_READ, MAP_SHARED, self->fd, -(off_t)ps);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EOVERFLOW, errno);
+	p = mmap(NULL, 2 * (size_t)ps, PROT_READ, MAP_SHARED, self->fd,
+		 -(off_t)ps);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EOVERFLOW, errno);
+}
+
 /* The device is an event stream: no file position, pread or lseek. */
 TEST_F(dev, file_is_a_stream_without_position)
 {

@@ -9,6 +9,56 @@ export TAP_PREFIX=tool.
 # shellcheck source=tests/tap.sh
 . "$(dirname "$0")/tap.sh"
 
+# with_opened CMD...: runs CMD in the background and returns once it has
+# /dev/mmiodemo open (or after 10 s), its pid in $bg. Waiting a fixed time
+# instead loses the race on a loaded machine.
+has_device_open() {
+	for f in /proc/"$1"/fd/*; do
+		[ "$(readlink "$f")" = /dev/mmiodemo ] && return 0
+	done
+	return 1
+}
+with_opened() {
+	"$@" &
+	bg=$!
+	i=0
+	until has_device_open "$bg" || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+# A level-low interrupt on line 5, an input nothing drives.
+level_irq() {
+	mmiodemo write DIR 0xff && mmiodemo write DATA 0 &&
+		mmiodemo write DIR 0 && mmiodemo write IS 0x20 &&
+		mmiodemo write IEV 0 || return 1
+	with_opened mmiodemo irq wait --timeout 5000
+	mmiodemo write IE 0x20
+	wait "$bg"
+	st=$?
+	mmiodemo write IE 0 && mmiodemo write IS 0
+	return $st
+}
+# The watch prints (and flushes) the first sample before the write.
+watch_change() {
+	mmiodemo write IEV 0 >/dev/null || return 1
+	out=/tmp/watch.$$
+	mmiodemo watch IEV --interval 10 --count 1 >"$out" &
+	bg=$!
+	i=0
+	until [ -s "$out" ] || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	mmiodemo write IEV 0x42
+	wait "$bg"
+	st=$?
+	cat "$out"
+	rm -f "$out"
+	mmiodemo write IEV 0
+	return $st
+}
+
 echo "TAP version 13"
 echo "1..25"
 check info_lists_the_register_region 0 \
@@ -40,17 +90,11 @@ check stats_counts_faults 0 '^faults [1-9][0-9]*$' \
 		mmiodemo stats'
 check irq_wait_times_out_without_an_interrupt 1 'no interrupt within 100 ms' \
 	mmiodemo irq wait --timeout 100
-# A level-low interrupt on line 5, an input nothing drives.
 check irq_wait_reports_a_level_interrupt 0 \
 	'^event seqno [0-9]+ lines 0x20 masked 0x20 at [0-9]+\.[0-9]{9}$' \
-	sh -c 'mmiodemo write DIR 0xff && mmiodemo write DATA 0 &&
-		mmiodemo write DIR 0 && mmiodemo write IS 0x20 &&
-		mmiodemo write IEV 0 && mmiodemo irq wait --timeout 5000 &
-		sleep 1; mmiodemo write IE 0x20; wait $!; mmiodemo write IE 0;
-		mmiodemo write IS 0'
+	level_irq
 check watch_prints_a_register_change 0 '^[0-9]+\.[0-9]{3} IEV \(0x40c\) = 0x00000042$' \
-	sh -c 'mmiodemo write IEV 0 && mmiodemo watch IEV --interval 10 --count 1 &
-		sleep 1; mmiodemo write IEV 0x42; wait $!; mmiodemo write IEV 0'
+	watch_change
 # The audit lists a live mapping: a watch keeps the registers mapped.
 audit_of_watch() {
 	mmiodemo watch DIR --interval 10 --count 1 >/dev/null &

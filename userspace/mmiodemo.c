@@ -1569,7 +1569,8 @@ static const struct command commands[] = {
 			"  ACCESS     writable or read-only, from the PTE's write permission\n"
 			"  TRACKING   DMA buffer pages only: armed (write-protected, the next\n"
 			"             write faults and is logged as dirty) or written (logged,\n"
-			"             writable until the log is cleared)\n"
+			"             writable until the log is cleared); - for a mapping\n"
+			"             that can never be written (a read-only fd's)\n"
 			"  KERNEL     the memory type of the kernel's own mapping of the\n"
 			"             region, which should match TYPE: a mismatch is an\n"
 			"             attribute alias\n"
@@ -1580,7 +1581,8 @@ static const struct command commands[] = {
 			"mapping being {\"start\", \"end\", \"pid\", \"comm\", \"region\",\n"
 			"\"offset\", \"prot\", \"pages\"} and a page {\"page\", \"address\",\n"
 			"\"present\"} plus, if present, {\"type\", \"writable\", \"tracking\"},\n"
-			"tracking being null outside the DMA buffer. Addresses and offsets\n"
+			"tracking being null outside the DMA buffer and for mappings that can\n"
+			"never be written. Addresses and offsets\n"
 			"are \"0x...\" strings.\n",
 		.opts = CMD_OPT_JSON, .run = cmd_maps,
 	},

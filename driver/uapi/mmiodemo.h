@@ -12,16 +12,26 @@
  *               MMIODEMO_REGION_F_MMAP clear), e.g. the 4 KiB block on a
  *               16 KiB-page kernel;
  *   EACCES      PROT_WRITE, or a later mprotect(PROT_WRITE), on a
- *               read-only file descriptor.
+ *               read-only file descriptor;
+ *   EOVERFLOW   an offset so high that offset + length wraps (the kernel
+ *               refuses it before the driver is asked).
+ * Every ioctl that changes the device or takes a set (all but INFO and
+ * REG_READ), and fsync(), get EBADF through a file not open for writing.
  *
  * The DMA buffer region (MMIODEMO_REGION_DMA, when the device has one) is
  * mapped lazily: a page appears on first touch. The driver records every
  * page userspace writes (MMIODEMO_REGION_F_DIRTY_LOG) in two page bitmaps:
  *   the dirty log   pages written since the last MMIODEMO_IOC_GET_DIRTY;
  *   the sync set    pages written since the last MMIODEMO_IOC_SYNC_FOR_DEVICE.
- * Each ioctl takes its set and clears it atomically, and write-protects
- * those pages again, so a write that lands after it started is in the next
- * set. A bitmap is an array of __u64; page p is bit (p % 64) of word p / 64.
+ * Each ioctl takes its set page by page: under the page's lock it clears
+ * the page's bit and write-protects the page again, and a write records
+ * its page under the same lock. So every write that finished before the
+ * ioctl started is in this set or an earlier one, and a write to a page
+ * the ioctl already passed is in the next set. A write caught between its
+ * fault and its store can be reported one set early, and then also in the
+ * next. fsync(), fdatasync() and msync(MS_SYNC) of a range take the sync
+ * set of that range, as SYNC_FOR_DEVICE does. A bitmap is an array of
+ * __u64; page p is bit (p % 64) of word p / 64.
  */
 #ifndef _UAPI_MMIODEMO_H
 #define _UAPI_MMIODEMO_H
@@ -96,7 +106,8 @@ struct mmiodemo_sync {
 };
 
 /*
- * read() of /dev/mmiodemo returns whole events, oldest first, one per
+ * /dev/mmiodemo is a stream: pread() and lseek() get ESPIPE.
+ * read() returns whole events, oldest first, one per
  * interrupt the PL061 raised: it blocks until there is one (EAGAIN with
  * O_NONBLOCK), and a buffer smaller than one event gets EINVAL. poll()
  * reports POLLIN while events wait. Each open file has its own queue of
@@ -127,7 +138,8 @@ struct mmiodemo_event {
  * inside the register region). For kernels whose pages are larger than
  * the block (MMIODEMO_REGION_F_MMAP clear), where the registers cannot be
  * mapped. EINVAL for a bad offset, width or reserved field; EBADF for a
- * write through a file not open for writing.
+ * write through a file not open for writing. A write takes the driver's
+ * lock, as its own read-modify-writes of DIR and IE do.
  */
 struct mmiodemo_reg {
 	__u32 offset;		/* bytes into the register region */
