@@ -370,37 +370,30 @@ long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 }
 
 /*
- * debugfs "dma": the buffer as the device sees it, for the tests. A read
- * returns what is in it; a write stands in for the device writing memory:
- * the bytes are written and cleaned to memory, so userspace sees them
- * after MMIODEMO_IOC_SYNC_FOR_CPU, as it would a device's.
+ * debugfs "dma": the buffer as the device sees it, for the tests: reads
+ * return what is in memory. The device that writes it is QEMU's fw_cfg
+ * (MMIODEMO_IOC_LOAD), never this file.
  */
-static ssize_t mmiodemo_dma_debugfs_rw(struct file *file, char __user *ubuf,
-				       size_t count, loff_t *ppos, bool write)
+static ssize_t mmiodemo_dma_debugfs_read(struct file *file, char __user *ubuf,
+					 size_t count, loff_t *ppos)
 {
 	struct mmiodemo *md = file->private_data;
 	struct mmiodemo_dma *dma = &md->dma;
 	loff_t size = (loff_t)dma->nr_pages << PAGE_SHIFT;
 	size_t done = 0, n, off;
 	unsigned long i;
-	void *kaddr;
 
 	if (*ppos >= size)
-		return write && count ? -ENOSPC : 0;
+		return 0;
 	count = min_t(loff_t, count, size - *ppos);
 
 	while (done < count) {
 		i = (*ppos + done) >> PAGE_SHIFT;
 		off = (*ppos + done) & ~PAGE_MASK;
 		n = min(count - done, PAGE_SIZE - off);
-		kaddr = page_address(dma->pages[i]) + off;
-		if (write ? copy_from_user(kaddr, ubuf + done, n) :
-			    copy_to_user(ubuf + done, kaddr, n))
+		if (copy_to_user(ubuf + done, page_address(dma->pages[i]) + off,
+				 n))
 			break;
-		if (write)
-			dma_sync_single_for_device(md->dev, dma->addrs[i],
-						   PAGE_SIZE,
-						   DMA_BIDIRECTIONAL);
 		done += n;
 	}
 	if (!done && count)
@@ -409,25 +402,10 @@ static ssize_t mmiodemo_dma_debugfs_rw(struct file *file, char __user *ubuf,
 	return done;
 }
 
-static ssize_t mmiodemo_dma_debugfs_read(struct file *file, char __user *buf,
-					 size_t count, loff_t *ppos)
-{
-	return mmiodemo_dma_debugfs_rw(file, buf, count, ppos, false);
-}
-
-static ssize_t mmiodemo_dma_debugfs_write(struct file *file,
-					  const char __user *buf, size_t count,
-					  loff_t *ppos)
-{
-	return mmiodemo_dma_debugfs_rw(file, (char __user *)buf, count, ppos,
-				       true);
-}
-
 static const struct file_operations mmiodemo_dma_debugfs_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.read = mmiodemo_dma_debugfs_read,
-	.write = mmiodemo_dma_debugfs_write,
 	.llseek = default_llseek,
 };
 
@@ -452,7 +430,7 @@ void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
 	struct mmiodemo_dma *dma = &md->dma;
 	struct dentry *stats;
 
-	debugfs_create_file_size("dma", 0600, md->debugfs, md,
+	debugfs_create_file_size("dma", 0400, md->debugfs, md,
 				 &mmiodemo_dma_debugfs_fops,
 				 (loff_t)dma->nr_pages << PAGE_SHIFT);
 	stats = debugfs_create_dir("stats", md->debugfs);
@@ -464,4 +442,6 @@ void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
 				   &mmiodemo_counter_fops);
 	debugfs_create_file_unsafe("pages_synced", 0600, stats,
 				   &dma->pages_synced, &mmiodemo_counter_fops);
+	debugfs_create_file_unsafe("bytes_loaded", 0600, stats,
+				   &dma->bytes_loaded, &mmiodemo_counter_fops);
 }

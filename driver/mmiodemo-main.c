@@ -307,6 +307,7 @@ static bool mmiodemo_ioctl_changes(unsigned int cmd)
 	case MMIODEMO_IOC_GET_DIRTY:
 	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
 	case MMIODEMO_IOC_SYNC_FOR_CPU:
+	case MMIODEMO_IOC_LOAD:
 		return true;
 	default:
 		return false;
@@ -334,6 +335,8 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
 	case MMIODEMO_IOC_SYNC_FOR_CPU:
 		return mmiodemo_dma_ioctl(md, cmd, (void __user *)arg);
+	case MMIODEMO_IOC_LOAD:
+		return mmiodemo_fwcfg_load(md, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
@@ -638,6 +641,9 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	md->nr_regions = 1;
 
 	ret = mmiodemo_dma_region_init(md);
+	if (ret)
+		return ret;
+	ret = mmiodemo_fwcfg_init(md, pdev);
 	if (ret)
 		return ret;
 

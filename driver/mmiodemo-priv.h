@@ -33,6 +33,15 @@ struct mmiodemo_dma {
 	atomic_long_t mkwrites;
 	atomic_long_t syncs;
 	atomic_long_t pages_synced;
+	atomic_long_t bytes_loaded; /* by the device, MMIODEMO_IOC_LOAD */
+};
+
+/* QEMU's fw_cfg block, the DMA buffer's bus master (mmiodemo-fwcfg.c). */
+struct mmiodemo_fwcfg {
+	void __iomem *base; /* NULL: the node has no "fw-cfg" reg */
+	struct mutex lock; /* one transfer at a time */
+	void *desc; /* the transfer descriptor the device reads */
+	dma_addr_t desc_dma;
 };
 
 struct mmiodemo {
@@ -55,6 +64,7 @@ struct mmiodemo {
 	unsigned int nr_regions;
 	struct mmiodemo_region_desc regions[2];
 	struct mmiodemo_dma dma;
+	struct mmiodemo_fwcfg fwcfg;
 	struct gpio_chip gpio;
 	struct dentry *debugfs;
 	struct debugfs_regset32 regset;
@@ -107,5 +117,10 @@ int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);
+
+struct platform_device;
+int mmiodemo_fwcfg_init(struct mmiodemo *md, struct platform_device *pdev);
+long mmiodemo_fwcfg_load(struct mmiodemo *md,
+			 struct mmiodemo_load __user *argp);
 
 #endif /* MMIODEMO_PRIV_H */

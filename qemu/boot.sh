@@ -41,9 +41,15 @@ dtb=$b/mmiodemo-virt.dtb
 limit=$QEMU_TIMEOUT
 [ "$mode" = stress ] && limit=$QEMU_STRESS_TIMEOUT
 [ "$mode" = fuzz ] && limit=$((${FUZZ_S:-600} + 60 + QEMU_TIMEOUT))
+# The files the device loads into the DMA buffer (fw_cfg DMA).
+python3 "$top/qemu/mkblobs.py" "$top/build/blobs"
+blobs=()
+while read -r name file; do
+	[ -n "$name" ] && blobs+=(-fw_cfg "name=$name,file=$top/build/blobs/$file")
+done <<<"$QEMU_BLOBS"
 cmd=(timeout "$limit" qemu-system-aarch64 -M "$QEMU_MACHINE"
      "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio.gz"
-     -dtb "$dtb" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
+     -dtb "$dtb" "${blobs[@]}" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
      -trace 'pl061_*' -D "$trace")
 # The serial console ends lines with CR LF: keep plain lines.
 if [ "$mode" = run ] || [ "$mode" = bench ]; then

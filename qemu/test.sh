@@ -137,6 +137,19 @@ else
 		"no pl061_write of $nonce at offset 0x400 in $trace"
 fi
 
+# Host: what the device (fw_cfg DMA) wrote into the buffer, as the guest
+# hashed it through the mapping, is the host's file.
+if [ "$mode" = test ]; then
+	want=$(cat build/blobs/random.sha256 2>/dev/null)
+	got=$(sed -n 's/^mmiodemo-sha256: opt\/mmiodemo\/random \([0-9a-f]*\)$/\1/p' "$log" | tail -n 1)
+	if [ -n "$got" ] && [ "$got" = "$want" ]; then
+		result PASS host.dma_load_matches_the_hosts_sha256
+	else
+		result FAIL host.dma_load_matches_the_hosts_sha256 \
+			"guest: ${got:-no hash on the console}" "host:  ${want:-no build/blobs/random.sha256}"
+	fi
+fi
+
 # The console verdict: any kernel complaint fails the run.
 pattern='Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:|general protection|UBSAN:|KASAN:|kmemleak: unreferenced|unreferenced object'
 if grep -Eq "$pattern" "$log"; then

@@ -43,7 +43,7 @@ static long counter(const char *name)
 static void reset_counters(void)
 {
 	static const char *const names[] = {
-		"faults", "mkwrites", "syncs", "pages_synced",
+		"faults", "mkwrites", "syncs", "pages_synced", "bytes_loaded",
 	};
 	char path[128];
 	unsigned int i;
@@ -346,28 +346,82 @@ TEST_F(dma, mapping_writes_are_what_the_kernel_reads)
 	close(dfd);
 }
 
-/* What the kernel writes is what userspace reads after SYNC_FOR_CPU. */
-TEST_F(dma, kernel_writes_are_what_userspace_reads_after_sync_for_cpu)
+#define BLOB		"opt/mmiodemo/pattern"	/* qemu/mkblobs.py */
+#define BLOB_SIZE	(64 << 10)
+
+/* The tool's "offset" pattern, which the pattern blob holds. */
+static uint8_t pattern_byte(size_t o)
 {
-	uint8_t buf[64];
-	size_t i;
-	int dfd;
+	return (uint8_t)(o ^ o >> 8 ^ o >> 16);
+}
 
-	for (i = 0; i < sizeof(buf); i++)
-		buf[i] = (uint8_t)(0xc0 ^ i);
-	dfd = open(DEBUGFS "/dma", O_WRONLY);
-	ASSERT_LE(0, dfd);
-	ASSERT_EQ((ssize_t)sizeof(buf),
-		  pwrite(dfd, buf, sizeof(buf), (off_t)(2 * self->ps + 8)));
-	close(dfd);
+/* The device loads [from, from + len) of @name at buffer @offset. */
+static int load(FIXTURE_DATA(dma) *self, int fd, const char *name,
+		uint64_t from, uint64_t offset, uint64_t len)
+{
+	struct mmiodemo_load l = {
+		.blob_offset = from, .offset = offset, .len = len,
+	};
 
+	strncpy(l.name, name, sizeof(l.name) - 1);
+	(void)self;
+	return ioctl(fd, MMIODEMO_IOC_LOAD, &l) ? -errno : (int)l.len;
+}
+
+/*
+ * What the device writes (fw_cfg DMA of a host file) is what userspace
+ * reads after SYNC_FOR_CPU, at any byte offset, and it dirties nothing.
+ */
+TEST_F(dma, device_writes_are_what_userspace_reads_after_sync_for_cpu)
+{
+	size_t off = 2 * self->ps + 8, i;
+
+	ASSERT_EQ(1000, load(self, self->fd, BLOB, 100, off, 1000))
+		TH_LOG("the harness gives QEMU " BLOB);
+	EXPECT_EQ(1000, counter("bytes_loaded"));
 	EXPECT_EQ((int)self->npages,
 		  sync_pages(self, MMIODEMO_IOC_SYNC_FOR_CPU, 0, 0));
 	self->map = map_buffer(self, self->fd, 0, self->npages, PROT_READ, 0);
 	ASSERT_NE(NULL, self->map);
-	for (i = 0; i < sizeof(buf); i++)
-		EXPECT_EQ(buf[i], self->map[2 * self->ps + 8 + i]);
-	EXPECT_EQ(0, get_dirty(self)) TH_LOG("reading dirties nothing");
+	for (i = 0; i < 1000; i++)
+		ASSERT_EQ(pattern_byte(100 + i), self->map[off + i])
+			TH_LOG("byte %zu", i);
+	EXPECT_EQ(0, get_dirty(self)) TH_LOG("the device's writes are not the CPU's");
+	EXPECT_EQ(0, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
+}
+
+/* len 0 loads the rest of the file, and says how much that was. */
+TEST_F(dma, load_of_len_0_takes_the_rest_of_the_file)
+{
+	EXPECT_EQ(BLOB_SIZE - 4096, load(self, self->fd, BLOB, 4096, 0, 0));
+}
+
+/* Bad loads: their own errno each, and the buffer is untouched. */
+TEST_F(dma, bad_loads_are_refused)
+{
+	uint64_t size = self->r->size;
+	struct mmiodemo_load l = { .name = BLOB, .reserved = 1 };
+	int ro;
+
+	EXPECT_EQ(-ENOENT, load(self, self->fd, "opt/mmiodemo/nothing", 0, 0, 0));
+	EXPECT_EQ(-EINVAL, load(self, self->fd, "", 0, 0, 0));
+	EXPECT_EQ(-EINVAL, load(self, self->fd, BLOB, 0, size - 10, 100))
+		TH_LOG("past the buffer's end");
+	EXPECT_EQ(-EINVAL, load(self, self->fd, BLOB, BLOB_SIZE + 1, 0, 0))
+		TH_LOG("past the file's end");
+	EXPECT_EQ(-EINVAL, load(self, self->fd, BLOB, 10, 0, BLOB_SIZE))
+		TH_LOG("runs past the file's end");
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_LOAD, &l));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("reserved not 0");
+	memset(l.name, 'x', sizeof(l.name));
+	l.reserved = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_LOAD, &l));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("a name without its NUL");
+	ro = open(DEVICE, O_RDONLY);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EBADF, load(self, ro, BLOB, 0, 0, 0));
+	close(ro);
+	EXPECT_EQ(0, counter("bytes_loaded"));
 }
 
 /* A read-only fd maps read-only and cannot dirty anything. */

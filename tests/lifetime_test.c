@@ -141,6 +141,7 @@ TEST_F(life, old_fd_gets_enodev_from_read_and_ioctls)
 {
 	struct mmiodemo_reg reg = { .offset = PL061_DIR, .width = 32 };
 	struct mmiodemo_event ev;
+	struct mmiodemo_load l = { .name = "opt/mmiodemo/pattern" };
 	struct mmiodemo_sync s = { 0 };
 	uint32_t lines = 1;
 
@@ -154,6 +155,10 @@ TEST_F(life, old_fd_gets_enodev_from_read_and_ioctls)
 	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &s));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_LOAD, &l));
+	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, fsync(self->fd));
 	EXPECT_EQ(ENODEV, errno);
 }
 

@@ -59,8 +59,18 @@ watch_change() {
 	return $st
 }
 
+# The device loads the host's random file; the guest prints its SHA-256
+# on the console for the host to compare with its own.
+load_and_hash() {
+	mmiodemo dma load opt/mmiodemo/random --offset 0x10000 &&
+		mmiodemo dma sync --for cpu --offset 0x10000 --len 0x100000 ||
+		return 1
+	h=$(mmiodemo dma dump --offset 0x10000 --len 0x100000 | sha256sum)
+	echo "mmiodemo-sha256: opt/mmiodemo/random ${h%% *}" | tee /dev/console
+}
+
 echo "TAP version 13"
-echo "1..25"
+echo "1..28"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*Device-nGnRE' \
 	mmiodemo info
@@ -83,6 +93,15 @@ check dma_sync_for_device_syncs_the_written_pages 0 \
 ps=$(mmiodemo info | sed -n 's/^page size: \([0-9]*\).*/\1/p')
 check dma_sync_for_cpu_syncs_the_range 0 '^synced 2 pages for the CPU$' \
 	mmiodemo dma sync --for cpu --offset "$ps" --len $((2 * ps))
+check dma_load_copies_the_whole_host_file 0 \
+	"^loaded 1048576 bytes of 'opt/mmiodemo/random' at offset 0x10000$" \
+	load_and_hash
+check dma_load_of_an_unknown_file_names_it 1 "the device has no file 'nothing'" \
+	mmiodemo dma load nothing
+check dma_load_of_the_pattern_verifies 0 '^verified 65536 bytes$' \
+	sh -c 'mmiodemo dma load opt/mmiodemo/pattern >/dev/null &&
+		mmiodemo dma sync --for cpu >/dev/null &&
+		mmiodemo dma verify offset --len 0x10000'
 check dma_fill_outside_the_buffer_is_a_usage_error 2 'outside the DMA buffer' \
 	mmiodemo dma fill 1 --offset 0x200000
 check stats_counts_faults 0 '^faults [1-9][0-9]*$' \

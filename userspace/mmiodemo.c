@@ -740,6 +740,61 @@ static void cmd_dma_verify(const struct config *cfg, char **argv)
 	printf("verified %llu bytes\n", end - start);
 }
 
+/* Writes the buffer, or a range of it, to stdout as raw bytes. */
+static void cmd_dma_dump(const struct config *cfg, char **argv)
+{
+	unsigned long long start, end;
+	struct dma_map map;
+	ssize_t n;
+
+	(void)argv;
+
+	map_dma(cfg, false, &map);
+	dma_range(cfg, map.region.size, &start, &end);
+	while (start < end) {
+		n = write(STDOUT_FILENO, map.base + start, end - start);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			die_perror("unable to write the DMA buffer to stdout");
+		start += n;
+	}
+	unmap_dma(&map);
+}
+
+/* The device copies a host file (a fw_cfg file) into the buffer. */
+static void cmd_dma_load(const struct config *cfg, char **argv)
+{
+	struct mmiodemo_load load;
+	int fd, err;
+
+	memset(&load, 0, sizeof(load));
+	if (!argv[0][0] || strlen(argv[0]) >= sizeof(load.name))
+		usage_error("file name '%s' must be 1 to %zu bytes", argv[0],
+			    sizeof(load.name) - 1);
+	strcpy(load.name, argv[0]);
+	load.offset = cfg->offset;
+	load.len = cfg->len;
+
+	fd = open_device(cfg->device, O_RDWR);
+	if (ioctl(fd, MMIODEMO_IOC_LOAD, &load) < 0) {
+		err = errno;
+		if (err == ENOENT)
+			die("the device has no file '%s'", load.name);
+		if (err == EINVAL)
+			die("cannot load '%s' at offset 0x%llx len 0x%llx%s: %s (the range must lie inside the file and the buffer)",
+			    load.name, cfg->offset, cfg->len,
+			    cfg->len ? "" : " (the whole file)", strerror(err));
+		if (err == EOPNOTSUPP)
+			die("%s has no DMA engine (its node has no fw-cfg reg)",
+			    cfg->device);
+		die("cannot load '%s': %s", load.name, strerror(err));
+	}
+	close(fd);
+	printf("loaded %llu bytes of '%s' at offset 0x%llx\n",
+	       (unsigned long long)load.len, load.name, cfg->offset);
+}
+
 static bool page_dirty(const uint64_t *bitmap, unsigned long long page)
 {
 	return bitmap[page / 64] >> (page % 64) & 1;
@@ -851,6 +906,7 @@ static const char *const stat_names[] = {
 	"mkwrites",
 	"syncs",
 	"pages_synced",
+	"bytes_loaded",
 };
 
 static void read_stat(const char *path, const char *name)
@@ -1523,6 +1579,24 @@ static const struct command commands[] = {
 		.run = cmd_dma_verify,
 	},
 	{
+		.group = "dma", .name = "dump", .args = "[--offset BYTES] [--len BYTES]",
+		.summary = "write the DMA buffer, or a range of it, to stdout",
+		.help = "Raw bytes, e.g. for sha256sum. After a dma load, run\n"
+			"dma sync --for cpu on the range first.\n",
+		.opts = CMD_OPT_OFFSET | CMD_OPT_LEN,
+		.run = cmd_dma_dump,
+	},
+	{
+		.group = "dma", .name = "load", .args = "NAME [--offset BYTES] [--len BYTES]",
+		.summary = "have the device copy a host file into the DMA buffer",
+		.help = "NAME is a file of QEMU's fw_cfg, e.g. opt/mmiodemo/random (the\n"
+			"harness passes them with -fw_cfg). The device writes --len bytes\n"
+			"of it (0 or none: all of it) at buffer offset --offset. Run dma\n"
+			"sync --for cpu on the range before reading what it wrote.\n",
+		.nr_args = 1, .opts = CMD_OPT_OFFSET | CMD_OPT_LEN,
+		.run = cmd_dma_load,
+	},
+	{
 		.group = "dma", .name = "dirty", .args = "",
 		.summary = "list the DMA buffer pages written since the last dma dirty",
 		.help = "Prints 'dirty pages: N' and, when N is not 0, the page numbers as\n"
@@ -1544,7 +1618,8 @@ static const struct command commands[] = {
 	{
 		.name = "stats", .args = "[--reset]",
 		.summary = "print the driver's counters from debugfs",
-		.help = "Prints 'NAME VALUE' for faults, mkwrites, syncs and pages_synced,\n"
+		.help = "Prints 'NAME VALUE' for faults, mkwrites, syncs, pages_synced and\n"
+			"bytes_loaded,\n"
 			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
 			"name of the device node. Needs debugfs mounted, and root.\n"
 			"$MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR ".\n",

@@ -106,6 +106,28 @@ struct mmiodemo_sync {
 };
 
 /*
+ * MMIODEMO_IOC_LOAD: the device (QEMU's fw_cfg DMA engine) copies bytes
+ * [blob_offset, blob_offset + len) of the host file named name into the
+ * DMA buffer at offset (any byte offsets). len 0 means the rest of the
+ * file; len returns the bytes loaded. The driver cleans those pages for
+ * the device first; call MMIODEMO_IOC_SYNC_FOR_CPU on the range before
+ * reading it. The device's writes are not in the dirty sets, which record
+ * the CPU's. ENOENT: no file of that name; EINVAL: a range outside the file
+ * or the buffer, an empty name or one without its NUL, reserved not 0;
+ * EOPNOTSUPP: the device has no DMA engine (no "fw-cfg" reg in its node);
+ * EIO: the device reported an error.
+ */
+#define MMIODEMO_BLOB_NAME_LEN	56
+
+struct mmiodemo_load {
+	char name[MMIODEMO_BLOB_NAME_LEN];	/* e.g. "opt/mmiodemo/random" */
+	__u64 blob_offset;	/* bytes into the file */
+	__u64 offset;		/* bytes into the buffer */
+	__u64 len;		/* bytes; 0: the rest of the file. Out: loaded */
+	__u64 reserved;		/* 0 */
+};
+
+/*
  * /dev/mmiodemo is a stream: pread() and lseek() get ESPIPE.
  * read() returns whole events, oldest first, one per
  * interrupt the PL061 raised: it blocks until there is one (EAGAIN with
@@ -159,6 +181,7 @@ struct mmiodemo_reg {
 #define MMIODEMO_IOC_IRQ_UNMASK	_IOW(MMIODEMO_IOC_MAGIC, 0x04, __u32)
 #define MMIODEMO_IOC_REG_READ	_IOWR(MMIODEMO_IOC_MAGIC, 0x05, struct mmiodemo_reg)
 #define MMIODEMO_IOC_REG_WRITE	_IOW(MMIODEMO_IOC_MAGIC, 0x06, struct mmiodemo_reg)
+#define MMIODEMO_IOC_LOAD	_IOWR(MMIODEMO_IOC_MAGIC, 0x07, struct mmiodemo_load)
 
 /* clang-format on */
 

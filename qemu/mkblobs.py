@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""qemu/mkblobs.py DIR: the host files the guest's device loads (fw_cfg).
+
+random.bin   1 MiB of seeded random bytes, its SHA-256 in random.sha256:
+             the host compares it with the hash the guest computes;
+pattern.bin  64 KiB whose byte o is (o ^ o >> 8 ^ o >> 16) & 0xff, the
+             tool's "offset" pattern: the guest checks it by itself.
+Same bytes on every run; written only when missing.
+"""
+import hashlib
+import os
+import random
+import sys
+
+
+def write(path, data):
+    if os.path.exists(path):
+        return
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(path + ".tmp", path)
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: qemu/mkblobs.py DIR")
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    data = random.Random(20261122).randbytes(1 << 20)
+    write(os.path.join(out, "random.bin"), data)
+    with open(os.path.join(out, "random.bin"), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    write(os.path.join(out, "random.sha256"), (digest + "\n").encode())
+    write(os.path.join(out, "pattern.bin"),
+          bytes((o ^ o >> 8 ^ o >> 16) & 0xFF for o in range(64 << 10)))
+
+
+if __name__ == "__main__":
+    main()
