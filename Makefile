@@ -89,7 +89,7 @@ TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/audit_test $(U)/fuz
 	 $(U)/lifetime_test \
 	 $(U)/stress $(U)/dma_bench
 GPIOD_TEST := $(B)/gpiod_test
-SCRIPTS := tests/tap.sh tests/tool_test.sh tests/gpio_test.sh
+SCRIPTS := tests/tap.sh tests/tool_test.sh tests/gpio_test.sh tests/fb_test.sh
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 INITRAMFS := $(B)/initramfs.cpio.gz
@@ -104,6 +104,9 @@ _run: _all
 	@qemu/boot.sh run $(KERNEL)
 	@grep -q '^mmiodemo-guest: run end rc=0' $(O)/logs/$(KERNEL)-run.log || \
 		{ echo "make run: the demo failed; console: $(O)/logs/$(KERNEL)-run.log"; exit 1; }
+	@python3 qemu/ppmcheck.py --png $(O)/logs/$(KERNEL)-run-picture.ppm \
+		$(O)/$(KERNEL)-picture.png
+	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
 
 _bench: _all

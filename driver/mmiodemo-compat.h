@@ -7,7 +7,20 @@
 #define MMIODEMO_COMPAT_H
 
 #include <linux/mm.h>
+#include <linux/mmzone.h>
 #include <linux/version.h>
+
+/*
+ * The largest order the page allocator gives: MAX_ORDER - 1 until 6.4,
+ * MAX_ORDER from 6.4 (inclusive since), MAX_PAGE_ORDER since its rename.
+ */
+#if defined(MAX_PAGE_ORDER)
+#define MMIODEMO_MAX_PAGE_ORDER MAX_PAGE_ORDER
+#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define MMIODEMO_MAX_PAGE_ORDER MAX_ORDER
+#else
+#define MMIODEMO_MAX_PAGE_ORDER (MAX_ORDER - 1)
+#endif
 
 /* Since 6.3 vma->vm_flags is read-only; it changes through helpers. */
 static inline void mmiodemo_vm_flags_clear(struct vm_area_struct *vma,

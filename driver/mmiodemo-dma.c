@@ -6,11 +6,12 @@
  * userspace wrote.
  *
  * QEMU virt's devices are not DMA-coherent. The buffer is therefore
- * ordinary cacheable memory from dma_alloc_pages(): the kernel's linear
- * mapping and every user mapping are Normal write-back, one memory type,
- * and ownership moves with dma_sync_single_for_device()/_for_cpu(), one
- * page at a time. An uncached buffer would make every CPU access slow and
- * leave nothing for the dirty tracking to save.
+ * ordinary cacheable memory, pages mapped for the device with
+ * dma_map_page(): the kernel's linear mapping and every user mapping are
+ * Normal write-back, one memory type, and ownership moves with
+ * dma_sync_single_for_device()/_for_cpu(), one page at a time. An
+ * uncached buffer would make every CPU access slow and leave nothing for
+ * the dirty tracking to save.
  *
  * Dirty tracking follows fbdev's deferred I/O: a page faults in
  * write-protected, its first write calls .page_mkwrite, which records it,
@@ -35,6 +36,9 @@ static const struct address_space_operations mmiodemo_dma_aops = {
 	.dirty_folio = noop_dirty_folio,
 };
 
+/* Runs of at most 4 MiB of contiguous memory: a framebuffer fits in one. */
+#define MMIODEMO_DMA_RUN_ORDER min(get_order(SZ_4M), MMIODEMO_MAX_PAGE_ORDER)
+
 static void mmiodemo_dma_free(void *data)
 {
 	struct mmiodemo *md = data;
@@ -43,8 +47,10 @@ static void mmiodemo_dma_free(void *data)
 
 	for (i = 0; i < dma->nr_pages && dma->pages[i]; i++) {
 		dma->pages[i]->mapping = NULL;
-		dma_free_pages(md->dev, PAGE_SIZE, dma->pages[i], dma->addrs[i],
-			       DMA_BIDIRECTIONAL);
+		if (i < dma->nr_mapped)
+			dma_unmap_page(md->dev, dma->addrs[i], PAGE_SIZE,
+				       DMA_BIDIRECTIONAL);
+		__free_page(dma->pages[i]);
 	}
 	kvfree(dma->pages);
 	kvfree(dma->addrs);
@@ -52,11 +58,51 @@ static void mmiodemo_dma_free(void *data)
 	bitmap_free(dma->unsynced);
 }
 
-/* Allocates a buffer of @size bytes, whole pages, freed with the device. */
+/*
+ * Fills pages[first...] with zeroed pages from one contiguous run, as
+ * large as the allocator gives (never larger than needed or than
+ * MMIODEMO_DMA_RUN_ORDER), split into pages that each have their own
+ * reference, as the fault path needs. Returns the pages filled, 0 if none.
+ */
+static unsigned long mmiodemo_dma_alloc_run(struct mmiodemo_dma *dma,
+					    unsigned long first)
+{
+	unsigned long want = dma->nr_pages - first, n, k;
+	unsigned int order = min_t(unsigned int, MMIODEMO_DMA_RUN_ORDER,
+				   get_order(want << PAGE_SHIFT));
+	gfp_t gfp = GFP_KERNEL | __GFP_ZERO;
+	struct page *page;
+
+	for (;; order--) {
+		/* A large run may fail quietly: a smaller one is tried. */
+		page = alloc_pages(order ? gfp | __GFP_NOWARN | __GFP_NORETRY :
+					   gfp,
+				   order);
+		if (page || !order)
+			break;
+	}
+	if (!page)
+		return 0;
+	split_page(page, order);
+	n = min(want, 1UL << order);
+	for (k = 0; k < 1UL << order; k++) {
+		if (k < n)
+			dma->pages[first + k] = page + k;
+		else
+			__free_page(page + k);
+	}
+	return n;
+}
+
+/*
+ * Allocates a buffer of @size bytes, whole pages, freed with the device:
+ * runs of contiguous pages, each page mapped for the device on its own
+ * (streaming DMA, bidirectional) so that a sync names exactly one page.
+ */
 int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size)
 {
 	struct mmiodemo_dma *dma = &md->dma;
-	unsigned long i;
+	unsigned long i, n;
 	int ret;
 
 	mutex_init(&dma->lock);
@@ -71,17 +117,31 @@ int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size)
 	if (!dma->pages || !dma->addrs || !dma->dirty || !dma->unsynced)
 		return -ENOMEM;
 
-	for (i = 0; i < dma->nr_pages; i++) {
-		dma->pages[i] = dma_alloc_pages(md->dev, PAGE_SIZE,
-						&dma->addrs[i],
-						DMA_BIDIRECTIONAL, GFP_KERNEL);
-		if (!dma->pages[i])
-			return -ENOMEM;
-		/* Never true here, but DMA-API debugging wants it asked. */
-		if (dma_mapping_error(md->dev, dma->addrs[i]))
+	for (i = 0; i < dma->nr_pages; i += n) {
+		n = mmiodemo_dma_alloc_run(dma, i);
+		if (!n)
 			return -ENOMEM;
 	}
+	for (i = 0; i < dma->nr_pages; i++) {
+		dma->addrs[i] = dma_map_page(md->dev, dma->pages[i], 0,
+					     PAGE_SIZE, DMA_BIDIRECTIONAL);
+		if (dma_mapping_error(md->dev, dma->addrs[i]))
+			return -ENOMEM;
+		dma->nr_mapped = i + 1;
+	}
 	return 0;
+}
+
+/* Is [first, first + nr) one run of consecutive bus addresses? */
+bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,
+			     unsigned long nr)
+{
+	unsigned long i;
+
+	for (i = first + 1; i < first + nr; i++)
+		if (dma->addrs[i] != dma->addrs[i - 1] + PAGE_SIZE)
+			return false;
+	return true;
 }
 
 /* set_page_dirty() on a buffer page goes through the device's mapping. */

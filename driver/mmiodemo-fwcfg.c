@@ -11,6 +11,10 @@
  * half) and 0x14 (low half, the write that starts the transfer), both
  * big-endian. A transfer is described by a FWCfgDmaAccess in memory the
  * device reads; the device clears its control word when done.
+ *
+ * QEMU's ramfb is configured through the fw_cfg file "etc/ramfb", written
+ * by a DMA transfer: from then on it scans out guest memory at the
+ * address written there, for as long as QEMU runs.
  */
 
 #include <linux/delay.h>
@@ -46,6 +50,24 @@ struct mmiodemo_fwcfg_dma {
 	__be64 address;
 } __packed;
 
+/* The configuration of ramfb, as the device reads it: big-endian. */
+struct mmiodemo_ramfb_cfg {
+	__be64 addr;
+	__be32 fourcc;
+	__be32 flags;
+	__be32 width;
+	__be32 height;
+	__be32 stride;
+} __packed;
+
+/* What the device reads from the driver: in one coherent allocation. */
+struct mmiodemo_fwcfg_desc {
+	struct mmiodemo_fwcfg_dma dma;
+	struct mmiodemo_ramfb_cfg fb;
+} __packed;
+
+#define MMIODEMO_RAMFB_FILE "etc/ramfb"
+
 /* One entry of the file directory. */
 struct mmiodemo_fwcfg_file {
 	__be32 size;
@@ -73,7 +95,8 @@ static void mmiodemo_fwcfg_read(struct mmiodemo_fwcfg *fc, void *buf,
 static int mmiodemo_fwcfg_dma(struct mmiodemo_fwcfg *fc, u32 control, u32 len,
 			      dma_addr_t addr)
 {
-	struct mmiodemo_fwcfg_dma *d = fc->desc;
+	struct mmiodemo_fwcfg_dma *d =
+		&((struct mmiodemo_fwcfg_desc *)fc->desc)->dma;
 	unsigned int tries;
 	u32 ctl;
 
@@ -187,6 +210,136 @@ out:
 }
 
 /*
+ * Points ramfb at @addr: @height lines of @width XRGB8888 pixels, @stride
+ * bytes apart. -EOPNOTSUPP if QEMU has no ramfb.
+ */
+static int mmiodemo_ramfb_set(struct mmiodemo_fwcfg *fc, dma_addr_t addr,
+			      u32 width, u32 height, u32 stride)
+{
+	struct mmiodemo_fwcfg_desc *desc = fc->desc;
+	u32 size, control;
+	dma_addr_t cfg;
+	u16 select;
+
+	if (mmiodemo_fwcfg_find(fc, MMIODEMO_RAMFB_FILE, &select, &size) ||
+	    size != sizeof(desc->fb))
+		return -EOPNOTSUPP;
+	desc->fb.addr = cpu_to_be64(addr);
+	desc->fb.fourcc = cpu_to_be32(MMIODEMO_FB_XRGB8888);
+	desc->fb.flags = 0;
+	desc->fb.width = cpu_to_be32(width);
+	desc->fb.height = cpu_to_be32(height);
+	desc->fb.stride = cpu_to_be32(stride);
+	control = (u32)select << 16 | FW_CFG_DMA_CTL_SELECT |
+		  FW_CFG_DMA_CTL_WRITE;
+	cfg = fc->desc_dma + offsetof(struct mmiodemo_fwcfg_desc, fb);
+	return mmiodemo_fwcfg_dma(fc, control, sizeof(desc->fb), cfg);
+}
+
+/* The checks of a scan-out request, each with its errno. */
+static int mmiodemo_fb_check(const struct mmiodemo_fb *fb, u64 size)
+{
+	u64 bytes = (u64)fb->stride * fb->height;
+
+	if (fb->reserved || fb->format != MMIODEMO_FB_XRGB8888 ||
+	    fb->width < MMIODEMO_FB_MIN || fb->width > MMIODEMO_FB_MAX_WIDTH ||
+	    fb->height < MMIODEMO_FB_MIN ||
+	    fb->height > MMIODEMO_FB_MAX_HEIGHT || fb->stride % 4 ||
+	    fb->stride < fb->width * 4 || !PAGE_ALIGNED(fb->offset))
+		return -EINVAL;
+	if (bytes > size)
+		return -EFBIG;
+	if (fb->offset > size - bytes)
+		return -EINVAL;
+	return 0;
+}
+
+long mmiodemo_fb_show(struct mmiodemo *md, struct mmiodemo_fb __user *argp)
+{
+	struct mmiodemo_fwcfg *fc = &md->fwcfg;
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long first, nr, i;
+	struct mmiodemo_fb fb;
+	long ret;
+
+	if (copy_from_user(&fb, argp, sizeof(fb)))
+		return -EFAULT;
+	ret = mmiodemo_fb_check(&fb, md->regions[MMIODEMO_REGION_DMA].size);
+	if (ret)
+		return ret;
+	if (!fc->base)
+		return -EOPNOTSUPP;
+	first = fb.offset >> PAGE_SHIFT;
+	nr = DIV_ROUND_UP((u64)fb.stride * fb.height, PAGE_SIZE);
+	if (!mmiodemo_dma_contiguous(dma, first, nr))
+		return -EINVAL;
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
+
+	mutex_lock(&fc->lock);
+	ret = -EBUSY;
+	if (fc->fb_on)
+		goto out;
+	for (i = first; i < first + nr; i++)
+		dma_sync_single_for_device(md->dev, dma->addrs[i], PAGE_SIZE,
+					   DMA_BIDIRECTIONAL);
+	ret = mmiodemo_ramfb_set(fc, dma->addrs[first], fb.width, fb.height,
+				 fb.stride);
+	fc->fb_on = !ret;
+out:
+	mutex_unlock(&fc->lock);
+	mmiodemo_exit(md);
+	return ret;
+}
+
+/* Parks ramfb on the blank page; the caller holds fc->lock. */
+static int mmiodemo_fb_park(struct mmiodemo_fwcfg *fc)
+{
+	int ret;
+
+	if (!fc->fb_on)
+		return 0;
+	ret = mmiodemo_ramfb_set(fc, fc->blank, MMIODEMO_FB_MIN,
+				 MMIODEMO_FB_MIN, MMIODEMO_FB_MIN * 4);
+	if (!ret)
+		fc->fb_on = false;
+	return ret;
+}
+
+long mmiodemo_fb_off(struct mmiodemo *md)
+{
+	long ret;
+
+	if (!md->fwcfg.base)
+		return -EOPNOTSUPP;
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
+	mutex_lock(&md->fwcfg.lock);
+	ret = mmiodemo_fb_park(&md->fwcfg);
+	mutex_unlock(&md->fwcfg.lock);
+	mmiodemo_exit(md);
+	return ret;
+}
+
+/* At unbind, before the buffer is freed: the device stops reading it. */
+void mmiodemo_fb_revoke(struct mmiodemo *md)
+{
+	if (!md->fwcfg.base)
+		return;
+	mutex_lock(&md->fwcfg.lock);
+	if (mmiodemo_fb_park(&md->fwcfg))
+		dev_err(md->dev, "cannot stop ramfb scanning out the buffer\n");
+	mutex_unlock(&md->fwcfg.lock);
+}
+
+static void mmiodemo_fwcfg_unmap_blank(void *data)
+{
+	struct mmiodemo *md = data;
+
+	dma_unmap_page(md->dev, md->fwcfg.blank, PAGE_SIZE, DMA_TO_DEVICE);
+}
+
+/*
  * Maps the optional fw_cfg block and checks that it is one, with DMA.
  * A node without it has no DMA engine: MMIODEMO_IOC_LOAD answers
  * EOPNOTSUPP.
@@ -222,9 +375,16 @@ int mmiodemo_fwcfg_init(struct mmiodemo *md, struct platform_device *pdev)
 				     res);
 
 	fc->desc = dmam_alloc_coherent(md->dev,
-				       sizeof(struct mmiodemo_fwcfg_dma),
+				       sizeof(struct mmiodemo_fwcfg_desc),
 				       &fc->desc_dma, GFP_KERNEL);
 	if (!fc->desc)
 		return -ENOMEM;
-	return 0;
+
+	/* Where ramfb rests when off: memory never freed nor written. */
+	fc->blank = dma_map_page(md->dev, ZERO_PAGE(0), 0, PAGE_SIZE,
+				 DMA_TO_DEVICE);
+	if (dma_mapping_error(md->dev, fc->blank))
+		return -ENOMEM;
+	return devm_add_action_or_reset(md->dev, mmiodemo_fwcfg_unmap_blank,
+					md);
 }

@@ -18,6 +18,7 @@
  */
 
 #include <linux/debugfs.h>
+#include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
 #include <linux/io.h>
@@ -212,6 +213,8 @@ static void mmiodemo_revoke(void *data)
 
 	unmap_mapping_range(md->inode->i_mapping, 0, 0, 1);
 	mmiodemo_dma_revoke(md);
+	/* The device too stops reading the buffer before it is freed. */
+	mmiodemo_fb_revoke(md);
 	wake_up_interruptible_all(&md->events_wait);
 }
 
@@ -308,6 +311,8 @@ static bool mmiodemo_ioctl_changes(unsigned int cmd)
 	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
 	case MMIODEMO_IOC_SYNC_FOR_CPU:
 	case MMIODEMO_IOC_LOAD:
+	case MMIODEMO_IOC_FB_SHOW:
+	case MMIODEMO_IOC_FB_OFF:
 		return true;
 	default:
 		return false;
@@ -337,6 +342,10 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 		return mmiodemo_dma_ioctl(md, cmd, (void __user *)arg);
 	case MMIODEMO_IOC_LOAD:
 		return mmiodemo_fwcfg_load(md, (void __user *)arg);
+	case MMIODEMO_IOC_FB_SHOW:
+		return mmiodemo_fb_show(md, (void __user *)arg);
+	case MMIODEMO_IOC_FB_OFF:
+		return mmiodemo_fb_off(md);
 	default:
 		return -ENOTTY;
 	}
@@ -557,6 +566,12 @@ static int mmiodemo_dma_region_init(struct mmiodemo *md)
 			MMIODEMO_DMA_SIZE_MAX);
 		return -EINVAL;
 	}
+
+	/* The bus master, fw_cfg, takes 64-bit addresses: no bounce buffers. */
+	ret = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64));
+	if (ret)
+		return dev_err_probe(dev, ret,
+				     "cannot set a 64-bit DMA mask\n");
 
 	ret = mmiodemo_dma_init(md, size);
 	if (ret) {

@@ -26,6 +26,7 @@ struct mmiodemo_dma {
 	unsigned long nr_pages;
 	struct page **pages;
 	dma_addr_t *addrs;
+	unsigned long nr_mapped; /* pages mapped for the device so far */
 	unsigned long *dirty; /* written since the last GET_DIRTY */
 	unsigned long *unsynced; /* written since the last SYNC_FOR_DEVICE */
 	struct mutex lock; /* serialises GET_DIRTY and the syncs */
@@ -40,8 +41,10 @@ struct mmiodemo_dma {
 struct mmiodemo_fwcfg {
 	void __iomem *base; /* NULL: the node has no "fw-cfg" reg */
 	struct mutex lock; /* one transfer at a time */
-	void *desc; /* the transfer descriptor the device reads */
+	void *desc; /* what the device reads: a transfer, a ramfb config */
 	dma_addr_t desc_dma;
+	dma_addr_t blank; /* the zero page, where ramfb rests when off */
+	bool fb_on; /* ramfb scans out a range of the buffer */
 };
 
 struct mmiodemo {
@@ -113,6 +116,8 @@ int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size);
 void mmiodemo_dma_mapping_init(struct address_space *mapping);
 void mmiodemo_dma_revoke(struct mmiodemo *md);
 void mmiodemo_dma_mmap(struct vm_area_struct *vma);
+bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,
+			     unsigned long nr);
 int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
@@ -122,5 +127,8 @@ struct platform_device;
 int mmiodemo_fwcfg_init(struct mmiodemo *md, struct platform_device *pdev);
 long mmiodemo_fwcfg_load(struct mmiodemo *md,
 			 struct mmiodemo_load __user *argp);
+long mmiodemo_fb_show(struct mmiodemo *md, struct mmiodemo_fb __user *argp);
+long mmiodemo_fb_off(struct mmiodemo *md);
+void mmiodemo_fb_revoke(struct mmiodemo *md);
 
 #endif /* MMIODEMO_PRIV_H */

@@ -35,6 +35,7 @@ mkdir -p "$logs"
 log=$logs/$kernel-$mode.log
 trace=$logs/$kernel-$mode.trace
 rm -f "$trace"
+rm -f "$logs/$kernel-$mode-"*.ppm
 dtb=$b/mmiodemo-virt.dtb
 [ "$mode" = test ] && dtb=$b/mmiodemo-virt-test.dtb
 
@@ -52,14 +53,13 @@ cmd=(timeout "$limit" qemu-system-aarch64 -M "$QEMU_MACHINE"
      -dtb "$dtb" "${blobs[@]}" -append "$QEMU_APPEND mmiodemo_mode=$mode $*"
      -trace 'pl061_*' -D "$trace")
 # The serial console ends lines with CR LF: keep plain lines.
-if [ "$mode" = run ] || [ "$mode" = bench ]; then
-	"${cmd[@]}" </dev/null 2>&1 | tr -d '\r' | tee "$log"
-	exit "${PIPESTATUS[0]}"
-fi
-
 # Tests may ask the host to act on the machine, with a console line
 # "mmiodemo-qmp: COMMAND": QEMU gets COMMAND over QMP. Only the commands
-# listed here are passed on.
+# listed here are passed on:
+#   system_powerdown    press virt's power button (PL061 line 3);
+#   screendump NAME     save ramfb's picture as build/logs/KERNEL-MODE-NAME.ppm,
+#                       then press the power button: the guest's go-ahead.
+# "run" and "bench" also show the console as it comes.
 sock=$logs/$kernel-$mode.qmp
 status_file=$logs/$kernel-$mode.status
 rm -f "$sock" "$status_file" "$logs/$kernel-$mode.qmp.log"
@@ -73,10 +73,20 @@ tail -n +1 -F --pid="$console" "$log" 2>/dev/null | while IFS= read -r line; do
 	case $line in
 	"mmiodemo-qmp: system_powerdown")
 		python3 "$top/qemu/qmp.py" "$sock" system_powerdown ;;
+	"mmiodemo-qmp: screendump "*)
+		name=${line#mmiodemo-qmp: screendump }
+		case $name in *[!a-z0-9-]* | "") echo "refused: screendump '$name'"; continue ;; esac
+		rm -f "$logs/$kernel-$mode-$name.ppm"
+		python3 "$top/qemu/qmp.py" "$sock" screendump \
+			"filename=$logs/$kernel-$mode-$name.ppm" &&
+			python3 "$top/qemu/qmp.py" "$sock" system_powerdown ;;
 	"mmiodemo-qmp: "*)
 		echo "refused: ${line#mmiodemo-qmp: }" ;;
 	esac
 done >>"$logs/$kernel-$mode.qmp.log" 2>&1 &
+if [ "$mode" = run ] || [ "$mode" = bench ]; then
+	tail -n +1 -F --pid="$console" "$log" 2>/dev/null &
+fi
 wait "$console"
 wait
 exit "$(cat "$status_file" 2>/dev/null || echo 1)"

@@ -150,6 +150,24 @@ if [ "$mode" = test ]; then
 	fi
 fi
 
+# Host: ramfb's pictures of the DMA buffer, pixel by pixel, as the guest
+# drew them (tests/fb_test.sh asked for each screendump).
+fb_check() { # fb_check NAME SPEC TEST
+	local ppm=build/logs/$kernel-$mode-$1.ppm out
+	if [ ! -f "$ppm" ]; then
+		result FAIL "host.$3" "no screendump $ppm"
+	elif out=$(python3 qemu/ppmcheck.py "$ppm" "$2" 2>&1); then
+		result PASS "host.$3"
+	else
+		result FAIL "host.$3" "$out"
+	fi
+}
+if [ "$mode" = test ]; then
+	fb_check gradient gradient:640x480 fb_screendump_is_the_drawn_picture
+	fb_check row gradient:640x480:row=100:ffffff fb_screendump_shows_the_synced_row
+	fb_check unbound color:16x16:000000 fb_screendump_after_unbind_is_blank
+fi
+
 # The console verdict: any kernel complaint fails the run.
 pattern='Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:|general protection|UBSAN:|KASAN:|kmemleak: unreferenced|unreferenced object'
 if grep -Eq "$pattern" "$log"; then

@@ -424,6 +424,67 @@ TEST_F(dma, bad_loads_are_refused)
 	EXPECT_EQ(0, counter("bytes_loaded"));
 }
 
+/* A scan-out request of 640x480 XRGB8888 at buffer @offset. */
+static int fb_show(int fd, struct mmiodemo_fb *fb)
+{
+	return ioctl(fd, MMIODEMO_IOC_FB_SHOW, fb) ? -errno : 0;
+}
+
+static struct mmiodemo_fb vga(uint64_t offset)
+{
+	struct mmiodemo_fb fb = {
+		.offset = offset, .width = 640, .height = 480,
+		.stride = 640 * 4, .format = MMIODEMO_FB_XRGB8888,
+	};
+
+	return fb;
+}
+
+/* Bad scan-outs: their own errno each; one scan-out at a time. */
+TEST_F(dma, bad_scan_outs_are_refused)
+{
+	struct mmiodemo_fb fb;
+	int ro;
+
+	fb = vga(0);
+	fb.format = 0x34325241;	/* 'AR24': not supported */
+	EXPECT_EQ(-EINVAL, fb_show(self->fd, &fb));
+	fb = vga(0);
+	fb.width = MMIODEMO_FB_MIN - 1;
+	EXPECT_EQ(-EINVAL, fb_show(self->fd, &fb));
+	fb = vga(0);
+	fb.stride = 640 * 4 + 2;
+	EXPECT_EQ(-EINVAL, fb_show(self->fd, &fb)) TH_LOG("an odd stride");
+	fb.stride = 640 * 4 - 4;
+	EXPECT_EQ(-EINVAL, fb_show(self->fd, &fb)) TH_LOG("lines overlap");
+	fb = vga(1);
+	EXPECT_EQ(-EINVAL, fb_show(self->fd, &fb)) TH_LOG("offset not a page");
+	fb = vga(self->r->size - self->ps);
+	EXPECT_EQ(-EINVAL, fb_show(self->fd, &fb)) TH_LOG("runs past the end");
+	fb = vga(0);
+	fb.width = fb.height = 8000;
+	fb.stride = 8000 * 4;
+	EXPECT_EQ(-EFBIG, fb_show(self->fd, &fb));
+	fb = vga(0);
+	fb.reserved = 1;
+	EXPECT_EQ(-EINVAL, fb_show(self->fd, &fb));
+
+	ro = open(DEVICE, O_RDONLY);
+	ASSERT_LE(0, ro);
+	fb = vga(0);
+	EXPECT_EQ(-EBADF, fb_show(ro, &fb));
+	EXPECT_EQ(-1, ioctl(ro, MMIODEMO_IOC_FB_OFF));
+	EXPECT_EQ(EBADF, errno);
+	close(ro);
+
+	ASSERT_EQ(0, fb_show(self->fd, &fb)) TH_LOG("QEMU needs -device ramfb");
+	EXPECT_EQ(-EBUSY, fb_show(self->fd, &fb));
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_FB_OFF));
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_FB_OFF)) TH_LOG("off is off");
+	EXPECT_EQ(0, fb_show(self->fd, &fb)) TH_LOG("again after off");
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_FB_OFF));
+}
+
 /* A read-only fd maps read-only and cannot dirty anything. */
 TEST_F(dma, read_only_fd_cannot_dirty_anything)
 {

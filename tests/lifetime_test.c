@@ -158,6 +158,8 @@ TEST_F(life, old_fd_gets_enodev_from_read_and_ioctls)
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_LOAD, &l));
 	EXPECT_EQ(ENODEV, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_FB_OFF));
+	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-1, fsync(self->fd));
 	EXPECT_EQ(ENODEV, errno);
 }

@@ -56,6 +56,8 @@
 #define EXIT_USAGE	2
 #define DEBUGFS_DIR	"/sys/kernel/debug"
 #define DEFAULT_INTERVAL_MS	100
+#define FB_WIDTH	640	/* fb: the default picture, ramfb's own size */
+#define FB_HEIGHT	480
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_MSEC	1000000ULL
 
@@ -76,6 +78,9 @@ struct config {
 	unsigned int interval_ms;	/* --interval */
 	unsigned long count;		/* --count; 0: until a signal */
 	bool json;			/* --json */
+	unsigned long fb_width;		/* fb: --width, pixels */
+	unsigned long fb_height;	/* fb: --height, lines */
+	unsigned long fb_stride;	/* fb: --stride, bytes; 0: width * 4 */
 };
 
 struct reg_desc {
@@ -128,6 +133,7 @@ struct pattern {
 #define CMD_OPT_INTERVAL	0x80
 #define CMD_OPT_COUNT	0x100
 #define CMD_OPT_JSON	0x200
+#define CMD_OPT_FB	0x400	/* --width/--height/--stride in pixels */
 
 /* getopt_long() values of the long-only options */
 enum {
@@ -140,6 +146,8 @@ enum {
 	OPT_INTERVAL,
 	OPT_COUNT,
 	OPT_JSON,
+	OPT_HEIGHT,
+	OPT_STRIDE,
 };
 
 /*
@@ -320,6 +328,18 @@ static unsigned long parse_count(const char *str)
 		usage_error("invalid --count '%s': must be a number of changes, at least 1",
 			    str);
 
+	return val;
+}
+
+/* A framebuffer dimension: --width, --height or --stride. */
+static unsigned long parse_dim(const char *opt, const char *str,
+			       unsigned long min, unsigned long max)
+{
+	unsigned long val;
+
+	if (!parse_number(str, &val) || val < min || val > max)
+		usage_error("invalid %s '%s': must be %lu to %lu", opt, str,
+			    min, max);
 	return val;
 }
 
@@ -793,6 +813,101 @@ static void cmd_dma_load(const struct config *cfg, char **argv)
 	close(fd);
 	printf("loaded %llu bytes of '%s' at offset 0x%llx\n",
 	       (unsigned long long)load.len, load.name, cfg->offset);
+}
+
+/* The framebuffer of --offset, --width, --height and --stride. */
+static struct mmiodemo_fb fb_of(const struct config *cfg)
+{
+	struct mmiodemo_fb fb;
+
+	memset(&fb, 0, sizeof(fb));
+	fb.offset = cfg->offset;
+	fb.width = cfg->fb_width ? cfg->fb_width : FB_WIDTH;
+	fb.height = cfg->fb_height ? cfg->fb_height : FB_HEIGHT;
+	fb.stride = cfg->fb_stride ? cfg->fb_stride : fb.width * 4;
+	fb.format = MMIODEMO_FB_XRGB8888;
+	return fb;
+}
+
+/* The gradient picture: red follows x, green y, blue x + y. */
+static uint32_t gradient_pixel(unsigned int x, unsigned int y)
+{
+	return (x & 0xff) << 16 | (y & 0xff) << 8 | ((x + y) & 0xff);
+}
+
+/* Draws PATTERN into the framebuffer's pixels, through the mapping. */
+static void cmd_fb_draw(const struct config *cfg, char **argv)
+{
+	struct mmiodemo_fb fb = fb_of(cfg);
+	unsigned long color = 0;
+	bool gradient = !strcmp(argv[0], "gradient");
+	struct dma_map map;
+	unsigned int x, y;
+	uint32_t *line;
+
+	if (!gradient && (!parse_number(argv[0], &color) || color > 0xffffff))
+		usage_error("invalid PATTERN '%s': must be gradient or a color 0xRRGGBB",
+			    argv[0]);
+	if (fb.stride < fb.width * 4)
+		usage_error("--stride %u is less than --width %u times 4 bytes",
+			    fb.stride, fb.width);
+	map_dma(cfg, true, &map);
+	if (fb.offset > map.region.size ||
+	    (unsigned long long)fb.stride * fb.height > map.region.size - fb.offset)
+		usage_error("a %ux%u framebuffer, stride %u, at offset 0x%llx does not fit in the 0x%llx-byte DMA buffer",
+			    fb.width, fb.height, fb.stride,
+			    (unsigned long long)fb.offset,
+			    (unsigned long long)map.region.size);
+	for (y = 0; y < fb.height; y++) {
+		line = (uint32_t *)(map.base + fb.offset +
+				    (unsigned long long)y * fb.stride);
+		for (x = 0; x < fb.width; x++)
+			line[x] = gradient ? gradient_pixel(x, y) :
+					     (uint32_t)color;
+	}
+	unmap_dma(&map);
+	printf("drew %s on %ux%u pixels at offset 0x%llx\n", argv[0],
+	       fb.width, fb.height, (unsigned long long)fb.offset);
+}
+
+static void cmd_fb_show(const struct config *cfg, char **argv)
+{
+	struct mmiodemo_fb fb = fb_of(cfg);
+	int fd, err;
+
+	(void)argv;
+
+	fd = open_device(cfg->device, O_RDWR);
+	if (ioctl(fd, MMIODEMO_IOC_FB_SHOW, &fb) < 0) {
+		err = errno;
+		if (err == EBUSY)
+			die("%s already scans out a framebuffer: fb off first",
+			    cfg->device);
+		if (err == EFBIG)
+			die("a %ux%u framebuffer, stride %u, is larger than the DMA buffer",
+			    fb.width, fb.height, fb.stride);
+		if (err == EOPNOTSUPP)
+			die("%s has no framebuffer device (ramfb)", cfg->device);
+		die("cannot scan out %ux%u, stride %u, at offset 0x%llx: %s",
+		    fb.width, fb.height, fb.stride,
+		    (unsigned long long)fb.offset, strerror(err));
+	}
+	close(fd);
+	printf("scanning out %ux%u XRGB8888, stride %u, from offset 0x%llx\n",
+	       fb.width, fb.height, fb.stride, (unsigned long long)fb.offset);
+}
+
+static void cmd_fb_off(const struct config *cfg, char **argv)
+{
+	int fd;
+
+	(void)argv;
+
+	fd = open_device(cfg->device, O_RDWR);
+	if (ioctl(fd, MMIODEMO_IOC_FB_OFF) < 0)
+		die_perror("cannot stop the scan-out of %s", cfg->device);
+	close(fd);
+	printf("scan-out off\n");
 }
 
 static bool page_dirty(const uint64_t *bitmap, unsigned long long page)
@@ -1597,6 +1712,32 @@ static const struct command commands[] = {
 		.run = cmd_dma_load,
 	},
 	{
+		.group = "fb", .name = "draw",
+		.args = "PATTERN [--width PIXELS] [--height LINES] [--stride BYTES] [--offset BYTES]",
+		.summary = "draw a picture into the DMA buffer, through the mapping",
+		.help = "PATTERN is gradient (red follows x, green y, blue x + y, each\n"
+			"modulo 256) or one color 0xRRGGBB, in XRGB8888 pixels. The\n"
+			"device sees it once the pages are synced: dma sync.\n",
+		.nr_args = 1, .opts = CMD_OPT_FB | CMD_OPT_OFFSET,
+		.run = cmd_fb_draw,
+	},
+	{
+		.group = "fb", .name = "show",
+		.args = "[--width PIXELS] [--height LINES] [--stride BYTES] [--offset BYTES]",
+		.summary = "have the device (ramfb) scan out a range of the DMA buffer",
+		.help = "XRGB8888 pixels from buffer offset --offset (page aligned). The\n"
+			"device keeps reading them until fb off; sync written pages with\n"
+			"dma sync --for device for it to see them.\n",
+		.opts = CMD_OPT_FB | CMD_OPT_OFFSET,
+		.run = cmd_fb_show,
+	},
+	{
+		.group = "fb", .name = "off", .args = "",
+		.summary = "stop the scan-out",
+		.help = "The device then shows a 16x16 black picture.\n",
+		.run = cmd_fb_off,
+	},
+	{
 		.group = "dma", .name = "dirty", .args = "",
 		.summary = "list the DMA buffer pages written since the last dma dirty",
 		.help = "Prints 'dirty pages: N' and, when N is not 0, the page numbers as\n"
@@ -1872,6 +2013,13 @@ static void print_command_help(const struct command *cmd)
 		printf("      --count <n>\tstop after N changes (default: at SIGINT/SIGTERM)\n");
 	if (cmd->opts & CMD_OPT_JSON)
 		printf("      --json\t\tprint one JSON object instead of the table\n");
+	if (cmd->opts & CMD_OPT_FB) {
+		printf("  -w, --width <pixels>\t%u to %u (default: %u)\n",
+		       MMIODEMO_FB_MIN, MMIODEMO_FB_MAX_WIDTH, FB_WIDTH);
+		printf("      --height <lines>\t%u to %u (default: %u)\n",
+		       MMIODEMO_FB_MIN, MMIODEMO_FB_MAX_HEIGHT, FB_HEIGHT);
+		printf("      --stride <bytes>\tfrom a line to the next (default: width * 4)\n");
+	}
 	printf("  -h, --help\t\tdisplay this help and exit\n");
 }
 
@@ -1895,6 +2043,8 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ "interval",	required_argument,	NULL,	OPT_INTERVAL },
 		{ "count",	required_argument,	NULL,	OPT_COUNT },
 		{ "json",	no_argument,		NULL,	OPT_JSON },
+		{ "height",	required_argument,	NULL,	OPT_HEIGHT },
+		{ "stride",	required_argument,	NULL,	OPT_STRIDE },
 		{ NULL, 0, NULL, 0 },
 	};
 	/* the options only some commands take */
@@ -1913,6 +2063,8 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ OPT_INTERVAL,	CMD_OPT_INTERVAL,	"--interval" },
 		{ OPT_COUNT,	CMD_OPT_COUNT,	"--count" },
 		{ OPT_JSON,	CMD_OPT_JSON,	"--json" },
+		{ OPT_HEIGHT,	CMD_OPT_FB,	"--height" },
+		{ OPT_STRIDE,	CMD_OPT_FB,	"--stride" },
 	};
 	/*
 	 * '+': stop at the command, its own options are parsed apart.
@@ -1933,7 +2085,8 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			usage_error("--device must come before the command");
 		for (i = 0; i < ARRAY_SIZE(cmd_opts); i++)
 			if (optc == cmd_opts[i].optc &&
-			    (!cmd || !(cmd->opts & cmd_opts[i].flag)))
+			    (!cmd || !(cmd->opts & cmd_opts[i].flag)) &&
+			    !(optc == 'w' && cmd && cmd->opts & CMD_OPT_FB))
 				misplaced_option(cmd_opts[i].name,
 						 cmd_opts[i].flag);
 
@@ -1942,7 +2095,21 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			cfg->device = optarg;
 			break;
 		case 'w':
-			cfg->width = parse_width(optarg);
+			if (cmd && cmd->opts & CMD_OPT_FB)
+				cfg->fb_width = parse_dim("--width", optarg,
+							  MMIODEMO_FB_MIN,
+							  MMIODEMO_FB_MAX_WIDTH);
+			else
+				cfg->width = parse_width(optarg);
+			break;
+		case OPT_HEIGHT:
+			cfg->fb_height = parse_dim("--height", optarg,
+						   MMIODEMO_FB_MIN,
+						   MMIODEMO_FB_MAX_HEIGHT);
+			break;
+		case OPT_STRIDE:
+			cfg->fb_stride = parse_dim("--stride", optarg, 4,
+						   UINT32_MAX);
 			break;
 		case OPT_OFFSET:
 			cfg->offset = parse_bytes("--offset", optarg);

@@ -128,6 +128,36 @@ struct mmiodemo_load {
 };
 
 /*
+ * MMIODEMO_IOC_FB_SHOW: the device (QEMU's ramfb) scans out height lines of
+ * width pixels, stride bytes apart, from the DMA buffer at offset, and
+ * keeps reading them until MMIODEMO_IOC_FB_OFF or unbind. The driver
+ * cleans those pages for the device first; later CPU writes reach the
+ * device after MMIODEMO_IOC_SYNC_FOR_DEVICE (or msync) of the dirty pages.
+ * EINVAL: a format other than MMIODEMO_FB_XRGB8888, width or height
+ * outside MMIODEMO_FB_MIN..MMIODEMO_FB_MAX_*, a stride not a multiple of
+ * 4 or under width * 4, an offset not page aligned, a framebuffer that
+ * runs past the buffer's end or over memory that is not contiguous,
+ * reserved not 0; EFBIG: a framebuffer larger than the whole buffer;
+ * EBUSY: a scan-out is already on; EOPNOTSUPP: the device has no ramfb.
+ * MMIODEMO_IOC_FB_OFF stops it (0 if it was off): ramfb cannot be turned
+ * off, so the driver points it at a 16x16 black picture in memory that is
+ * never freed or written.
+ */
+#define MMIODEMO_FB_XRGB8888	0x34325258	/* DRM fourcc 'XR24' */
+#define MMIODEMO_FB_MIN		16
+#define MMIODEMO_FB_MAX_WIDTH	16000
+#define MMIODEMO_FB_MAX_HEIGHT	12000
+
+struct mmiodemo_fb {
+	__u64 offset;		/* bytes into the buffer, page aligned */
+	__u32 width;		/* pixels */
+	__u32 height;		/* lines */
+	__u32 stride;		/* bytes from a line to the next */
+	__u32 format;		/* MMIODEMO_FB_XRGB8888 */
+	__u64 reserved;		/* 0 */
+};
+
+/*
  * /dev/mmiodemo is a stream: pread() and lseek() get ESPIPE.
  * read() returns whole events, oldest first, one per
  * interrupt the PL061 raised: it blocks until there is one (EAGAIN with
@@ -182,6 +212,8 @@ struct mmiodemo_reg {
 #define MMIODEMO_IOC_REG_READ	_IOWR(MMIODEMO_IOC_MAGIC, 0x05, struct mmiodemo_reg)
 #define MMIODEMO_IOC_REG_WRITE	_IOW(MMIODEMO_IOC_MAGIC, 0x06, struct mmiodemo_reg)
 #define MMIODEMO_IOC_LOAD	_IOWR(MMIODEMO_IOC_MAGIC, 0x07, struct mmiodemo_load)
+#define MMIODEMO_IOC_FB_SHOW	_IOW(MMIODEMO_IOC_MAGIC, 0x08, struct mmiodemo_fb)
+#define MMIODEMO_IOC_FB_OFF	_IO(MMIODEMO_IOC_MAGIC, 0x09)
 
 /* clang-format on */
 
