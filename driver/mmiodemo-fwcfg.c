@@ -271,12 +271,13 @@ long mmiodemo_fb_show(struct mmiodemo *md, struct mmiodemo_fb __user *argp)
 		return -EOPNOTSUPP;
 	first = fb.offset >> PAGE_SHIFT;
 	nr = DIV_ROUND_UP((u64)fb.stride * fb.height, PAGE_SIZE);
-	if (!mmiodemo_dma_contiguous(dma, first, nr))
-		return -EINVAL;
 	if (!mmiodemo_enter(md))
 		return -ENODEV;
 
 	mutex_lock(&fc->lock);
+	ret = -EINVAL;
+	if (!mmiodemo_dma_contiguous(dma, first, nr))
+		goto out;
 	ret = -EBUSY;
 	if (fc->fb_on)
 		goto out;
