@@ -21,6 +21,8 @@
 
 #include "mmiodemo-logic.h"
 
+struct vm_area_desc;
+
 /* The DMA buffer: separate pages, each with its own DMA address. */
 struct mmiodemo_dma {
 	unsigned long nr_pages;
@@ -86,6 +88,8 @@ struct mmiodemo *mmiodemo_vma_md(struct vm_area_struct *vma);
 bool mmiodemo_vma_is_ours(struct vm_area_struct *vma);
 void mmiodemo_vm_open(struct vm_area_struct *vma);
 void mmiodemo_vm_close(struct vm_area_struct *vma);
+int mmiodemo_vm_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
+		       const struct file *file, void **vm_private_data);
 
 int mmiodemo_gpio_init(struct mmiodemo *md);
 
@@ -103,6 +107,7 @@ int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size);
 void mmiodemo_dma_mapping_init(struct address_space *mapping);
 void mmiodemo_dma_revoke(struct mmiodemo *md);
 void mmiodemo_dma_mmap(struct vm_area_struct *vma);
+void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);
