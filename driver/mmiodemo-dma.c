@@ -137,7 +137,7 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 
 	page = md->dma.pages[i];
 	get_page(page);
-	/* Through the folio: struct page has no index since 6.16. */
+	/* Through the folio: 7.x struct page has no index. */
 	page_folio(page)->mapping = md->inode->i_mapping;
 	page_folio(page)->index = vmf->pgoff;
 	vmf->page = page;
