@@ -429,6 +429,7 @@ static int mmiodemo_mmap_prepare(struct vm_area_desc *desc)
 		return 0;
 	}
 	desc->vm_ops = &mmiodemo_regs_vm_ops;
+	/* The negative control (never a normal build) leaves it Normal. */
 #ifndef MMIODEMO_NEGATIVE_CONTROL
 	desc->page_prot = pgprot_device(desc->page_prot);
 #endif
@@ -470,8 +471,7 @@ int mmiodemo_vm_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
 	*vm_private_data = mv;
 	return 0;
 }
-#else
-
+#else /* f_op->mmap: the VMA exists; checked, set up and listed at once. */
 static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mmiodemo *md = to_mmiodemo(file);
