@@ -16,7 +16,8 @@
 # Everything downloaded or built lives under build/ (git-ignored).
 
 # The kernels "make test" runs, and the one the others default to.
-KERNELS := debian-6.1 debian-6.12 debian-6.12-16k debug
+KERNELS := debian-6.1 debian-6.12 debian-6.12-16k debian-7.3 debian-7.3-16k \
+	   debug
 ifeq ($(origin KERNEL),undefined)
 MATRIX := 1
 endif
@@ -60,10 +61,11 @@ fuzz:
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=$(STRESS_KERNEL) _fuzz
 
-# Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1 and
-# 6.12 headers, shellcheck, dt-schema.
+# Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1,
+# 6.12 and 7.3 headers, shellcheck, dt-schema.
+CHECK_KERNELS := debian-6.1 debian-6.12 debian-7.3
 check:
-	@qemu/setup.sh debian-6.1 && qemu/setup.sh debian-6.12
+	@for k in $(CHECK_KERNELS); do qemu/setup.sh $$k || exit 1; done
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		KERNEL=debian-6.1 _check
 
@@ -96,7 +98,7 @@ INITRAMFS := $(B)/initramfs.cpio.gz
 
 .PHONY: _all _run _bench _test _stress _fuzz _check
 _check: $(DTB)
-	@tests/check.sh $(DTB) debian-6.1 debian-6.12
+	@tests/check.sh $(DTB) $(CHECK_KERNELS)
 
 _all: $(KO) $(TOOL) $(TESTS) $(GPIOD_TEST) $(DTB) $(TEST_DTB) $(INITRAMFS)
 
@@ -125,6 +127,7 @@ _fuzz: _all
 
 # The module is built in a mirror of the tree made of symlinks, one per
 # kernel, so the source tree stays clean and kernels do not share objects.
+# $(TOOLCHAIN) runs the build in the kernel's build root, if it has one.
 # Extra compiler flags for the module (MMIODEMO_KCFLAGS=...), e.g.
 # -DMMIODEMO_NEGATIVE_CONTROL, the deliberately wrong register mapping that
 # proves the audit tests can fail. A change of flags rebuilds the module.
@@ -138,7 +141,7 @@ FORCE:
 $(KO): $(DRIVER_SRCS) $(B)/kernel.mk $(B)/kcflags
 	@mkdir -p $(B)/mod
 	@cp -as --remove-destination $(CURDIR)/Kbuild $(CURDIR)/driver $(B)/mod/
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/mod ARCH=arm64 \
+	$(TOOLCHAIN) $(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/mod ARCH=arm64 \
 		CROSS_COMPILE=$(CROSS_COMPILE) W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)" modules
 	@touch $@
 

@@ -19,6 +19,7 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
 #include "mmiodemo-priv.h"
 
@@ -82,7 +83,7 @@ static pid_t mmiodemo_mm_pid(struct mm_struct *mm, char *comm)
 	for_each_process(p) {
 		if (READ_ONCE(p->mm) == mm) {
 			pid = task_tgid_nr(p);
-			__get_task_comm(comm, TASK_COMM_LEN, p);
+			strscpy_pad(comm, p->comm, TASK_COMM_LEN);
 			break;
 		}
 	}

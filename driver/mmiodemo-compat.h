@@ -6,6 +6,7 @@
 #ifndef MMIODEMO_COMPAT_H
 #define MMIODEMO_COMPAT_H
 
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/version.h>
@@ -42,5 +43,27 @@ static inline void mmiodemo_vm_flags_set(struct vm_area_struct *vma,
 	vma->vm_flags |= flags;
 #endif
 }
+
+/*
+ * Since 6.17 gpio_chip.set returns an int (a setter can fail); before, it
+ * returned nothing. Nothing to test but the version.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 17, 0)
+#define MMIODEMO_HAVE_GPIO_SET_INT
+#endif
+
+/*
+ * f_op->mmap_prepare(), with both things mmiodemo needs to map from it:
+ * the vma_desc_*() flag helpers on struct vm_area_desc, and
+ * vm_ops->mapped(), which runs once the new VMA exists, so that the VMA can
+ * be counted and listed (see Documentation/mmiodemo.rst). Found together on
+ * 7.x (read in Debian's 7.3 headers). vma_desc_set_flags() is a macro, so
+ * the preprocessor can test for it; a kernel with the helpers but not the
+ * hook fails to build here instead of quietly taking the old path.
+ * Without them the driver keeps f_op->mmap.
+ */
+#ifdef vma_desc_set_flags
+#define MMIODEMO_HAVE_MMAP_PREPARE
+#endif
 
 #endif /* MMIODEMO_COMPAT_H */

@@ -16,7 +16,7 @@
  * Dirty tracking follows fbdev's deferred I/O: a page faults in
  * write-protected, its first write calls .page_mkwrite, which records it,
  * and taking a set write-protects its pages again with folio_mkclean(),
- * which needs page->mapping and page->index set as for a page-cache page.
+ * which needs the folio's mapping and index set as for a page-cache page.
  */
 
 #include <linux/bitmap.h>
@@ -197,8 +197,9 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 
 	page = md->dma.pages[i];
 	get_page(page);
-	page->mapping = md->inode->i_mapping;
-	page->index = vmf->pgoff;
+	/* Through the folio: 7.x struct page has no index. */
+	page_folio(page)->mapping = md->inode->i_mapping;
+	page_folio(page)->index = vmf->pgoff;
 	vmf->page = page;
 	atomic_long_inc(&md->dma.faults);
 	up_read(&md->gone_lock);
@@ -231,18 +232,31 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 }
 
 static const struct vm_operations_struct mmiodemo_dma_vm_ops = {
+#ifdef MMIODEMO_HAVE_MMAP_PREPARE
+	.mapped = mmiodemo_vm_mapped,
+#endif
 	.open = mmiodemo_vm_open,
 	.close = mmiodemo_vm_close,
 	.fault = mmiodemo_dma_fault,
 	.page_mkwrite = mmiodemo_dma_page_mkwrite,
 };
 
+#ifdef MMIODEMO_HAVE_MMAP_PREPARE
+/* Nothing to map ahead: pages come in by fault. */
+void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc)
+{
+	desc->vm_ops = &mmiodemo_dma_vm_ops;
+	/* Growing by mremap() would reach past the buffer. */
+	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT);
+}
+#else
 void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 {
 	vma->vm_ops = &mmiodemo_dma_vm_ops;
 	/* Growing by mremap() would reach past the buffer. */
 	mmiodemo_vm_flags_set(vma, VM_DONTEXPAND);
 }
+#endif
 
 /*
  * Takes page @i out of @set if it is there, and write-protects it again in

@@ -16,6 +16,7 @@
 #include <linux/bits.h>
 #include <linux/gpio/driver.h>
 
+#include "mmiodemo-compat.h"
 #include "mmiodemo-priv.h"
 #include "mmiodemo-regs.h"
 
@@ -50,12 +51,21 @@ static int mmiodemo_gpio_direction_input(struct gpio_chip *gc, unsigned int off)
 	return 0;
 }
 
-static void mmiodemo_gpio_set(struct gpio_chip *gc, unsigned int off, int value)
+static int mmiodemo_gpio_set(struct gpio_chip *gc, unsigned int off, int value)
 {
 	struct mmiodemo *md = gpiochip_get_data(gc);
 
 	mmiodemo_writel(md, PL061_DATA(BIT(off)), value ? BIT(off) : 0);
+	return 0;
 }
+
+#ifndef MMIODEMO_HAVE_GPIO_SET_INT
+static void mmiodemo_gpio_set_void(struct gpio_chip *gc, unsigned int off,
+				   int value)
+{
+	mmiodemo_gpio_set(gc, off, value);
+}
+#endif
 
 static int mmiodemo_gpio_direction_output(struct gpio_chip *gc,
 					  unsigned int off, int value)
@@ -91,6 +101,10 @@ int mmiodemo_gpio_init(struct mmiodemo *md)
 	gc->direction_input = mmiodemo_gpio_direction_input;
 	gc->direction_output = mmiodemo_gpio_direction_output;
 	gc->get = mmiodemo_gpio_get;
+#ifdef MMIODEMO_HAVE_GPIO_SET_INT
 	gc->set = mmiodemo_gpio_set;
+#else
+	gc->set = mmiodemo_gpio_set_void;
+#endif
 	return devm_gpiochip_add_data(md->dev, gc, md);
 }

@@ -60,7 +60,7 @@ static const struct {
 	unsigned int access;
 } mmiodemo_registers[] = { PL061_REGISTERS(MMIODEMO_REG) };
 
-static struct mmiodemo *to_mmiodemo(struct file *file)
+static struct mmiodemo *to_mmiodemo(const struct file *file)
 {
 	struct mmiodemo_file *mf = file->private_data;
 
@@ -169,8 +169,12 @@ void mmiodemo_vm_open(struct vm_area_struct *vma)
 void mmiodemo_vm_close(struct vm_area_struct *vma)
 {
 	struct mmiodemo_vma *mv = vma->vm_private_data;
-	struct mmiodemo *md = mv->md;
+	struct mmiodemo *md;
 
+	/* A VMA whose vm_ops->mapped() failed: it was never counted. */
+	if (!mv)
+		return;
+	md = mv->md;
 	mutex_lock(&md->vmas_lock);
 	list_del(&mv->node);
 	mutex_unlock(&md->vmas_lock);
@@ -396,11 +400,110 @@ static int mmiodemo_regs_access(struct vm_area_struct *vma, unsigned long addr,
 }
 
 static const struct vm_operations_struct mmiodemo_regs_vm_ops = {
+#ifdef MMIODEMO_HAVE_MMAP_PREPARE
+	.mapped = mmiodemo_vm_mapped,
+#endif
 	.open = mmiodemo_vm_open,
 	.close = mmiodemo_vm_close,
 	.access = mmiodemo_regs_access,
 };
 
+/*
+ * Says once per region, on the console, which hook made its first mapping:
+ * the tests check it against the kernel.
+ */
+static void mmiodemo_hook_ran(struct mmiodemo *md,
+			      const struct mmiodemo_region_desc *r,
+			      const char *hook)
+{
+	static unsigned long reported;
+
+	if (!test_and_set_bit(r - md->regions, &reported))
+		dev_info(md->dev, "%s mapped through %s\n", r->name, hook);
+}
+
+/* Where the register region of the mmap space maps to. */
+static unsigned long mmiodemo_regs_pfn(const struct mmiodemo_region_desc *r,
+				       u64 off)
+{
+	return PHYS_PFN(r->phys + (off - r->offset));
+}
+
+#ifdef MMIODEMO_HAVE_MMAP_PREPARE
+/*
+ * f_op->mmap_prepare: the VMA does not exist yet and the mapping may still
+ * fail after this, so nothing is allocated or counted here. It checks,
+ * then describes the VMA: flags, vm_ops, and for the registers the PFN
+ * remap the kernel does once the VMA is in place. mmiodemo_vm_mapped()
+ * then counts and lists the VMA.
+ */
+static int mmiodemo_mmap_prepare(struct vm_area_desc *desc)
+{
+	struct mmiodemo *md = to_mmiodemo(desc->file);
+	u64 off = (u64)desc->pgoff << PAGE_SHIFT;
+	const struct mmiodemo_region_desc *r;
+	int ret;
+
+	ret = mmiodemo_check_mmap(md->regions, md->nr_regions, off,
+				  vma_desc_size(desc),
+				  vma_flags_to_legacy(desc->vma_flags),
+				  desc->file->f_mode, &r);
+	if (ret)
+		return ret;
+	if (READ_ONCE(md->gone))
+		return -ENODEV;
+
+	vma_desc_clear_flags(desc, VMA_MAYEXEC_BIT);
+	if (!(desc->file->f_mode & FMODE_WRITE))
+		vma_desc_clear_flags(desc, VMA_MAYWRITE_BIT);
+	if (r == &md->regions[MMIODEMO_REGION_DMA]) {
+		mmiodemo_dma_mmap_prepare(desc);
+		return 0;
+	}
+	desc->vm_ops = &mmiodemo_regs_vm_ops;
+	/* The negative control (never a normal build) leaves it Normal. */
+#ifndef MMIODEMO_NEGATIVE_CONTROL
+	desc->page_prot = pgprot_device(desc->page_prot);
+#endif
+	/* io_remap_pfn_range() of the whole VMA, with desc->page_prot. */
+	mmap_action_ioremap_full(desc, mmiodemo_regs_pfn(r, off));
+	return 0;
+}
+
+/*
+ * vm_ops->mapped: the VMA now exists, mapped as described (mmap_lock held
+ * for writing). Lists it and holds the device for it, as f_op->mmap does
+ * on older kernels. Unbound meanwhile, the device fails the mapping, and
+ * the kernel unmaps it again (vm_ops->close finds no private data).
+ */
+int mmiodemo_vm_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
+		       const struct file *file, void **vm_private_data)
+{
+	struct mmiodemo *md = to_mmiodemo(file);
+	struct vm_area_struct *vma = vma_lookup(current->mm, start);
+	struct mmiodemo_vma *mv;
+
+	/* The hook names no VMA: it is the one at @start in this mm. */
+	if (!vma || vma->vm_end != end || vma->vm_private_data ||
+	    !mmiodemo_vma_is_ours(vma))
+		return -EINVAL;
+	mv = kzalloc(sizeof(*mv), GFP_KERNEL);
+	if (!mv)
+		return -ENOMEM;
+	if (!mmiodemo_enter(md)) {
+		kfree(mv);
+		return -ENODEV;
+	}
+	mmiodemo_vma_add(mv, md, vma);
+	mmiodemo_hook_ran(md,
+			  mmiodemo_find_region(md->regions, md->nr_regions,
+					       (u64)pgoff << PAGE_SHIFT),
+			  "f_op->mmap_prepare and vm_ops->mapped");
+	mmiodemo_exit(md);
+	*vm_private_data = mv;
+	return 0;
+}
+#else /* f_op->mmap: the VMA exists; checked, set up and listed at once. */
 static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mmiodemo *md = to_mmiodemo(file);
@@ -438,16 +541,19 @@ static int mmiodemo_mmap(struct file *file, struct vm_area_struct *vma)
 		vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
 #endif
 		ret = io_remap_pfn_range(vma, vma->vm_start,
-					 PHYS_PFN(r->phys + (off - r->offset)),
-					 len, vma->vm_page_prot);
+					 mmiodemo_regs_pfn(r, off), len,
+					 vma->vm_page_prot);
 	}
-	if (!ret)
+	if (!ret) {
 		mmiodemo_vma_add(mv, md, vma);
-	else
+		mmiodemo_hook_ran(md, r, "f_op->mmap");
+	} else {
 		kfree(mv);
+	}
 	mmiodemo_exit(md);
 	return ret;
 }
+#endif /* MMIODEMO_HAVE_MMAP_PREPARE */
 
 /* fsync(), fdatasync(), msync(MS_SYNC): the buffer's dirty pages go out. */
 static int mmiodemo_fsync(struct file *file, loff_t start, loff_t end,
@@ -497,7 +603,11 @@ static const struct file_operations mmiodemo_fops = {
 	.poll = mmiodemo_irq_poll,
 	.unlocked_ioctl = mmiodemo_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+#ifdef MMIODEMO_HAVE_MMAP_PREPARE
+	.mmap_prepare = mmiodemo_mmap_prepare,
+#else
 	.mmap = mmiodemo_mmap,
+#endif
 	.fsync = mmiodemo_fsync,
 };
 

@@ -21,6 +21,8 @@
 
 #include "mmiodemo-logic.h"
 
+struct vm_area_desc;
+
 /* The DMA buffer: separate pages, each with its own DMA address. */
 struct mmiodemo_dma {
 	unsigned long nr_pages;
@@ -99,6 +101,8 @@ struct mmiodemo *mmiodemo_vma_md(struct vm_area_struct *vma);
 bool mmiodemo_vma_is_ours(struct vm_area_struct *vma);
 void mmiodemo_vm_open(struct vm_area_struct *vma);
 void mmiodemo_vm_close(struct vm_area_struct *vma);
+int mmiodemo_vm_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
+		       const struct file *file, void **vm_private_data);
 
 int mmiodemo_gpio_init(struct mmiodemo *md);
 
@@ -119,6 +123,7 @@ void mmiodemo_dma_mmap(struct vm_area_struct *vma);
 bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,
 			     unsigned long nr);
 int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end);
+void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);

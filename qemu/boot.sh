@@ -18,6 +18,9 @@ kernel=${2:?usage: qemu/boot.sh dumpdtb|run|test KERNEL ...}
 shift 2
 # shellcheck source=/dev/null
 . "$top/qemu/machine.conf"
+# A kernel's own conf may ask for more time (QEMU_TIMEOUT).
+# shellcheck source=/dev/null
+. "$top/qemu/kernels/$kernel.conf"
 
 # QEMU_EXTRA is a list of words by design.
 # shellcheck disable=SC2206

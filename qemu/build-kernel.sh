@@ -4,11 +4,14 @@
 # qemu/build-kernel.sh SRC FRAGMENT OUT: build an arm64 kernel from the tree
 # SRC with allnoconfig + FRAGMENT into OUT (an O= build directory, which
 # then serves as KDIR for the module too). Does nothing if OUT was built
-# from the same source and fragment already.
+# from the same source and fragment already. With TOOLCHAIN set to a build
+# root (qemu/setup.sh), the kernel is configured and built inside it.
 set -euo pipefail
 
 src=$1 fragment=$2 out=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
 kmake=(make -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+[ -z "${TOOLCHAIN:-}" ] || kmake=("$top/qemu/toolchain.sh" "$TOOLCHAIN" "${kmake[@]}")
 say() { printf 'build-kernel: %s\n' "$*" >&2; }
 
 stamp=$( (cat "$fragment"; cat "$src/.unpacked") | md5sum | cut -d' ' -f1)
@@ -34,6 +37,6 @@ done)
 
 say "building (this takes minutes, once)"
 start=$SECONDS
-"${kmake[@]}" -s -j"$(($(nproc) + 1))" Image modules
+"${kmake[@]}" -s -j"$(nproc)" Image modules
 say "built in $((SECONDS - start)) s"
 echo "$stamp" >"$out/.built"

@@ -19,10 +19,21 @@ ln -s busybox "$root/bin/sh"
 install -m 0755 "$init" "$root/init"
 install -m 0644 "$moddir"/*.ko "$root/lib/modules/"
 install -m 0755 "$tool" "$root/bin/"
-(cd "$gpiod" && cp -a --parents lib/ld-linux-aarch64.so.1 \
-	lib/aarch64-linux-gnu/ld-linux-aarch64.so.1 \
-	lib/aarch64-linux-gnu/libc.so.6 usr/lib/aarch64-linux-gnu/libgpiod.so.* \
+(cd "$gpiod" && cp -a --parents usr/lib/aarch64-linux-gnu/libgpiod.so.* \
 	usr/bin/gpio* "$root/")
+# The C library: in /lib up to bookworm, in /usr/lib since trixie; the
+# guest finds it in /lib either way.
+mkdir -p "$root/lib/aarch64-linux-gnu"
+for f in ld-linux-aarch64.so.1 aarch64-linux-gnu/ld-linux-aarch64.so.1 \
+	aarch64-linux-gnu/libc.so.6; do
+	for d in lib usr/lib; do
+		if [ -e "$gpiod/$d/$f" ]; then
+			cp -L "$gpiod/$d/$f" "$root/lib/$f"
+			break
+		fi
+	done
+	[ -e "$root/lib/$f" ] || { echo "mkinitramfs: no $f in $gpiod" >&2; exit 1; }
+done
 install -m 0755 "$@" "$root/tests/"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 	gzip -1 >"$out.tmp"

@@ -5,8 +5,9 @@
 #
 # Installs missing host packages, resolves the kernel named by
 # qemu/kernels/KERNEL.conf through Debian's metapackages (or builds it from
-# linux-source-6.1 and a config fragment), downloads and unpacks what is not
-# cached yet under build/cache, and writes
+# Debian's kernel source and a config fragment), makes the build root of
+# the compiler it needs if the host has none (KERNEL_TOOLCHAIN), downloads
+# and unpacks what is not cached yet under build/cache, and writes
 # build/KERNEL/kernel.mk for the Makefile. A second run downloads nothing.
 set -euo pipefail
 
@@ -56,8 +57,48 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	apt_update
 fi
 
-# Kernels from another suite (bookworm-backports) come through a
-# project-local apt configuration: the system's sources stay as they are.
+# The system's Debian mirror, whichever it is, from its own sources.
+mirror() {
+	local m
+	m=$(awk 'BEGIN { RS = "" }
+		/(^|\n)Suites:[^\n]*[ \t]bookworm([ \t\n]|$)/ {
+			match($0, /URIs:[ \t]*[^ \t\n]+/)
+			split(substr($0, RSTART, RLENGTH), f, /[ \t]+/)
+			print f[2]; exit
+		}' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+	[ -n "$m" ] || m=$(awk '$1 == "deb" && / bookworm / {
+		for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
+		/etc/apt/sources.list 2>/dev/null)
+	[ -n "$m" ] || die "no Debian bookworm mirror in the system's apt sources"
+	printf '%s\n' "$m"
+}
+
+# local_apt ARRAY NAME SUITE...: a project-local apt configuration under
+# build/cache/apt/NAME for the SUITEs (the first one preferred), its
+# options in ARRAY; its lists are fetched if missing or if the suites
+# changed. The system's sources stay as they are.
+local_apt() {
+	local -n opts=$1
+	local dir=$cache/apt/$2 suite list=
+	shift 2
+	mkdir -p "$dir/lists/partial" "$dir/cache"
+	for suite in "$@"; do
+		list+="deb [arch=arm64,amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(mirror) $suite main"$'\n'
+	done
+	opts=(-o "Dir::Etc::SourceList=$dir/sources.list"
+	      -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$dir/lists"
+	      -o "Dir::Cache=$dir/cache" -o "APT::Default-Release=$1")
+	if ! printf '%s' "$list" | cmp -s - "$dir/sources.list" ||
+		! compgen -G "$dir/lists/*_Packages*" >/dev/null; then
+		printf '%s' "$list" >"$dir/sources.list"
+		say "apt-get update ($*, project-local)"
+		apt-get "${opts[@]}" update -qq || die "apt-get update of $* failed"
+	fi
+}
+
+# Kernels from another suite (bookworm-backports, trixie-backports) come
+# through a project-local apt configuration that prefers it, with its base
+# suite for what a backports suite lacks (the guest's C library).
 kapt=()
 klists=/var/lib/apt/lists
 kapt_update() {
@@ -70,26 +111,8 @@ kapt_update() {
 }
 
 if [ -n "${KERNEL_SUITE:-}" ]; then
-	aptdir=$cache/apt/$KERNEL_SUITE
-	klists=$aptdir/lists
-	mkdir -p "$klists/partial" "$aptdir/cache"
-	# The system's Debian mirror, whichever it is, from its own sources.
-	mirror=$(awk 'BEGIN { RS = "" }
-		/(^|\n)Suites:[^\n]*[ \t]bookworm([ \t\n]|$)/ {
-			match($0, /URIs:[ \t]*[^ \t\n]+/)
-			split(substr($0, RSTART, RLENGTH), f, /[ \t]+/)
-			print f[2]; exit
-		}' /etc/apt/sources.list.d/*.sources 2>/dev/null)
-	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && / bookworm / {
-		for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:\/\//) { print $i; exit } }' \
-		/etc/apt/sources.list 2>/dev/null)
-	[ -n "$mirror" ] || die "no Debian bookworm mirror in the system's apt sources"
-	echo "deb [arch=arm64,amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror $KERNEL_SUITE main" \
-		>"$aptdir/sources.list"
-	kapt=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
-	      -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$klists"
-	      -o "Dir::Cache=$aptdir/cache")
-	compgen -G "$klists/*_Packages*" >/dev/null || kapt_update
+	local_apt kapt "$KERNEL_SUITE" "$KERNEL_SUITE" "${KERNEL_SUITE%-backports}"
+	klists=$cache/apt/$KERNEL_SUITE/lists
 fi
 
 # resolve: name the packages of this kernel (image, headers, their common
@@ -97,24 +120,34 @@ fi
 # of the anchors, and their .deb files, from apt's lists alone.
 resolve() {
 	local show
-	spkgs=(busybox-static:arm64 linux-source-6.1 libc6:arm64)
+	spkgs=(busybox-static:arm64 linux-source-6.1)
 	mapfile -t sdebs < <(apt-get download --print-uris "${spkgs[@]}" \
 		2>/dev/null | awk '{ print $2 }')
 	[ "${#sdebs[@]}" = "${#spkgs[@]}" ] || return 1
-	# libgpiod from the kernel's own suite: v1 with bookworm, v2 with
-	# bookworm-backports; its library package is named by its soname.
+	# libgpiod from the kernel's own suite, with the C library it runs on:
+	# v1 with bookworm, v2 with bookworm-backports and trixie; its library
+	# package is named by its soname.
 	libgpiod=$(apt-cache "${kapt[@]}" depends gpiod:arm64 2>/dev/null |
 		sed -n 's/^ *Depends: \(libgpiod[0-9]*\).*/\1/p' | head -n 1)
 	[ -n "$libgpiod" ] || return 1
-	gpkgs=(gpiod:arm64 "$libgpiod:arm64" libgpiod-dev:arm64)
+	gpkgs=(gpiod:arm64 "$libgpiod:arm64" libgpiod-dev:arm64 libc6:arm64)
 	mapfile -t gdebs < <(apt-get "${kapt[@]}" download --print-uris \
 		"${gpkgs[@]}" 2>/dev/null | awk '{ print $2 }')
 	[ "${#gdebs[@]}" = "${#gpkgs[@]}" ] || return 1
 	if [ -n "${KERNEL_FRAGMENT:-}" ]; then
-		# Built here from linux-source: nothing more to download.
+		# Built here from Debian's kernel source: the source package,
+		# named by its metapackage in the kernel's suite, or 6.1's.
 		image=built headers=built common=built kbuild=built version=built
-		kpkgs=() kdebs=()
-		return 0
+		imgpkg=built kpkgs=(linux-source-6.1)
+		if [ -n "${KERNEL_SOURCE_META:-}" ]; then
+			kpkgs=("$(apt-cache "${kapt[@]}" depends "$KERNEL_SOURCE_META" 2>/dev/null |
+				sed -n 's/^ *Depends: \(linux-source-[0-9][^:]*\).*/\1/p' | head -n 1)")
+			[ -n "${kpkgs[0]}" ] || return 1
+		fi
+		mapfile -t kdebs < <(apt-get "${kapt[@]}" download --print-uris \
+			"${kpkgs[@]}" 2>/dev/null | awk '{ print $2 }')
+		[ "${#kdebs[@]}" = 1 ]
+		return
 	fi
 	image=$(apt-cache "${kapt[@]}" depends "$KERNEL_IMAGE_META" 2>/dev/null |
 		sed -n 's/^ *Depends: \(linux-image-[^:]*\).*/\1/p' | head -n 1)
@@ -129,8 +162,14 @@ resolve() {
 	kbuild=$(printf '%s\n' "$show" |
 		sed -n 's/^Depends: .*\(linux-kbuild-[^ ,]*\).*/\1/p')
 	[ -n "$version" ] && [ -n "$common" ] && [ -n "$kbuild" ] || return 1
+	# Since 7.x the image package is small and depends on linux-binary-*
+	# (signed); the unsigned image is in linux-binary-unsigned-*.
+	imgpkg=$image
+	if printf '%s\n' "$show" | grep -q '^Depends: .*linux-binary-'; then
+		imgpkg=linux-binary-unsigned-${image#linux-image-}
+	fi
 	# kbuild without an architecture: the host's (amd64) build tools.
-	kpkgs=("$image:arm64" "$headers:arm64" "$common" "$kbuild=$version")
+	kpkgs=("$imgpkg:arm64" "$headers:arm64" "$common" "$kbuild=$version")
 	mapfile -t kdebs < <(apt-get "${kapt[@]}" download --print-uris \
 		"${kpkgs[@]}" 2>/dev/null | awk '{ print $2 }')
 	[ "${#kdebs[@]}" = "${#kpkgs[@]}" ]
@@ -181,8 +220,8 @@ elif resolve || { apt_update && kapt_update && resolve; }; then
 	mkdir -p "$cache"
 	{
 		echo "# $lists_stamp"
-		declare -p image headers common kbuild version libgpiod kpkgs spkgs \
-			gpkgs kdebs sdebs gdebs
+		declare -p image imgpkg headers common kbuild version libgpiod \
+			kpkgs spkgs gpkgs kdebs sdebs gdebs
 	} >"$resolved"
 else
 	die "cannot resolve $kernel through $KERNEL_IMAGE_META and $KERNEL_HEADERS_META"
@@ -191,7 +230,6 @@ fi
 fetch_all || { apt_update && kapt_update && resolve && fetch_all; } ||
 	die "cannot download the packages of $kernel: ${kpkgs[*]} ${spkgs[*]}"
 busybox_deb=$(deb busybox-static)
-source_deb=$(deb linux-source-6.1)
 
 # unpack DIR DEB...: DIR holds the DEBs' files, unpacked once.
 unpack() {
@@ -218,37 +256,90 @@ unpack "$gpiod_root" "$gpiod_deb" "$(deb "$libgpiod")" "$(deb libgpiod-dev)" \
 # libgpiod2 is the v1 API, libgpiod3 the v2 API.
 gpiod_api=$((${libgpiod#libgpiod} - 1))
 
+# unpack_source NAME: the tree of the linux-source-VERSION package NAME,
+# unpacked once into build/cache/NAME.
+unpack_source() {
+	local name=$1 dir=$cache/$1 sdeb
+	if [ ! -f "$dir/.unpacked" ]; then
+		sdeb=$(deb "$name")
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		say "unpacking $(basename "$sdeb")"
+		dpkg-deb --fsys-tarfile "$sdeb" |
+			tar -xO "./usr/src/$name.tar.xz" |
+			tar -xJ -C "$dir" --strip-components=1
+		basename "$sdeb" >"$dir/.unpacked"
+	fi
+	printf '%s\n' "$dir"
+}
+
 # The kernel source of the anchors: the selftest harness, checkpatch, and
-# the tree debug kernels are built from.
-src=$cache/linux-source-6.1
-if [ ! -f "$src/.unpacked" ]; then
-	rm -rf "$src"
-	mkdir -p "$src"
-	say "unpacking $(basename "$source_deb")"
-	dpkg-deb --fsys-tarfile "$source_deb" |
-		tar -xO ./usr/src/linux-source-6.1.tar.xz |
-		tar -xJ -C "$src" --strip-components=1
-	basename "$source_deb" >"$src/.unpacked"
+# the tree the 6.1 debug kernel is built from.
+src=$(unpack_source linux-source-6.1)
+
+# A kernel built by a newer compiler than the host's (7.x: gcc-14) builds
+# its modules, and is built, in a build root of that suite made here once
+# with mmdebstrap (all amd64, no emulation). Its sparse comes from sid:
+# 7.x headers use __typeof_unqual__, which needs sparse 0.6.5.
+toolchain=
+if [ -n "${KERNEL_TOOLCHAIN:-}" ]; then
+	toolchain=$cache/toolchain/$KERNEL_TOOLCHAIN
+	if [ ! -f "$toolchain/.made" ]; then
+		rm -rf "$toolchain" "$toolchain.tmp"
+		mkdir -p "$(dirname "$toolchain")"
+		say "making the $KERNEL_TOOLCHAIN build root (mmdebstrap)"
+		mmdebstrap --mode=root --variant=apt --quiet \
+			--include=gcc-aarch64-linux-gnu,gcc,make,libc6-dev,bc,flex,bison,libelf-dev,libssl-dev,dwarves,kmod,cpio \
+			"$KERNEL_TOOLCHAIN" "$toolchain.tmp" \
+			"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(mirror) $KERNEL_TOOLCHAIN main" ||
+			die "mmdebstrap of $KERNEL_TOOLCHAIN failed"
+		sidapt=()
+		local_apt sidapt sid sid
+		(cd "$toolchain.tmp/tmp" && apt-get "${sidapt[@]}" download -qq \
+			-o APT::Sandbox::User=root sparse:amd64 >/dev/null &&
+			dpkg-deb -x sparse_*.deb sparse &&
+			install -m 0755 sparse/usr/bin/sparse ../usr/local/bin/sparse &&
+			rm -rf sparse sparse_*.deb) || die "no sparse from sid"
+		touch "$toolchain.tmp/.made"
+		mv "$toolchain.tmp" "$toolchain"
+	fi
+	# Where qemu/toolchain.sh mounts the project.
+	mkdir -p "$toolchain$top"
 fi
 
 if [ -n "${KERNEL_FRAGMENT:-}" ]; then
+	ksrc_name=${kpkgs[0]}
+	ksrc=$(unpack_source "$ksrc_name")
 	kdir=$cache/kbuild/$kernel
-	"$top/qemu/build-kernel.sh" "$src" "$top/qemu/kernels/$KERNEL_FRAGMENT" "$kdir" ||
+	TOOLCHAIN=$toolchain "$top/qemu/build-kernel.sh" "$ksrc" \
+		"$top/qemu/kernels/$KERNEL_FRAGMENT" "$kdir" ||
 		die "building the $kernel kernel failed"
 	vmlinuz=$kdir/arch/arm64/boot/Image
 	krel=$(cat "$kdir/include/config/kernel.release")
-	image="linux-source-6.1 + qemu/kernels/$KERNEL_FRAGMENT"
-	version=$(sed 's/^linux-source-6.1_\([^_]*\)_.*/\1/' "$src/.unpacked")
+	image="$ksrc_name + qemu/kernels/$KERNEL_FRAGMENT"
+	version=$(sed 's/^linux-source-[^_]*_\([^_]*\)_.*/\1/' "$ksrc/.unpacked")
+	kheaders=$ksrc
 else
 	kroot=$cache/kernels/$image-$version
-	unpack "$kroot" "$(deb "$image")" "$(deb "$headers")" "$(deb "$common")" \
+	unpack "$kroot" "$(deb "$imgpkg")" "$(deb "$headers")" "$(deb "$common")" \
 		"$(deb "$kbuild")"
 	kdir=$kroot/usr/src/$headers
-	# The arm64 headers include the common tree by absolute path.
-	sed -i "s|^include /usr/src/|include $kroot/usr/src/|" "$kdir/Makefile"
+	kheaders=$kroot/usr/src/$common
+	# The arm64 headers name the common tree, and on 7.x themselves, by
+	# absolute path.
+	sed -i -e "s|^include /usr/src/|include $kroot/usr/src/|" \
+		-e "s|^KBUILD_OUTPUT=/usr/src/|KBUILD_OUTPUT=$kroot/usr/src/|" \
+		"$kdir/Makefile"
+	# Debian's 7.x kbuild tools lack the script C=2 runs to accept sparse.
+	checker=$kheaders/scripts/checker-valid.sh
+	if grep -q checker-valid.sh "$kheaders/Makefile" && [ ! -e "$checker" ]; then
+		install -m 0755 "$top/qemu/checker-valid.sh" "$checker"
+	fi
 	krel=${image#linux-image-}
 	vmlinuz=$kroot/boot/vmlinuz-$krel
-	[ -f "$vmlinuz" ] || die "no kernel image in $(deb "$image")"
+	# 7.x: the unsigned image, where the modules are.
+	[ -f "$vmlinuz" ] || vmlinuz=$kroot/usr/lib/modules/$krel/vmlinuz.unsigned
+	[ -f "$vmlinuz" ] || die "no kernel image in $(deb "$imgpkg")"
 fi
 
 mkdir -p "$out"
@@ -263,6 +354,8 @@ BUSYBOX := $cache/busybox/bin/busybox
 GPIOD_ROOT := $gpiod_root
 GPIOD_API := $gpiod_api
 KSRC := $src
+KHEADERS := $kheaders
+TOOLCHAIN := ${toolchain:+$top/qemu/toolchain.sh $toolchain}
 EOF
 # Rewrite only on change, so an unchanged kernel rebuilds nothing.
 if cmp -s "$out/kernel.mk.new" "$out/kernel.mk"; then

@@ -168,6 +168,31 @@ if [ "$mode" = test ]; then
 	fb_check unbound color:16x16:000000 fb_screendump_after_unbind_is_blank
 fi
 
+# Host: each region was mapped through the hook the kernel offers. Where
+# its fs.h has f_op->mmap_prepare, the driver must use it (with
+# vm_ops->mapped); elsewhere f_op->mmap. The driver says on the console,
+# once per region, which hook made its first mapping.
+if [ "$mode" = test ]; then
+	kheaders=$(sed -n 's/^KHEADERS := //p' "$b/kernel.mk")
+	hook='f_op->mmap'
+	grep -q '(\*mmap_prepare)' "$kheaders/include/linux/fs.h" &&
+		hook='f_op->mmap_prepare and vm_ops->mapped'
+	regions=dma
+	[[ $skipped_names == *" regs.mapping_write_reaches_qemu "* ]] ||
+		regions='regs dma'
+	said=$(sed -n 's/.*mmiodemo 9030000\.pl061: \([a-z]* mapped through .*\)/\1/p' "$log")
+	missing=
+	for r in $regions; do
+		grep -qxF "$r mapped through $hook" <<<"$said" || missing+=" $r"
+	done
+	if [ -z "$missing" ] && ! grep -vqx "[a-z]* mapped through $hook" <<<"$said"; then
+		result PASS host.mmap_goes_through_the_kernels_hook
+	else
+		result FAIL host.mmap_goes_through_the_kernels_hook \
+			"expected: $regions mapped through $hook" "the console says:" "$said"
+	fi
+fi
+
 # The console verdict: any kernel complaint fails the run.
 pattern='Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:|general protection|UBSAN:|KASAN:|kmemleak: unreferenced|unreferenced object'
 if grep -Eq "$pattern" "$log"; then

@@ -50,13 +50,15 @@ for f in "${kernel_files[@]}"; do
 done
 check clang_format_finds_nothing_in_driver "$out"
 
-# W=1 and sparse (C=2) against each kernel's headers, in a tree of our own.
+# W=1 and sparse (C=2) against each kernel's headers, in a tree of our own,
+# in the kernel's build root if it has one (7.x: gcc-14, sparse 0.6.5).
 for k in "$@"; do
 	kdir=$(sed -n 's/^KDIR := //p' "build/$k/kernel.mk")
+	read -ra toolchain < <(sed -n 's/^TOOLCHAIN := //p' "build/$k/kernel.mk")
 	mod=$top/build/check/$k
 	mkdir -p "$mod"
 	cp -as --remove-destination "$top/Kbuild" "$top/driver" "$mod/"
-	out=$(make -s -C "$kdir" M="$mod" ARCH=arm64 \
+	out=$("${toolchain[@]}" make -s -C "$kdir" M="$mod" ARCH=arm64 \
 		CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 modules 2>&1 |
 		grep -v '^Skipping BTF generation')
 	check "w1_and_sparse_find_nothing_on_$k" "$out"

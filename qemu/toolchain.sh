@@ -1,0 +1,24 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# qemu/toolchain.sh ROOT CMD...: run CMD inside the build root ROOT (a
+# Debian tree that qemu/setup.sh made with mmdebstrap, for kernels whose
+# compiler the host lacks), in the current directory. The project's tree is
+# bind-mounted at its own path inside ROOT, so every path means the same in
+# and out. The mounts live in a private mount namespace: they vanish with
+# CMD, whatever way it ends.
+set -euo pipefail
+
+root=${1:?usage: qemu/toolchain.sh ROOT CMD...}
+shift
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ -d "$root$top" ] || { echo "toolchain: $root is not a build root" >&2; exit 1; }
+
+# shellcheck disable=SC2016 # expanded by the inner shell
+exec unshare --mount --propagation private -- /bin/bash -c '
+	root=$1 top=$2 dir=$3
+	shift 3
+	mount --bind "$top" "$root$top"
+	mount -t proc proc "$root/proc"
+	exec chroot "$root" /bin/sh -c "cd \"\$0\" && exec \"\$@\"" "$dir" "$@"
+' toolchain "$root" "$top" "$PWD" "$@"
