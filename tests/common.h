@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the guest test programs share: where the device, its debugfs
- * directory and its sysfs driver are, and two small helpers.
+ * directory and its sysfs driver are, and three small helpers.
  */
 #ifndef MMIODEMO_TESTS_COMMON_H
 #define MMIODEMO_TESTS_COMMON_H
 
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -22,6 +24,22 @@
  */
 #define SETUP_SKIP(fmt, ...) \
 	SKIP({ _metadata->passed = 0; return; }, fmt, ##__VA_ARGS__)
+
+/* The driver's debugfs counter stats/@name, or -1 if unreadable. */
+static inline long counter(const char *name)
+{
+	char path[128], buf[32] = "";
+	int fd;
+
+	snprintf(path, sizeof(path), DEBUGFS "/stats/%s", name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
 
 /* Writes @value to the sysfs file @file: 0, or -1 with errno set. */
 static inline int sysfs_write(const char *file, const char *value)

@@ -25,21 +25,6 @@
 
 #define PM_PRESENT	(1ULL << 63)
 
-static long counter(const char *name)
-{
-	char path[128], buf[32] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), DEBUGFS "/stats/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return buf[0] ? strtol(buf, NULL, 10) : -1;
-}
-
 static void reset_counters(void)
 {
 	static const char *const names[] = {

@@ -15,26 +15,13 @@ ps=$(mmiodemo info | sed -n 's/^page size: \([0-9]*\).*/\1/p')
 stride=2560	# 640 pixels of 4 bytes
 row=100		# the line the second picture changes
 
-has_device_open() {
-	for f in /proc/"$1"/fd/*; do
-		[ "$(readlink "$f")" = /dev/mmiodemo ] && return 0
-	done
-	return 1
-}
-
 # screendump NAME: the host saves ramfb's picture, then presses the power
 # button; an edge interrupt on line 3 says it is done.
 screendump() {
 	mmiodemo write IE 0 && mmiodemo write IS 0 && mmiodemo write IBE 0 &&
 		mmiodemo write IEV 0x8 && mmiodemo write IC 0x8 &&
 		mmiodemo write IE 0x8 >/dev/null || return 1
-	mmiodemo irq wait --timeout 30000 >/dev/null &
-	bg=$!
-	i=0
-	until has_device_open "$bg" || [ $i -ge 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	with_opened mmiodemo irq wait --timeout 30000 >/dev/null
 	echo "mmiodemo-qmp: screendump $1" >/dev/console
 	wait "$bg"
 	st=$?

@@ -271,21 +271,6 @@ static uint64_t shadow_get(size_t off, unsigned int width)
 
 /* --- the dirty-set model ------------------------------------------- */
 
-static long stat_read(const char *name)
-{
-	char path[128], buf[32] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), DEBUGFS "/stats/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return buf[0] ? strtol(buf, NULL, 10) : -1;
-}
-
 static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
 {
 	size_t p;
@@ -803,12 +788,12 @@ static void op_msync(struct slot *s, bool whole)
 		n = 1 + below(s, mp->n - j);
 	}
 	take_begin(s, SET_SYNC, first, n);
-	before = stat_read("pages_synced");
+	before = counter("pages_synced");
 	if (whole)
 		ret = fsync(s->fds[k]);
 	else
 		ret = msync(mp->addr + j * m->ps, n * m->ps, MS_SYNC);
-	after = stat_read("pages_synced");
+	after = counter("pages_synced");
 	note(s, "%s pages %zu-%zu = %d, %ld synced", whole ? "fsync" : "msync",
 	     first, first + n - 1, ret, after - before);
 	if (ret) {
@@ -1173,7 +1158,7 @@ int main(int argc, char **argv)
 		    unbind ? "unbind" : "model");
 		return 0;
 	}
-	if (model_load() || stat_read("pages_synced") < 0) {
+	if (model_load() || counter("pages_synced") < 0) {
 		out("not ok 1 fuzz_%s\n# fuzz: cannot read the device, its buffer or debugfs stats\n",
 		    unbind ? "unbind" : "model");
 		return 1;

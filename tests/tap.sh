@@ -24,6 +24,27 @@ check() {
 	fi
 }
 
+# has_device_open PID: true once process PID has /dev/mmiodemo open.
+has_device_open() {
+	for f in /proc/"$1"/fd/*; do
+		[ "$(readlink "$f")" = /dev/mmiodemo ] && return 0
+	done
+	return 1
+}
+
+# with_opened CMD...: runs CMD in the background and returns once it has
+# /dev/mmiodemo open (or after 10 s), its pid in $bg. Waiting a fixed time
+# instead loses the race on a loaded machine.
+with_opened() {
+	"$@" &
+	bg=$!
+	i=0
+	until has_device_open "$bg" || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 tap_done() {
 	[ "$failures" = 0 ]
 }

@@ -9,24 +9,6 @@ export TAP_PREFIX=tool.
 # shellcheck source=tests/tap.sh
 . "$(dirname "$0")/tap.sh"
 
-# with_opened CMD...: runs CMD in the background and returns once it has
-# /dev/mmiodemo open (or after 10 s), its pid in $bg. Waiting a fixed time
-# instead loses the race on a loaded machine.
-has_device_open() {
-	for f in /proc/"$1"/fd/*; do
-		[ "$(readlink "$f")" = /dev/mmiodemo ] && return 0
-	done
-	return 1
-}
-with_opened() {
-	"$@" &
-	bg=$!
-	i=0
-	until has_device_open "$bg" || [ $i -ge 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
 # A level-low interrupt on line 5, an input nothing drives.
 level_irq() {
 	mmiodemo write DIR 0xff && mmiodemo write DATA 0 &&
