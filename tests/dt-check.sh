@@ -67,4 +67,15 @@ bad=$(grep -E ": /?${node#/}[:/]" <<<"$val_out" || true)
 out="$out${bad:+${out:+$'\n'}$bad}"
 report dtb_node_matches_binding "$out"
 
+# 3. one owner per block: the fw_cfg block our node names is not also a
+# node of its own that qemu_fw_cfg would bind to.
+status=$(fdtget "$dtb" /fw-cfg@9020000 status 2>&1) || true
+reg_names=$(fdtget "$dtb" "$node" reg-names 2>&1) || true
+out=""
+[ "$reg_names" = "regs fw-cfg" ] ||
+	out="$node reg-names is '$reg_names', expected 'regs fw-cfg'"
+[ "$status" = disabled ] ||
+	out="$out${out:+$'\n'}/fw-cfg@9020000 status is '$status', expected 'disabled'"
+report fw_cfg_has_one_owner "$out"
+
 exit "$failed"

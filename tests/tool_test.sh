@@ -24,7 +24,7 @@ level_irq() {
 # The watch prints (and flushes) the first sample before the write.
 watch_change() {
 	mmiodemo write IEV 0 >/dev/null || return 1
-	out=/tmp/watch.$$
+	out=$(mktemp) || return 1
 	mmiodemo watch IEV --interval 10 --count 1 >"$out" &
 	bg=$!
 	i=0
