@@ -24,7 +24,9 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/property.h>
 #include <linux/rmap.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -35,6 +37,17 @@
 static const struct address_space_operations mmiodemo_dma_aops = {
 	.dirty_folio = noop_dirty_folio,
 };
+
+/*
+ * The buffer's size comes from the device tree, the one place that
+ * describes the device: a module parameter would apply to every device
+ * the driver binds and say it twice.
+ */
+#define MMIODEMO_DT_DMA_SIZE "mmiodemo,dma-buffer-size"
+#define MMIODEMO_DMA_SIZE_DEFAULT SZ_1M
+#define MMIODEMO_DMA_SIZE_MAX SZ_256M
+/* Far from the registers whatever the page size: in INFO, never hard-coded. */
+#define MMIODEMO_DMA_OFFSET SZ_1G
 
 /* Runs of at most 4 MiB of contiguous memory: a framebuffer fits in one. */
 #define MMIODEMO_DMA_RUN_ORDER min(get_order(SZ_4M), MMIODEMO_MAX_PAGE_ORDER)
@@ -95,17 +108,33 @@ static unsigned long mmiodemo_dma_alloc_run(struct mmiodemo_dma *dma,
 }
 
 /*
- * Allocates a buffer of @size bytes, whole pages, freed with the device:
- * runs of contiguous pages, each page mapped for the device on its own
- * (streaming DMA, bidirectional) so that a sync names exactly one page.
+ * Allocates the buffer, whole pages, freed with the device: runs of
+ * contiguous pages, each page mapped for the device on its own (streaming
+ * DMA, bidirectional) so that a sync names exactly one page. Then
+ * describes its region of the mmap space.
  */
-int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size)
+int mmiodemo_dma_init(struct mmiodemo *md)
 {
+	struct mmiodemo_region_desc *r = &md->regions[MMIODEMO_REGION_DMA];
 	struct mmiodemo_dma *dma = &md->dma;
+	u32 size = MMIODEMO_DMA_SIZE_DEFAULT;
 	unsigned long i, n;
 	int ret;
 
 	mutex_init(&dma->lock);
+	device_property_read_u32(md->dev, MMIODEMO_DT_DMA_SIZE, &size);
+	if (!size || size > MMIODEMO_DMA_SIZE_MAX)
+		return dev_err_probe(md->dev, -EINVAL,
+				     "%s of %u bytes: from 1 to %u\n",
+				     MMIODEMO_DT_DMA_SIZE, size,
+				     MMIODEMO_DMA_SIZE_MAX);
+
+	/* The bus master, fw_cfg, takes 64-bit addresses: no bounce buffers. */
+	ret = dma_set_mask_and_coherent(md->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return dev_err_probe(md->dev, ret,
+				     "cannot set a 64-bit DMA mask\n");
+
 	dma->nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
 	dma->pages = kvcalloc(dma->nr_pages, sizeof(*dma->pages), GFP_KERNEL);
 	dma->addrs = kvcalloc(dma->nr_pages, sizeof(*dma->addrs), GFP_KERNEL);
@@ -120,16 +149,34 @@ int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size)
 	for (i = 0; i < dma->nr_pages; i += n) {
 		n = mmiodemo_dma_alloc_run(dma, i);
 		if (!n)
-			return -ENOMEM;
+			goto nomem;
 	}
+	/*
+	 * Pages from the page allocator, mapped with dma_map_page(): whose
+	 * failure dma_mapping_error() reports (dma_alloc_pages() would
+	 * report it with NULL instead).
+	 */
 	for (i = 0; i < dma->nr_pages; i++) {
 		dma->addrs[i] = dma_map_page(md->dev, dma->pages[i], 0,
 					     PAGE_SIZE, DMA_BIDIRECTIONAL);
 		if (dma_mapping_error(md->dev, dma->addrs[i]))
-			return -ENOMEM;
+			goto nomem;
 		dma->nr_mapped = i + 1;
 	}
+
+	/* set_page_dirty() on a buffer page goes through this mapping. */
+	md->inode->i_mapping->a_ops = &mmiodemo_dma_aops;
+	r->offset = MMIODEMO_DMA_OFFSET;
+	r->size = (u64)dma->nr_pages << PAGE_SHIFT;
+	r->flags = MMIODEMO_REGION_F_READ | MMIODEMO_REGION_F_WRITE |
+		   MMIODEMO_REGION_F_MMAP | MMIODEMO_REGION_F_DIRTY_LOG;
+	r->caching = MMIODEMO_CACHING_WRITEBACK;
+	r->name = "dma";
 	return 0;
+
+nomem:
+	dev_err(md->dev, "cannot allocate a DMA buffer of %u bytes\n", size);
+	return -ENOMEM;
 }
 
 /* Is [first, first + nr) one run of consecutive bus addresses? */
@@ -142,12 +189,6 @@ bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,
 		if (dma->addrs[i] != dma->addrs[i - 1] + PAGE_SIZE)
 			return false;
 	return true;
-}
-
-/* set_page_dirty() on a buffer page goes through the device's mapping. */
-void mmiodemo_dma_mapping_init(struct address_space *mapping)
-{
-	mapping->a_ops = &mmiodemo_dma_aops;
 }
 
 /*
@@ -444,9 +485,8 @@ long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 }
 
 /*
- * debugfs "dma": the buffer as the device sees it, for the tests: reads
- * return what is in memory. The device that writes it is QEMU's fw_cfg
- * (MMIODEMO_IOC_LOAD), never this file.
+ * debugfs "dma", read-only: the buffer's memory as the kernel reads it
+ * through its linear map, to compare with what a user mapping shows.
  */
 static ssize_t mmiodemo_dma_debugfs_read(struct file *file, char __user *ubuf,
 					 size_t count, loff_t *ppos)
@@ -483,21 +523,15 @@ static const struct file_operations mmiodemo_dma_debugfs_fops = {
 	.llseek = default_llseek,
 };
 
-/* A counter file: reads its value, a write sets it (write 0 to reset). */
+/* A counter file: read-only; a user of it compares two readings. */
 static int mmiodemo_counter_get(void *data, u64 *val)
 {
 	*val = atomic_long_read(data);
 	return 0;
 }
 
-static int mmiodemo_counter_set(void *data, u64 val)
-{
-	atomic_long_set(data, val);
-	return 0;
-}
-
-DEFINE_DEBUGFS_ATTRIBUTE(mmiodemo_counter_fops, mmiodemo_counter_get,
-			 mmiodemo_counter_set, "%llu\n");
+DEFINE_DEBUGFS_ATTRIBUTE(mmiodemo_counter_fops, mmiodemo_counter_get, NULL,
+			 "%llu\n");
 
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
 {
@@ -508,14 +542,14 @@ void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
 				 &mmiodemo_dma_debugfs_fops,
 				 (loff_t)dma->nr_pages << PAGE_SHIFT);
 	stats = debugfs_create_dir("stats", md->debugfs);
-	debugfs_create_file_unsafe("faults", 0600, stats, &dma->faults,
+	debugfs_create_file_unsafe("faults", 0400, stats, &dma->faults,
 				   &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("mkwrites", 0600, stats, &dma->mkwrites,
+	debugfs_create_file_unsafe("mkwrites", 0400, stats, &dma->mkwrites,
 				   &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("syncs", 0600, stats, &dma->syncs,
+	debugfs_create_file_unsafe("syncs", 0400, stats, &dma->syncs,
 				   &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("pages_synced", 0600, stats,
+	debugfs_create_file_unsafe("pages_synced", 0400, stats,
 				   &dma->pages_synced, &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("bytes_loaded", 0600, stats,
+	debugfs_create_file_unsafe("bytes_loaded", 0400, stats,
 				   &dma->bytes_loaded, &mmiodemo_counter_fops);
 }

@@ -77,6 +77,12 @@ void mmiodemo_irq_unlisten(struct mmiodemo_file *mf)
 	spin_unlock_irq(&md->lock);
 }
 
+/* At unbind: every waiting reader wakes, to find the device gone. */
+void mmiodemo_irq_revoke(struct mmiodemo *md)
+{
+	wake_up_interruptible_all(&md->events_wait);
+}
+
 /*
  * Readers of one file take turns (read_lock); the handler adds events
  * under md->lock. One consumer and one producer at a time is what kfifo

@@ -18,7 +18,7 @@ struct mmiodemo_region_desc {
 	u64 size;
 	phys_addr_t phys;
 	u32 flags; /* MMIODEMO_REGION_F_* */
-	u32 memtype; /* MMIODEMO_MEMTYPE_* */
+	u32 caching; /* MMIODEMO_CACHING_* */
 	const char *name;
 };
 
@@ -140,13 +140,15 @@ static inline bool mmiodemo_fsync_range(u64 region_off, u64 size, s64 start,
 	return true;
 }
 
-/* Is a @width-bit register access at @offset of a @size-byte block valid? */
+/*
+ * Is a register ioctl of @width bits at @offset of a @size-byte block
+ * valid? The block's registers are 32 bits wide and the driver reads and
+ * writes them whole: narrower accesses go through the mapping.
+ */
 static inline bool mmiodemo_reg_access_ok(u64 size, u32 offset, u32 width)
 {
-	if (width != 8 && width != 16 && width != 32)
-		return false;
-	return !(offset % (width / 8)) && offset < size &&
-	       size - offset >= width / 8;
+	return width == 32 && !(offset % 4) && offset < size &&
+	       size - offset >= 4;
 }
 
 #endif /* MMIODEMO_LOGIC_H */

@@ -1,8 +1,51 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What the parts of the mmiodemo module share: the per-device state, and
- * the entry points of the DMA buffer (mmiodemo-dma.c), of the interrupt
- * events (mmiodemo-irq.c) and of the gpiochip (mmiodemo-gpio.c).
+ * What the files of the mmiodemo module share: the per-device state, the
+ * small helpers every file uses (static inline, here), and each file's
+ * entry points. Calls go one way, down this list; no file calls a
+ * function of a file above it:
+ *
+ *   mmiodemo-core.c      probe and unbind, the file operations, the ioctl
+ *                        and mmap dispatch: the top, called by nobody
+ *   mmiodemo-mmio.c      the register block: ID check, register ioctls,
+ *                        the register mapping, the kernel's regset
+ *   mmiodemo-fwcfg.c     fw_cfg, the DMA buffer's bus master, and ramfb
+ *   mmiodemo-dma.c       the DMA buffer: pages, fault, dirty sets, syncs
+ *   mmiodemo-irq.c       interrupt events for read() and poll()
+ *   mmiodemo-gpio.c      the gpiochip
+ *   mmiodemo-lifetime.c  what keeps struct mmiodemo alive (the kref held
+ *                        by the device, each file and each VMA), the
+ *                        pseudo-fs inode of its mappings, and revocation
+ *
+ * Locking. The locks, outermost first, as they nest:
+ *
+ *   mmap_lock          (the kernel's, of a process) held by the kernel
+ *                      around every fault, page_mkwrite, vm_ops->open,
+ *                      ->close, ->mapped, f_op->mmap and ->mmap_prepare.
+ *   gone_lock          (rw_semaphore) protects @gone. Read-held by whatever
+ *                      uses the hardware or the DMA buffer
+ *                      (mmiodemo_enter() to mmiodemo_exit()); write-held
+ *                      only to set @gone at unbind, which so waits for
+ *                      every user. Faults run under mmap_lock and take it
+ *                      with down_read_trylock() (mmiodemo-dma.c): unbind
+ *                      holds it while zapping mappings, which needs
+ *                      mmap_lock-free progress of faults.
+ *   dma.lock           (mutex) one take of a dirty set or sync at a time.
+ *   fwcfg.lock         (mutex) one fw_cfg transfer at a time; taken with
+ *                      gone_lock read-held, never with dma.lock.
+ *   the page lock      of each buffer page: a write records its page and a
+ *                      take clears it under this lock (the dirty-tracking
+ *                      invariant, mmiodemo-dma.c). Taken under dma.lock
+ *                      by a take, under mmap_lock by page_mkwrite.
+ *   lock               (spinlock, irq-safe) the register read-modify-writes
+ *                      of the driver (DIR, IE), every register ioctl, and
+ *                      the list of listeners; taken by the interrupt
+ *                      handler. Innermost: nothing is taken under it.
+ *
+ * @gone is read without gone_lock (READ_ONCE) only where a stale answer is
+ * harmless: a check for an early ENODEV before any work (INFO, mmap), and
+ * a reader's wait for events, which unbind wakes after setting @gone
+ * (wake_up_interruptible_all() orders it), so the wait ends either way.
  */
 #ifndef MMIODEMO_PRIV_H
 #define MMIODEMO_PRIV_H
@@ -10,10 +53,12 @@
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
 #include <linux/gpio/driver.h>
+#include <linux/io.h>
 #include <linux/kfifo.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/miscdevice.h>
-#include <linux/kref.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
@@ -21,7 +66,11 @@
 
 #include "mmiodemo-logic.h"
 
+struct platform_device;
 struct vm_area_desc;
+
+/* Events an open file queues; a full queue drops newer ones (seqno gap). */
+#define MMIODEMO_EVENT_QUEUE 64
 
 /* The DMA buffer: separate pages, each with its own DMA address. */
 struct mmiodemo_dma {
@@ -32,6 +81,7 @@ struct mmiodemo_dma {
 	unsigned long *dirty; /* written since the last GET_DIRTY */
 	unsigned long *unsynced; /* written since the last SYNC_FOR_DEVICE */
 	struct mutex lock; /* serialises GET_DIRTY and the syncs */
+	/* Read-only counters in debugfs "stats/": they only grow. */
 	atomic_long_t faults;
 	atomic_long_t mkwrites;
 	atomic_long_t syncs;
@@ -51,12 +101,9 @@ struct mmiodemo_fwcfg {
 
 struct mmiodemo {
 	struct kref ref; /* the device, each open file, each VMA */
-	struct rw_semaphore
-		gone_lock; /* taken to read @gone and use the device */
+	struct rw_semaphore gone_lock; /* see "Locking" above */
 	bool gone; /* unbound: every mapping revoked */
 	struct inode *inode; /* its i_mapping holds every user mapping */
-	struct mutex vmas_lock; /* under mmap_lock, never around it */
-	struct list_head vmas; /* every live VMA, for the audit */
 	struct device *dev;
 	void __iomem *base;
 	spinlock_t lock; /* register read-modify-writes; the listeners */
@@ -64,7 +111,7 @@ struct mmiodemo {
 	wait_queue_head_t events_wait;
 	u32 nr_irqs;
 	int id;
-	char name[16];
+	char name[20]; /* mmiodemo, mmiodemo1, ... */
 	struct miscdevice misc;
 	unsigned int nr_regions;
 	struct mmiodemo_region_desc regions[2];
@@ -75,13 +122,6 @@ struct mmiodemo {
 	struct debugfs_regset32 regset;
 };
 
-/* One VMA of the device (its vm_private_data), listed in md->vmas. */
-struct mmiodemo_vma {
-	struct mmiodemo *md;
-	struct vm_area_struct *vma;
-	struct list_head node;
-};
-
 /* One open file: its queue of interrupt events. */
 struct mmiodemo_file {
 	struct mmiodemo *md;
@@ -90,50 +130,103 @@ struct mmiodemo_file {
 	DECLARE_KFIFO(events, struct mmiodemo_event, MMIODEMO_EVENT_QUEUE);
 };
 
-u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off);
-void mmiodemo_writel(struct mmiodemo *md, unsigned int off, u32 val);
+/* The block's registers are 32 bits wide: every access goes through here. */
+static inline u32 mmiodemo_readl(struct mmiodemo *md, unsigned int off)
+{
+	return readl(md->base + off);
+}
 
+static inline void mmiodemo_writel(struct mmiodemo *md, unsigned int off,
+				   u32 val)
+{
+	writel(val, md->base + off);
+}
+
+/*
+ * True, with the device held (gone_lock read), if it is still bound.
+ * Never sleep on user memory in between: unbind waits for mmiodemo_exit().
+ */
+static inline bool mmiodemo_enter(struct mmiodemo *md)
+{
+	down_read(&md->gone_lock);
+	if (!md->gone)
+		return true;
+	up_read(&md->gone_lock);
+	return false;
+}
+
+static inline void mmiodemo_exit(struct mmiodemo *md)
+{
+	up_read(&md->gone_lock);
+}
+
+static inline struct mmiodemo *mmiodemo_file_md(const struct file *file)
+{
+	struct mmiodemo_file *mf = file->private_data;
+
+	return mf->md;
+}
+
+/* A VMA of the device holds it: vm_private_data is the device. */
+static inline struct mmiodemo *mmiodemo_vma_md(struct vm_area_struct *vma)
+{
+	return vma->vm_private_data;
+}
+
+/* mmiodemo-lifetime.c */
 void mmiodemo_get(struct mmiodemo *md);
 void mmiodemo_put(struct mmiodemo *md);
-bool mmiodemo_enter(struct mmiodemo *md);
-void mmiodemo_exit(struct mmiodemo *md);
-struct mmiodemo *mmiodemo_vma_md(struct vm_area_struct *vma);
-bool mmiodemo_vma_is_ours(struct vm_area_struct *vma);
+int mmiodemo_inode_init(struct mmiodemo *md);
+void mmiodemo_revoke_mappings(struct mmiodemo *md);
 void mmiodemo_vm_open(struct vm_area_struct *vma);
 void mmiodemo_vm_close(struct vm_area_struct *vma);
 int mmiodemo_vm_mapped(unsigned long start, unsigned long end, pgoff_t pgoff,
 		       const struct file *file, void **vm_private_data);
+void mmiodemo_vma_hold(struct mmiodemo *md, struct vm_area_struct *vma);
+void mmiodemo_hook_ran(struct mmiodemo *md,
+		       const struct mmiodemo_region_desc *r, const char *hook);
 
+/* mmiodemo-gpio.c */
 int mmiodemo_gpio_init(struct mmiodemo *md);
 
+/* mmiodemo-irq.c */
 int mmiodemo_irq_init(struct mmiodemo *md, int irq);
 void mmiodemo_irq_listen(struct mmiodemo_file *mf);
 void mmiodemo_irq_unlisten(struct mmiodemo_file *mf);
+void mmiodemo_irq_revoke(struct mmiodemo *md);
 ssize_t mmiodemo_irq_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *ppos);
 __poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait);
 long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp);
 
-void mmiodemo_audit_debugfs_init(struct mmiodemo *md);
-
-int mmiodemo_dma_init(struct mmiodemo *md, unsigned long size);
-void mmiodemo_dma_mapping_init(struct address_space *mapping);
+/* mmiodemo-dma.c */
+int mmiodemo_dma_init(struct mmiodemo *md);
 void mmiodemo_dma_revoke(struct mmiodemo *md);
 void mmiodemo_dma_mmap(struct vm_area_struct *vma);
+void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc);
 bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,
 			     unsigned long nr);
 int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end);
-void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);
 
-struct platform_device;
+/* mmiodemo-fwcfg.c */
 int mmiodemo_fwcfg_init(struct mmiodemo *md, struct platform_device *pdev);
 long mmiodemo_fwcfg_load(struct mmiodemo *md,
 			 struct mmiodemo_load __user *argp);
 long mmiodemo_fb_show(struct mmiodemo *md, struct mmiodemo_fb __user *argp);
 long mmiodemo_fb_off(struct mmiodemo *md);
 void mmiodemo_fb_revoke(struct mmiodemo *md);
+
+/* mmiodemo-mmio.c */
+int mmiodemo_mmio_init(struct mmiodemo *md, struct platform_device *pdev);
+long mmiodemo_mmio_ioctl(struct mmiodemo *md, struct mmiodemo_reg __user *argp,
+			 bool write);
+int mmiodemo_mmio_mmap(struct vm_area_struct *vma,
+		       const struct mmiodemo_region_desc *r, u64 off);
+void mmiodemo_mmio_mmap_prepare(struct vm_area_desc *desc,
+				const struct mmiodemo_region_desc *r, u64 off);
+void mmiodemo_mmio_debugfs_init(struct mmiodemo *md);
 
 #endif /* MMIODEMO_PRIV_H */

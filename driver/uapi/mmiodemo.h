@@ -4,7 +4,9 @@
  *
  * The mmap space of the device is a set of regions. MMIODEMO_IOC_INFO says
  * where each one starts (pass that offset to mmap()), how big it is, and
- * with which memory type it is mapped. mmap() refuses, with:
+ * how the CPU caches it. A region is found by its index, which is fixed
+ * (MMIODEMO_REGION_REGS, MMIODEMO_REGION_DMA); its name is a label for
+ * people, never looked up by the driver. mmap() refuses, with:
  *   EINVAL      a private mapping (MAP_PRIVATE would copy register pages);
  *   EPERM       PROT_EXEC;
  *   ENXIO       an offset or length that is not inside one region;
@@ -42,7 +44,6 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define MMIODEMO_UAPI_VERSION		1
 #define MMIODEMO_MAX_REGIONS		4
 #define MMIODEMO_REGION_NAME_LEN	16
 
@@ -56,25 +57,36 @@
 #define MMIODEMO_REGION_F_MMAP		0x4 /* whole pages: mappable */
 #define MMIODEMO_REGION_F_DIRTY_LOG	0x8 /* writes are tracked per page */
 
-/* struct mmiodemo_region.memtype: the arm64 memory type of user mappings */
-#define MMIODEMO_MEMTYPE_DEVICE_NGNRNE	1
-#define MMIODEMO_MEMTYPE_DEVICE_NGNRE	2
-#define MMIODEMO_MEMTYPE_NORMAL_NC	3
-#define MMIODEMO_MEMTYPE_NORMAL		4
+/*
+ * struct mmiodemo_region.caching: what a user mapping's caching means for
+ * the program that uses it.
+ *   DEVICE     uncached: each load and store of the program reaches the
+ *              device once, at its width, in program order, and nothing
+ *              is read ahead. For registers. (arm64: Device-nGnRE, as
+ *              ioremap() maps MMIO.)
+ *   WRITEBACK  cached, as ordinary memory: the device sees what the CPU
+ *              wrote only after MMIODEMO_IOC_SYNC_FOR_DEVICE (or msync),
+ *              and the CPU sees what the device wrote only after
+ *              MMIODEMO_IOC_SYNC_FOR_CPU. (arm64: Normal write-back.)
+ */
+#define MMIODEMO_CACHING_DEVICE		1
+#define MMIODEMO_CACHING_WRITEBACK	2
 
 struct mmiodemo_region {
 	__u64 offset;	/* mmap() offset of the region's first byte */
 	__u64 size;	/* bytes the region spans */
 	__u32 flags;	/* MMIODEMO_REGION_F_* */
-	__u32 memtype;	/* MMIODEMO_MEMTYPE_* */
+	__u32 caching;	/* MMIODEMO_CACHING_* */
 	char name[MMIODEMO_REGION_NAME_LEN];	/* NUL-terminated */
 };
 
+/*
+ * No version number: this API only grows, by new ioctls and by new flags
+ * in fields that are 0 today, and userspace tests for what it uses.
+ */
 struct mmiodemo_info {
-	__u32 version;		/* MMIODEMO_UAPI_VERSION */
 	__u32 page_size;	/* the kernel's page size */
 	__u32 nr_regions;	/* valid entries in regions[] */
-	__u32 reserved;		/* 0 */
 	struct mmiodemo_region regions[MMIODEMO_MAX_REGIONS];
 };
 
@@ -162,9 +174,9 @@ struct mmiodemo_fb {
  * read() returns whole events, oldest first, one per
  * interrupt the PL061 raised: it blocks until there is one (EAGAIN with
  * O_NONBLOCK), and a buffer smaller than one event gets EINVAL. poll()
- * reports POLLIN while events wait. Each open file has its own queue of
- * MMIODEMO_EVENT_QUEUE events; when it is full, newer events are dropped
- * (seqno shows the gap).
+ * reports POLLIN while events wait. Each open file has its own queue, of a
+ * size this API does not fix; when it is full, newer events are dropped,
+ * and the next event read shows the gap in its seqno.
  *
  * Userspace configures the lines through the mapping (IS, IBE, IEV, then
  * IE). The interrupt handler acknowledges (IC) exactly the MIS bits it
@@ -182,25 +194,31 @@ struct mmiodemo_event {
 	__u32 reserved;		/* 0 */
 };
 
-#define MMIODEMO_EVENT_QUEUE	64
-
 /*
- * MMIODEMO_IOC_REG_READ / MMIODEMO_IOC_REG_WRITE: one register access made
- * by the kernel, of width bits (8, 16 or 32) at offset (naturally aligned,
- * inside the register region). For kernels whose pages are larger than
- * the block (MMIODEMO_REGION_F_MMAP clear), where the registers cannot be
- * mapped. EINVAL for a bad offset, width or reserved field; EBADF for a
- * write through a file not open for writing. A write takes the driver's
- * lock, as its own read-modify-writes of DIR and IE do.
+ * MMIODEMO_IOC_REG_READ / MMIODEMO_IOC_REG_WRITE: one access of a whole
+ * 32-bit register, made by the kernel, at offset (4-byte aligned, inside
+ * the register region). For kernels whose pages are larger than the block
+ * (MMIODEMO_REGION_F_MMAP clear), where the registers cannot be mapped.
+ * EINVAL for a bad offset, a width other than 32 (the block's registers
+ * are 32 bits wide; narrower accesses are for the mapping) or a reserved
+ * field not 0; EBADF for a write through a file not open for writing.
+ * Both take the driver's lock, as its own read-modify-writes of DIR and
+ * IE do.
  */
 struct mmiodemo_reg {
 	__u32 offset;		/* bytes into the register region */
-	__u32 width;		/* bits: 8, 16 or 32 */
+	__u32 width;		/* bits: 32 */
 	__u32 value;		/* in for a write, out for a read */
 	__u32 reserved;		/* 0 */
 };
 
-#define MMIODEMO_IOC_MAGIC	0xb2
+/*
+ * 0xB9, numbers 0x00-0x0F: unassigned in the kernel's
+ * Documentation/userspace-api/ioctl/ioctl-number.rst of 6.1 and of current
+ * mainline (0xB2 went to powerpc's papr-* drivers in 6.8; 0xB8 and 0xBA
+ * are taken too).
+ */
+#define MMIODEMO_IOC_MAGIC	0xb9
 #define MMIODEMO_IOC_INFO	_IOR(MMIODEMO_IOC_MAGIC, 0x00, struct mmiodemo_info)
 #define MMIODEMO_IOC_GET_DIRTY	_IOWR(MMIODEMO_IOC_MAGIC, 0x01, struct mmiodemo_dirty)
 #define MMIODEMO_IOC_SYNC_FOR_DEVICE \
