@@ -60,6 +60,7 @@ from docutils import nodes
 from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.directives.body import CodeBlock
+from docutils.statemachine import StringList
 
 out_dir, src = sys.argv[1], sys.argv[2]
 terms, term_refs, toc_refs = set(), [], []
@@ -81,11 +82,19 @@ class Glossary(Directive):
     has_content = True
     option_spec = {"sorted": directives.flag}
     def run(self):
-        for l in self.content:
+        # A definition list, once the lines of an entry's terms are one.
+        content, prev = StringList(), ""
+        for i, l in enumerate(self.content):
             if l and not l[0].isspace():
                 terms.add(l.strip().lower())
+                if prev and not prev[0].isspace():
+                    content[-1] += ", " + l.strip()
+                    prev = l
+                    continue
+            content.append(l, *self.content.info(i))
+            prev = l
         node = nodes.container()
-        self.state.nested_parse(self.content, self.content_offset, node)
+        self.state.nested_parse(content, self.content_offset, node)
         return [node]
 
 def term_role(name, rawtext, text, lineno, inliner, options={}, content=[]):
