@@ -16,7 +16,7 @@
  * log (MMIODEMO_IOC_GET_DIRTY) and hands written pages to the device or
  * back to the CPU (MMIODEMO_IOC_SYNC_FOR_DEVICE, MMIODEMO_IOC_SYNC_FOR_CPU).
  * The stats command reads the driver's counters from debugfs, the maps
- * command the driver's report of how the regions are mapped, page by page.
+ * command the audit test module's page-table walk of its mappings.
  *
  * irq wait waits for the next interrupt event that read() of the device
  * returns (poll() first, for --timeout) and can re-enable, with
@@ -72,7 +72,6 @@ struct config {
 	unsigned long long offset;	/* --offset, bytes */
 	unsigned long long len;		/* --len, bytes; 0: to the end */
 	bool for_cpu;			/* --for cpu */
-	bool reset;			/* --reset */
 	int timeout_ms;			/* --timeout; -1: wait forever */
 	bool unmask;			/* --unmask */
 	unsigned int interval_ms;	/* --interval */
@@ -127,7 +126,6 @@ struct pattern {
 #define CMD_OPT_OFFSET	0x2
 #define CMD_OPT_LEN	0x4
 #define CMD_OPT_FOR	0x8
-#define CMD_OPT_RESET	0x10
 #define CMD_OPT_TIMEOUT	0x20
 #define CMD_OPT_UNMASK	0x40
 #define CMD_OPT_INTERVAL	0x80
@@ -140,7 +138,6 @@ enum {
 	OPT_OFFSET = 0x100,
 	OPT_LEN,
 	OPT_FOR,
-	OPT_RESET,
 	OPT_TIMEOUT,
 	OPT_UNMASK,
 	OPT_INTERVAL,
@@ -381,19 +378,23 @@ static uint8_t pattern_byte(const struct pattern *pat, unsigned long long o)
 /*
  * One register access of @width bits: a single volatile load or store
  * through the mapping, or, where the block cannot be mapped (pages larger
- * than it), MMIODEMO_IOC_REG_READ/WRITE, the same access made by the
- * kernel.
+ * than it), MMIODEMO_IOC_REG_READ/WRITE, a whole 32-bit register read or
+ * written by the kernel: a narrower read takes its bytes from that
+ * (little-endian, as the bus), a narrower write cannot be made.
  */
 static uint32_t reg_read(const struct regs_map *map, unsigned long offset,
 			 unsigned int width)
 {
 	const volatile uint8_t *addr = (const volatile uint8_t *)map->base + offset;
-	struct mmiodemo_reg reg = { .offset = offset, .width = width };
+	struct mmiodemo_reg reg = { .offset = offset & ~3UL, .width = 32 };
 
 	if (!map->base) {
 		if (ioctl(map->fd, MMIODEMO_IOC_REG_READ, &reg))
 			die_perror("MMIODEMO_IOC_REG_READ at 0x%lx", offset);
-		return reg.value;
+		if (width == 32)
+			return reg.value;
+		return (reg.value >> (8 * (offset & 3))) &
+		       ((1U << width) - 1);
 	}
 	switch (width) {
 	case 8:
@@ -414,6 +415,9 @@ static void reg_write(const struct regs_map *map, unsigned long offset,
 	};
 
 	if (!map->base) {
+		if (width != 32)
+			die("a %u-bit write at 0x%lx needs the register mapping, which this kernel's %ld-byte pages do not allow: the driver writes whole 32-bit registers only",
+			    width, offset, sysconf(_SC_PAGESIZE));
 		if (ioctl(map->fd, MMIODEMO_IOC_REG_WRITE, &reg))
 			die_perror("MMIODEMO_IOC_REG_WRITE at 0x%lx", offset);
 		return;
@@ -546,23 +550,21 @@ static void print_flags(unsigned int flags)
 		printf("none");
 }
 
-static const char *memtype_name(unsigned int memtype)
+static const char *caching_name(unsigned int caching)
 {
 	static const char *const names[] = {
-		[MMIODEMO_MEMTYPE_DEVICE_NGNRNE]	= "Device-nGnRnE",
-		[MMIODEMO_MEMTYPE_DEVICE_NGNRE]		= "Device-nGnRE",
-		[MMIODEMO_MEMTYPE_NORMAL_NC]		= "Normal-NC",
-		[MMIODEMO_MEMTYPE_NORMAL]		= "Normal",
+		[MMIODEMO_CACHING_DEVICE]	= "device",
+		[MMIODEMO_CACHING_WRITEBACK]	= "write-back",
 	};
 
-	return memtype < ARRAY_SIZE(names) ? names[memtype] : NULL;
+	return caching < ARRAY_SIZE(names) ? names[caching] : NULL;
 }
 
 static void cmd_info(const struct config *cfg, char **argv)
 {
 	const struct mmiodemo_region *r;
 	struct mmiodemo_info info;
-	const char *memtype;
+	const char *caching;
 	unsigned int i;
 	int fd;
 
@@ -572,7 +574,6 @@ static void cmd_info(const struct config *cfg, char **argv)
 	get_info(fd, cfg->device, &info);
 	close(fd);
 
-	printf("uAPI version: %u\n", info.version);
 	printf("page size: %u (0x%x)\n", info.page_size, info.page_size);
 
 	for (i = 0; i < info.nr_regions; i++) {
@@ -582,11 +583,11 @@ static void cmd_info(const struct config *cfg, char **argv)
 		       (unsigned long long)r->size,
 		       (unsigned long long)r->size);
 		print_flags(r->flags);
-		memtype = memtype_name(r->memtype);
-		if (memtype)
-			printf(", memtype %s\n", memtype);
+		caching = caching_name(r->caching);
+		if (caching)
+			printf(", caching %s\n", caching);
 		else
-			printf(", memtype unknown (%u)\n", r->memtype);
+			printf(", caching unknown (%u)\n", r->caching);
 	}
 }
 
@@ -677,10 +678,9 @@ static void map_dma(const struct config *cfg, bool writable,
 		die("cannot map region \"%s\": 0x%llx bytes is not whole %u-byte pages",
 		    r->name, (unsigned long long)r->size, info.page_size);
 	/* memset() and the byte loops below would fault on Device memory */
-	if (r->memtype != MMIODEMO_MEMTYPE_NORMAL &&
-	    r->memtype != MMIODEMO_MEMTYPE_NORMAL_NC)
-		die("region \"%s\" is not Normal memory (memtype %u)", r->name,
-		    r->memtype);
+	if (r->caching != MMIODEMO_CACHING_WRITEBACK)
+		die("region \"%s\" is not cached memory (caching %u)", r->name,
+		    r->caching);
 	if (writable && !(r->flags & MMIODEMO_REGION_F_WRITE))
 		die("region \"%s\" is not writable", r->name);
 	if (writable)
@@ -1049,19 +1049,6 @@ static void read_stat(const char *path, const char *name)
 	printf("%s %llu\n", name, val);
 }
 
-static void reset_stat(const char *path)
-{
-	int fd;
-
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		die_perror("unable to open %s", path);
-	if (write(fd, "0\n", 2) != 2)
-		die_perror("unable to reset %s", path);
-	if (close(fd) < 0)
-		die_perror("unable to reset %s", path);
-}
-
 /* Where debugfs is: $MMIODEMO_DEBUGFS if set and not empty, for tests. */
 static const char *debugfs_dir(void)
 {
@@ -1107,29 +1094,28 @@ static void cmd_stats(const struct config *cfg, char **argv)
 
 	for (i = 0; i < ARRAY_SIZE(stat_names); i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, stat_names[i]);
-		if (cfg->reset)
-			reset_stat(path);
-		else
-			read_stat(path, stat_names[i]);
+		read_stat(path, stat_names[i]);
 	}
 }
 
 /*
- * The driver's report of the mappings of its regions, in
- * /sys/kernel/debug/NAME/maps:
+ * The audit test module's report of every mapping of every mmiodemo
+ * device (tests/modules/mmiodemo-audit.c), in
+ * /sys/kernel/debug/mmiodemo-audit/maps:
  *
- *   kernel region NAME TYPE
- *   vma START-END pid PID comm COMM region NAME offset OFF prot PP
+ *   kernel ioremap|linear-map TYPE
+ *   vma START-END pid PID comm COMM dev NAME offset OFF prot PP
  *     page N ADDR absent
  *     page N ADDR present TYPE writable|read-only [armed|written]
  *
  * Each page line belongs to the vma line above it. The fields are tokens
- * without blanks, COMM included ("?" once the process is gone).
+ * without blanks, COMM included. OFF and N are in the device's mmap
+ * space: INFO says which region they are in.
  */
 #define MAPS_TOKEN_LEN	32	/* a token of a maps line, NUL included */
 
 struct maps_kernel {
-	char region[MAPS_TOKEN_LEN];
+	char region[MAPS_TOKEN_LEN];	/* read: "ioremap" or "linear-map" */
 	char type[MAPS_TOKEN_LEN];	/* of the kernel's own mapping */
 };
 
@@ -1144,8 +1130,9 @@ struct maps_page {
 
 struct maps_vma {
 	unsigned long long start, end, offset;
-	int pid;			/* 0 once the process is gone */
+	int pid;
 	char comm[MAPS_TOKEN_LEN];
+	char dev[MAPS_TOKEN_LEN];
 	char region[MAPS_TOKEN_LEN];
 	char prot[MAPS_TOKEN_LEN];
 	struct maps_page *pages;
@@ -1196,14 +1183,14 @@ static bool maps_number(const char *str, int base, unsigned long long *val)
 	return *str && !errno && !*end;
 }
 
-/* "kernel region NAME TYPE"; a region listed again takes the new type. */
+/* "kernel MAPPING TYPE"; a mapping listed again takes the new type. */
 static bool maps_parse_kernel(struct maps *maps, const char *line)
 {
 	struct maps_kernel k;
 	size_t i;
 	int n = -1;
 
-	if (sscanf(line, "kernel region %31s %31s%n", k.region, k.type,
+	if (sscanf(line, "kernel %31s %31s%n", k.region, k.type,
 		   &n) != 2 || !maps_line_end(line, n))
 		return false;
 
@@ -1219,7 +1206,7 @@ static bool maps_parse_kernel(struct maps *maps, const char *line)
 	return true;
 }
 
-/* "vma START-END pid PID comm COMM region NAME offset OFF prot PP" */
+/* "vma START-END pid PID comm COMM dev NAME offset OFF prot PP" */
 static bool maps_parse_vma(struct maps *maps, const char *line)
 {
 	char start[MAPS_TOKEN_LEN], end[MAPS_TOKEN_LEN];
@@ -1229,8 +1216,8 @@ static bool maps_parse_vma(struct maps *maps, const char *line)
 	int n = -1;
 
 	if (sscanf(line,
-		   "vma 0x%31[0-9a-fA-F]-0x%31[0-9a-fA-F] pid %31[0-9] comm %31s region %31s offset 0x%31[0-9a-fA-F] prot %31s%n",
-		   start, end, pid, v.comm, v.region, offset, v.prot,
+		   "vma 0x%31[0-9a-fA-F]-0x%31[0-9a-fA-F] pid %31[0-9] comm %31s dev %31s offset 0x%31[0-9a-fA-F] prot %31s%n",
+		   start, end, pid, v.comm, v.dev, offset, v.prot,
 		   &n) != 7 || !maps_line_end(line, n) ||
 	    !maps_number(start, 16, &v.start) ||
 	    !maps_number(end, 16, &v.end) ||
@@ -1307,7 +1294,7 @@ static void read_maps(const char *path, struct maps *maps)
 	f = fopen(path, "re");
 	if (!f) {
 		if (errno == ENOENT)
-			die("%s does not exist: is debugfs mounted on %s? is the driver too old?",
+			die("%s does not exist: is debugfs mounted on %s, and the audit test module (tests/modules/mmiodemo-audit.ko) loaded?",
 			    path, debugfs_dir());
 		die_perror("unable to open %s", path);
 	}
@@ -1466,6 +1453,69 @@ static void print_maps_table(const struct maps *maps)
 	}
 }
 
+/*
+ * Keeps the mappings of cfg->device only, and says them in its terms: the
+ * region each is in (from INFO), offsets and page numbers within it, and
+ * for each region the type of the kernel's own mapping of it.
+ */
+static void maps_to_regions(const struct config *cfg, struct maps *maps)
+{
+	const char *name = strrchr(cfg->device, '/');
+	const struct mmiodemo_region *r;
+	struct mmiodemo_info info;
+	struct maps_kernel *kernel;
+	unsigned long long off;
+	size_t i, j, n = 0, nr_kernel = 0;
+	struct maps_vma *v;
+	const char *type;
+	unsigned int k;
+	int fd;
+
+	name = name ? name + 1 : cfg->device;
+	fd = open_device(cfg->device, O_RDONLY);
+	get_info(fd, cfg->device, &info);
+	close(fd);
+
+	kernel = calloc(info.nr_regions, sizeof(*kernel));
+	if (!kernel)
+		die("out of memory");
+	for (k = 0; k < info.nr_regions; k++) {
+		r = &info.regions[k];
+		type = maps_kernel_type(maps, r->caching ==
+					MMIODEMO_CACHING_DEVICE ?
+					"ioremap" : "linear-map");
+		if (!type)
+			continue;
+		snprintf(kernel[nr_kernel].region, MAPS_TOKEN_LEN, "%s",
+			 r->name);
+		snprintf(kernel[nr_kernel++].type, MAPS_TOKEN_LEN, "%s", type);
+	}
+	free(maps->kernel);
+	maps->kernel = kernel;
+	maps->nr_kernel = maps->max_kernel = nr_kernel;
+
+	for (i = 0; i < maps->nr_vmas; i++) {
+		v = &maps->vmas[i];
+		for (k = 0; k < info.nr_regions; k++) {
+			r = &info.regions[k];
+			if (v->offset >= r->offset &&
+			    v->offset - r->offset < r->size)
+				break;
+		}
+		if (strcmp(v->dev, name) || k == info.nr_regions) {
+			free(v->pages);
+			continue;
+		}
+		snprintf(v->region, MAPS_TOKEN_LEN, "%s", r->name);
+		v->offset -= r->offset;
+		off = r->offset / info.page_size;
+		for (j = 0; j < v->nr_pages; j++)
+			v->pages[j].nr -= off;
+		maps->vmas[n++] = *v;
+	}
+	maps->nr_vmas = n;
+}
+
 static void cmd_maps(const struct config *cfg, char **argv)
 {
 	struct maps maps;
@@ -1473,8 +1523,9 @@ static void cmd_maps(const struct config *cfg, char **argv)
 
 	(void)argv;
 
-	debugfs_path(cfg, "maps", path, sizeof(path));
+	snprintf(path, sizeof(path), "%s/mmiodemo-audit/maps", debugfs_dir());
 	read_maps(path, &maps);
+	maps_to_regions(cfg, &maps);
 
 	if (cfg->json)
 		print_maps_json(&maps);
@@ -1757,23 +1808,25 @@ static const struct command commands[] = {
 		.run = cmd_dma_sync,
 	},
 	{
-		.name = "stats", .args = "[--reset]",
+		.name = "stats", .args = "",
 		.summary = "print the driver's counters from debugfs",
 		.help = "Prints 'NAME VALUE' for faults, mkwrites, syncs, pages_synced and\n"
 			"bytes_loaded,\n"
 			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
 			"name of the device node. Needs debugfs mounted, and root.\n"
+			"The counters only grow: compare two readings.\n"
 			"$MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR ".\n",
-		.opts = CMD_OPT_RESET, .run = cmd_stats,
+		.run = cmd_stats,
 	},
 	{
 		.name = "maps", .args = "[--json]",
-		.summary = "show how the regions are mapped, page by page, from debugfs",
-		.help = "Reads " DEBUGFS_DIR "/DEVICE/maps, where DEVICE is the name of\n"
-			"the device node ($MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR "),\n"
+		.summary = "show how the regions are mapped, page by page (test module)",
+		.help = "Reads " DEBUGFS_DIR "/mmiodemo-audit/maps, the page-table walk of\n"
+			"the audit test module (tests/modules/mmiodemo-audit.ko, which the\n"
+			"test harness loads; $MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR "),\n"
 			"and prints one line per page of every process's mapping of the\n"
 			"device. Needs debugfs mounted, and root. The columns:\n"
-			"  PID, COMM  the process that mapped it (0 and ? once it is gone)\n"
+			"  PID, COMM  the process that mapped it\n"
 			"  REGION     the region mapped; OFFSET, the mapping's offset in it\n"
 			"  ADDRESS    the page's user virtual address; PAGE, its number in\n"
 			"             the mapping\n"
@@ -2000,8 +2053,6 @@ static void print_command_help(const struct command *cmd)
 		printf("      --offset <bytes>\tstart of the range (default: 0)\n");
 	if (cmd->opts & CMD_OPT_LEN)
 		printf("      --len <bytes>\tlength of the range, 0: to the end (default: 0)\n");
-	if (cmd->opts & CMD_OPT_RESET)
-		printf("      --reset\t\twrite 0 to every counter, print nothing\n");
 	if (cmd->opts & CMD_OPT_TIMEOUT)
 		printf("      --timeout <ms>\tgive up after MS milliseconds (default: wait forever)\n");
 	if (cmd->opts & CMD_OPT_UNMASK)
@@ -2037,7 +2088,6 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ "offset",	required_argument,	NULL,	OPT_OFFSET },
 		{ "len",	required_argument,	NULL,	OPT_LEN },
 		{ "for",	required_argument,	NULL,	OPT_FOR },
-		{ "reset",	no_argument,		NULL,	OPT_RESET },
 		{ "timeout",	required_argument,	NULL,	OPT_TIMEOUT },
 		{ "unmask",	no_argument,		NULL,	OPT_UNMASK },
 		{ "interval",	required_argument,	NULL,	OPT_INTERVAL },
@@ -2057,7 +2107,6 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		{ OPT_OFFSET,	CMD_OPT_OFFSET,	"--offset" },
 		{ OPT_LEN,	CMD_OPT_LEN,	"--len" },
 		{ OPT_FOR,	CMD_OPT_FOR,	"--for" },
-		{ OPT_RESET,	CMD_OPT_RESET,	"--reset" },
 		{ OPT_TIMEOUT,	CMD_OPT_TIMEOUT,	"--timeout" },
 		{ OPT_UNMASK,	CMD_OPT_UNMASK,	"--unmask" },
 		{ OPT_INTERVAL,	CMD_OPT_INTERVAL,	"--interval" },
@@ -2120,8 +2169,6 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 		case OPT_FOR:
 			cfg->for_cpu = parse_for(optarg);
 			break;
-		case OPT_RESET:
-			cfg->reset = true;
 			break;
 		case OPT_TIMEOUT:
 			cfg->timeout_ms = parse_ms("--timeout", optarg, 0);
@@ -2148,8 +2195,8 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			usage_error("option '%s' needs a value",
 				    argv[optind - 1]);
 		case '?':
-			/* --help=..., --reset=..., --unmask=... or --json=... */
-			if (optopt == 'h' || optopt == OPT_RESET ||
+			/* --help=..., --unmask=... or --json=... */
+			if (optopt == 'h' ||
 			    optopt == OPT_UNMASK || optopt == OPT_JSON)
 				usage_error("option '%s' takes no value",
 					    argv[optind - 1]);
