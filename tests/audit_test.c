@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * audit_test: the memory type of every mapped page, proved from the page
- * tables through the driver's audit (debugfs "maps"), in the guest.
+ * tables through the audit test module (tests/modules/mmiodemo-audit.c,
+ * debugfs "mmiodemo-audit/maps"), in the guest.
  * Registers must be Device-nGnRE and the DMA buffer Normal, each the type
  * of the kernel's own mapping of the same memory; only touched pages are
  * present; read-only mappings and clean buffer pages have read-only PTEs.
@@ -21,7 +22,9 @@
 #include "common.h"
 #include "mmiodemo.h"
 
-#define MAPS	DEBUGFS "/maps"
+#define AUDIT	"/sys/kernel/debug/mmiodemo-audit"
+#define MAPS	AUDIT "/maps"
+#define PID	AUDIT "/pid"
 
 struct page_info {
 	int present;
@@ -41,7 +44,7 @@ struct audit {
 static int read_audit(void *start, struct audit *a)
 {
 	unsigned long vstart, vend, page, addr;
-	char line[256], region[16], type[24];
+	char line[256], kernel[16], type[24];
 	int pid, in = 0;
 	FILE *f;
 
@@ -51,9 +54,10 @@ static int read_audit(void *start, struct audit *a)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "kernel region %15s %23s", region, type) == 2) {
-			strcpy(!strcmp(region, "regs") ? a->kernel_regs :
-							a->kernel_dma, type);
+		if (sscanf(line, "kernel %15s %23s", kernel, type) == 2) {
+			/* ioremap() maps the registers, the linear map RAM */
+			strcpy(!strcmp(kernel, "ioremap") ? a->kernel_regs :
+							    a->kernel_dma, type);
 		} else if (sscanf(line, "vma %lx-%lx pid %d", &vstart, &vend,
 				  &pid) == 3) {
 			in = pid == getpid() && vstart == (uintptr_t)start;
@@ -234,18 +238,44 @@ TEST_F(audit, unmapped_mapping_leaves_the_audit)
 	EXPECT_EQ(-1, self->a.nr_pages);
 }
 
-/* After unbind the rebound device's audit lists none of the old ones. */
-TEST_F(audit, unbound_device_mappings_leave_the_audit)
+/* After unbind an old mapping is still there, with no page present. */
+TEST_F(audit, unbound_device_mappings_have_no_present_page)
 {
 	volatile uint8_t *p = map(self->fd, self->dma, self->ps,
 				  PROT_READ);
 
 	ASSERT_NE(NULL, p);
 	(void)p[0];
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	ASSERT_EQ(1, self->a.nr_pages);
+	EXPECT_TRUE(self->a.pages[0].present);
 	ASSERT_EQ(0, sysfs_write(DRIVER "/unbind", DEVNAME));
 	ASSERT_EQ(0, sysfs_write(DRIVER "/bind", DEVNAME));
 	ASSERT_EQ(0, read_audit((void *)p, &self->a));
-	EXPECT_EQ(-1, self->a.nr_pages);
+	ASSERT_EQ(1, self->a.nr_pages);
+	EXPECT_FALSE(self->a.pages[0].present) TH_LOG("revoked: zapped");
+	munmap((void *)p, self->ps);
+}
+
+/* Told a process, the audit walks that process's page tables only. */
+TEST_F(audit, pid_restricts_the_walk_to_one_process)
+{
+	volatile uint8_t *p = map(self->fd, self->dma, self->ps,
+				  PROT_READ);
+	char pid[16];
+
+	ASSERT_NE(NULL, p);
+	(void)p[0];
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ASSERT_EQ(0, sysfs_write(PID, pid));
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	EXPECT_EQ(1, self->a.nr_pages) TH_LOG("this process: listed");
+	ASSERT_EQ(0, sysfs_write(PID, "1"));
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	EXPECT_EQ(-1, self->a.nr_pages) TH_LOG("init's only: not listed");
+	ASSERT_EQ(0, sysfs_write(PID, "0"));
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	EXPECT_EQ(1, self->a.nr_pages) TH_LOG("every process again");
 	munmap((void *)p, self->ps);
 }
 

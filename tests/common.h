@@ -25,8 +25,14 @@
 #define SETUP_SKIP(fmt, ...) \
 	SKIP({ _metadata->passed = 0; return; }, fmt, ##__VA_ARGS__)
 
-/* The driver's debugfs counter stats/@name, or -1 if unreadable. */
-static inline long counter(const char *name)
+/* The driver's debugfs counters, in stats/: read-only, they only grow. */
+static const char *const counter_names[] = {
+	"faults", "mkwrites", "syncs", "pages_synced", "bytes_loaded",
+};
+static long counter_base[sizeof(counter_names) / sizeof(counter_names[0])];
+
+/* Counter stats/@name as it reads now, or -1 if unreadable. */
+static inline long counter_now(const char *name)
 {
 	char path[128], buf[32] = "";
 	int fd;
@@ -39,6 +45,31 @@ static inline long counter(const char *name)
 		buf[0] = '\0';
 	close(fd);
 	return buf[0] ? strtol(buf, NULL, 10) : -1;
+}
+
+/* From now on, counter() counts from the values the counters have now. */
+static inline int counters_start(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++) {
+		counter_base[i] = counter_now(counter_names[i]);
+		if (counter_base[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Counter stats/@name since counters_start() (since boot without it). */
+static inline long counter(const char *name)
+{
+	long now = counter_now(name);
+	unsigned int i;
+
+	for (i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
+		if (!strcmp(counter_names[i], name))
+			return now < 0 ? now : now - counter_base[i];
+	return -1;
 }
 
 /* Writes @value to the sysfs file @file: 0, or -1 with errno set. */

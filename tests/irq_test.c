@@ -228,27 +228,42 @@ TEST_F(irq, each_open_file_gets_every_event)
 	close(fd2);
 }
 
-/* A full queue keeps its oldest events; seqno shows what was lost. */
+/*
+ * A full queue keeps its oldest events, and the next event's seqno shows
+ * what was lost. The API does not fix the queue's size: far more events
+ * than any queue the driver should have are raised.
+ */
+#define RAISED 256
+
 TEST_F(irq, full_queue_keeps_its_oldest_events)
 {
-	struct mmiodemo_event evs[MMIODEMO_EVENT_QUEUE + 8];
+	struct mmiodemo_event evs[RAISED], ev;
 	uint32_t lines = QUIET;
 	int i, n, waited;
 
 	assert_quiet_level(self);
-	for (i = 1; i < MMIODEMO_EVENT_QUEUE + 8; i++) {
+	for (i = 1; i <= RAISED; i++) {
 		/* each unmask raises one more interrupt */
 		for (waited = 0; regs_rd32(&self->r, PL061_IE) & QUIET; waited++)
 			ASSERT_GT(100000, waited);
-		ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+		if (i < RAISED)
+			ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK,
+					   &lines));
 	}
-	for (waited = 0; regs_rd32(&self->r, PL061_IE) & QUIET; waited++)
-		ASSERT_GT(100000, waited);
 
 	n = read(self->fd, evs, sizeof(evs));
-	ASSERT_EQ((int)(MMIODEMO_EVENT_QUEUE * sizeof(evs[0])), n);
-	for (i = 1; i < MMIODEMO_EVENT_QUEUE; i++)
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, n % (int)sizeof(evs[0]));
+	n /= sizeof(evs[0]);
+	ASSERT_GT(RAISED, n) TH_LOG("a queue of %d events or more", n);
+	for (i = 1; i < n; i++)
 		EXPECT_EQ(evs[0].seqno + i, evs[i].seqno);
+
+	/* The queue has room again; the next event tells the gap. */
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	ASSERT_EQ(1, get_event(self->fd, 2000, &ev));
+	EXPECT_EQ(evs[0].seqno + RAISED, ev.seqno)
+		TH_LOG("%d events queued, %d dropped", n, RAISED - n);
 }
 
 /*

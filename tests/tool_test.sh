@@ -54,10 +54,10 @@ load_and_hash() {
 echo "TAP version 13"
 echo "1..28"
 check info_lists_the_register_region 0 \
-	'region 0 "regs": offset 0x0, size 0x1000 .*Device-nGnRE' \
+	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
 check info_lists_the_dma_region 0 \
-	'region 1 "dma": offset 0x[0-9a-f]+, size 0x200000 .*flags read,write,mmap,dirty-log, memtype Normal' \
+	'region 1 "dma": offset 0x[0-9a-f]+, size 0x200000 .*flags read,write,mmap,dirty-log, caching write-back$' \
 	mmiodemo info
 check dma_fill_then_verify_a_pattern 0 '^verified 8192 bytes$' \
 	sh -c 'mmiodemo dma fill offset --offset 0x3000 --len 0x2000 &&
@@ -86,9 +86,14 @@ check dma_load_of_the_pattern_verifies 0 '^verified 65536 bytes$' \
 		mmiodemo dma verify offset --len 0x10000'
 check dma_fill_outside_the_buffer_is_a_usage_error 2 'outside the DMA buffer' \
 	mmiodemo dma fill 1 --offset 0x200000
-check stats_counts_faults 0 '^faults [1-9][0-9]*$' \
-	sh -c 'mmiodemo stats --reset && mmiodemo dma verify 0 --len 0 >/dev/null;
-		mmiodemo stats'
+# The counters only grow: a first touch of every page adds its faults.
+faults_grow() {
+	before=$(mmiodemo stats | sed -n 's/^faults //p')
+	mmiodemo dma verify 0 --len 0 >/dev/null
+	after=$(mmiodemo stats | sed -n 's/^faults //p')
+	echo "faults grew by $((after - before))"
+}
+check stats_counts_faults 0 '^faults grew by [1-9][0-9]*$' faults_grow
 check irq_wait_times_out_without_an_interrupt 1 'no interrupt within 100 ms' \
 	mmiodemo irq wait --timeout 100
 check irq_wait_reports_a_level_interrupt 0 \
