@@ -317,10 +317,11 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	if (ret)
 		return dev_err_probe(dev, ret,
 				     "cannot make an address_space\n");
-	ret = mmiodemo_mmio_init(md, pdev);
+	/* The buffer first: its size is checked before the block is touched. */
+	ret = mmiodemo_dma_init(md);
 	if (ret)
 		return ret;
-	ret = mmiodemo_dma_init(md);
+	ret = mmiodemo_mmio_init(md, pdev);
 	if (ret)
 		return ret;
 	md->nr_regions = 2;
