@@ -1826,10 +1826,10 @@ static const struct command commands[] = {
 			"test harness loads; $MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR "),\n"
 			"and prints one line per page of every process's mapping of the\n"
 			"device. Needs debugfs mounted, and root. The columns:\n"
-			"  PID, COMM  the process that mapped it\n"
+			"  PID, COMM  the process whose address space holds the mapping\n"
 			"  REGION     the region mapped; OFFSET, the mapping's offset in it\n"
 			"  ADDRESS    the page's user virtual address; PAGE, its number in\n"
-			"             the mapping\n"
+			"             the region\n"
 			"  STATE      present or absent in the process's page tables: an\n"
 			"             absent page is mapped at its first access\n"
 			"  TYPE       the arm64 memory type of the page, decoded from the\n"
@@ -2168,7 +2168,6 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			break;
 		case OPT_FOR:
 			cfg->for_cpu = parse_for(optarg);
-			break;
 			break;
 		case OPT_TIMEOUT:
 			cfg->timeout_ms = parse_ms("--timeout", optarg, 0);
