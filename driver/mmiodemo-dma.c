@@ -122,7 +122,14 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	int ret;
 
 	mutex_init(&dma->lock);
-	device_property_read_u32(md->dev, MMIODEMO_DT_DMA_SIZE, &size);
+	if (device_property_present(md->dev, MMIODEMO_DT_DMA_SIZE)) {
+		ret = device_property_read_u32(md->dev, MMIODEMO_DT_DMA_SIZE,
+					       &size);
+		if (ret)
+			return dev_err_probe(md->dev, ret,
+					     "%s is not one u32\n",
+					     MMIODEMO_DT_DMA_SIZE);
+	}
 	if (!size || size > MMIODEMO_DMA_SIZE_MAX)
 		return dev_err_probe(md->dev, -EINVAL,
 				     "%s of %u bytes: from 1 to %u\n",
