@@ -49,7 +49,8 @@ help:
 	@echo '  SEED=N            make fuzz: replay the run of this seed'
 	@echo '  MMIODEMO_KCFLAGS= extra compiler flags for the modules'
 	@echo '  CROSS_COMPILE=    the arm64 compiler prefix (aarch64-linux-gnu-)'
-	@echo 'Results: build/logs/KERNEL-test.log (the console).'
+	@echo 'Results: build/logs/KERNEL-test.log (console), KERNEL.tap (the guest'"'"'s'
+	@echo 'TAP/KTAP), KERNEL.junit.xml; the matrix also writes build/logs/junit.xml.'
 
 ifdef MATRIX
 test: test-all
@@ -85,7 +86,7 @@ fuzz: all
 	@qemu/test.sh $(KERNEL) fuzz
 
 # Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1,
-# 6.12 and 7.3 headers, shellcheck, dt-schema.
+# 6.12 and 7.3 headers, shellcheck, dt-schema, the JUnit writer.
 CHECK_KERNELS := debian-6.1 debian-6.12 debian-7.3
 check: $(foreach k,$(CHECK_KERNELS),$(O)/$(k)/kernel.mk) $(B)/mmiodemo-virt.dtb
 	@tests/host/check.sh $(B)/mmiodemo-virt.dtb $(CHECK_KERNELS)

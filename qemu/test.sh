@@ -12,6 +12,10 @@
 # (1..N) is not met. With T=PATTERN[,PATTERN...] in the environment, only
 # the guest programs whose names contain a PATTERN run (qemu/init), and
 # only the host checks of those programs.
+#
+# Files, in build/logs: KERNEL-MODE.log (the console), KERNEL.tap (the
+# guest's TAP and KTAP as printed; KERNEL-MODE.tap for stress and fuzz),
+# KERNEL.junit.xml (every result line below as a JUnit testcase).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,23 +26,30 @@ b=build/$kernel
 kpkg=$(sed -n 's/^KERNEL_PKG := //p; s/^KERNEL_VERSION := / /p' "$b/kernel.mk" | tr -d '\n')
 log=build/logs/$kernel-$mode.log
 trace=build/logs/$kernel-$mode.trace
+run=$kernel
+[ "$mode" = test ] || run=$kernel-$mode
+results=build/logs/$run.results
 filter=${T:-}
 if ! [[ $filter =~ ^[A-Za-z0-9_.,*?-]*$ ]]; then
 	echo "T='$filter': a pattern may hold letters, digits, _ . - * ? and commas" >&2
 	exit 2
 fi
+mkdir -p build/logs
+: >"$results"
 
 passed=0 failed=0 skipped=0
 result() { # result PASS|FAIL|SKIP NAME [DETAIL...]: one line per test
 	local verdict=$1 name=$2
 	shift 2
-	printf '%-4s %s\n' "$verdict" "$name"
+	{
+		printf '%-4s %s\n' "$verdict" "$name"
+		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/     | /'
+	} | tee -a "$results"
 	case $verdict in
 	PASS) passed=$((passed + 1)) ;;
 	SKIP) skipped=$((skipped + 1)) ;;
 	*) failed=$((failed + 1)) ;;
 	esac
-	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/     | /'
 	return 0
 }
 
@@ -162,6 +173,13 @@ while IFS= read -r line; do
 done < <(sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log")
 [ -n "$prog" ] && plan_met ''
 
+# The guest's TAP and KTAP as printed, for CI: the programs' output and,
+# from the kernel's lines, the KUnit suite's KTAP without timestamps.
+sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log" |
+	sed -E -e '/^\[ *[0-9]+\.[0-9]+\] /{s/^\[ *[0-9]+\.[0-9]+\] //' \
+		-e '/^ *(KTAP version|TAP version|1\.\.|ok |not ok |# )/!d' -e '}' \
+		>"build/logs/$run.tap"
+
 # KTAP from the KUnit suite, which ran on the console as its module loaded
 # (kernels with KUnit only): "    ok N test" under "    # Subtest: suite".
 suite='' detail=() kunit_results=0
@@ -271,6 +289,9 @@ else
 	result PASS host.console_has_no_kernel_complaint
 fi
 
+# For CI: every result above as JUnit XML.
+python3 qemu/junit.py "build/logs/$run.junit.xml" "$run=$results" ||
+	echo "junit: could not write build/logs/$run.junit.xml" >&2
 echo "console: $log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

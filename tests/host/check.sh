@@ -77,6 +77,11 @@ check doc_examples_compile_as_written "$out"
 out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -s sh qemu/init 2>&1)
 check shellcheck_finds_nothing_in_scripts "$out"
 
+# The JUnit writer escapes what a console prints and its XML reads back
+# with xml.etree.
+out=$(python3 qemu/junit.py --selftest 2>&1)
+check junit_xml_parses_with_xml_etree "$out"
+
 # The binding is a valid schema and the booted tree obeys it.
 while read -r verdict name; do
 	case $verdict in
