@@ -25,26 +25,6 @@
 
 #define PM_PRESENT	(1ULL << 63)
 
-static void reset_counters(void)
-{
-	static const char *const names[] = {
-		"faults", "mkwrites", "syncs", "pages_synced", "bytes_loaded",
-	};
-	char path[128];
-	unsigned int i;
-	int fd;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), DEBUGFS "/stats/%s", names[i]);
-		fd = open(path, O_WRONLY);
-		if (fd >= 0) {
-			if (write(fd, "0\n", 2) != 2)
-				perror(path);
-			close(fd);
-		}
-	}
-}
-
 /* Pages of [addr, addr + n pages) that have a present PTE, as a count. */
 static int present_pages(void *addr, size_t n, size_t ps, int *first)
 {
@@ -145,7 +125,7 @@ FIXTURE_SETUP(dma)
 	/* Start from empty sets and zeroed counters. */
 	ASSERT_LE(0, get_dirty(self));
 	ASSERT_LE(0, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 0, 0));
-	reset_counters();
+	counters_reset();
 	ASSERT_EQ(0, counter("faults")) TH_LOG("debugfs stats unreadable");
 }
 
