@@ -1,108 +1,68 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # mmiodemo: build everything, boot QEMU arm64 virt, demo or test.
-#
-#   make run              boot, load the driver, show the mapping, power off
-#   make test             host checks + the whole suite in the guest, on
-#                         every kernel of the matrix, then a table
-#   make test KERNEL=NAME the same on one kernel from qemu/kernels/
-#   make run KERNEL=NAME  the demo on another kernel
-#   make check            the static checks alone
-#   make bench            the DMA buffer's benchmark (64 MiB), in the guest
-#   make stress           unbind/rebind under load (debug kernel by default)
-#   make fuzz             the model-checking fuzzer, 10 minutes (FUZZ_S=,
-#                         SEED=; debug kernel by default)
+# "make help" lists the targets and the variables.
 #
 # Everything downloaded or built lives under build/ (git-ignored).
 
-# The kernels "make test" runs, and the one the others default to.
+# The kernels "make test" runs. Without KERNEL=, "make test" is the whole
+# matrix, "make stress" and "make fuzz" use the debug kernel and the rest
+# debian-6.1.
 KERNELS := debian-6.1 debian-6.12 debian-6.12-16k debian-7.3 debian-7.3-16k \
 	   debug
 ifeq ($(origin KERNEL),undefined)
 MATRIX := 1
+KERNEL := $(if $(filter stress fuzz,$(MAKECMDGOALS)),debug,debian-6.1)
 endif
-KERNEL ?= debian-6.1
 O := build
 B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
+# T=PATTERN[,PATTERN...]: only the guest test programs whose names
+# contain a PATTERN (shell glob), e.g. T=dma or T=example_test.
+export T
+# make fuzz: FUZZ_S seconds of fuzzing; SEED= replays a run.
+FUZZ_S ?= 600
+export FUZZ_S SEED
 
-.PHONY: all run bench test test-all stress fuzz check setup clean distclean
-all run bench: setup
-	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
-		KERNEL=$(KERNEL) _$@
+.PHONY: help all run bench test test-all stress fuzz check setup clean distclean
+.DEFAULT_GOAL := all
 
-# Without KERNEL=, "make test" is the whole matrix.
+help:
+	@echo 'Targets:'
+	@echo '  make run          boot, load the driver, show the mapping, power off'
+	@echo '  make test         static checks + the guest suite on every kernel of the'
+	@echo '                    matrix, then a table (with KERNEL=: that kernel only)'
+	@echo '  make check        the static checks alone'
+	@echo '  make bench        the DMA buffer benchmark (64 MiB), in the guest'
+	@echo '  make stress       200 unbind/rebind cycles under load (debug kernel)'
+	@echo '  make fuzz         the model-checking fuzzer (debug kernel)'
+	@echo '  make all          build what a boot needs, boot nothing'
+	@echo '  make setup        install host packages, download and unpack the kernel'
+	@echo '  make clean        remove what was built for KERNEL, and the logs'
+	@echo '  make distclean    remove build/ (downloads and built kernels too)'
+	@echo 'Variables:'
+	@echo '  KERNEL=NAME       one of: $(KERNELS)'
+	@echo '  T=PATTERN         make test: only guest programs whose names contain'
+	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
+	@echo '  FUZZ_S=N          make fuzz: seconds of fuzzing (default 600)'
+	@echo '  SEED=N            make fuzz: replay the run of this seed'
+	@echo '  MMIODEMO_KCFLAGS= extra compiler flags for the modules'
+	@echo '  CROSS_COMPILE=    the arm64 compiler prefix (aarch64-linux-gnu-)'
+	@echo 'Results: build/logs/KERNEL-test.log (console), KERNEL.tap (the guest'"'"'s'
+	@echo 'TAP/KTAP), KERNEL.junit.xml; the matrix also writes build/logs/junit.xml.'
+
 ifdef MATRIX
 test: test-all
 else
-test: setup
-	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
-		KERNEL=$(KERNEL) _test
+test: all
+	@qemu/test.sh $(KERNEL)
 endif
 
 test-all:
 	@qemu/test-all.sh $(KERNELS)
 
-# 200 unbind/rebind cycles under 4 hammering threads; on the debug kernel
-# unless KERNEL= says otherwise.
-STRESS_KERNEL := $(if $(MATRIX),debug,$(KERNEL))
-stress:
-	@qemu/setup.sh $(STRESS_KERNEL)
-	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
-		KERNEL=$(STRESS_KERNEL) _stress
-
-# The model-checking fuzzer (tests/fuzz.c) for FUZZ_S seconds, then its
-# unbind/rebind mode for a minute; SEED= replays a run.
-FUZZ_S ?= 600
-export FUZZ_S SEED
-fuzz:
-	@qemu/setup.sh $(STRESS_KERNEL)
-	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
-		KERNEL=$(STRESS_KERNEL) _fuzz
-
-# Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1,
-# 6.12 and 7.3 headers, shellcheck, dt-schema.
-CHECK_KERNELS := debian-6.1 debian-6.12 debian-7.3
-check:
-	@for k in $(CHECK_KERNELS); do qemu/setup.sh $$k || exit 1; done
-	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
-		KERNEL=debian-6.1 _check
-
-setup:
-	@qemu/setup.sh $(KERNEL)
-
-clean:
-	rm -rf $(O)/$(KERNEL) $(U) $(O)/logs
-
-distclean:
-	rm -rf $(O)
-
-ifneq ($(filter _%,$(MAKECMDGOALS)),)
-include $(B)/kernel.mk
-
-USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi
-HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
-TEST_HDRS := $(wildcard tests/*.h)
-DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
-KO := $(B)/mod/driver/mmiodemo.ko
-TOOL := $(U)/mmiodemo
-TESTS := $(U)/mmiodemo_test $(U)/dma_test $(U)/irq_test $(U)/audit_test $(U)/fuzz \
-	 $(U)/lifetime_test \
-	 $(U)/stress $(U)/dma_bench
-GPIOD_TEST := $(B)/gpiod_test
-SCRIPTS := tests/tap.sh tests/tool_test.sh tests/gpio_test.sh tests/fb_test.sh
-DTB := $(B)/mmiodemo-virt.dtb
-TEST_DTB := $(B)/mmiodemo-virt-test.dtb
-INITRAMFS := $(B)/initramfs.cpio.gz
-
-.PHONY: _all _run _bench _test _stress _fuzz _check
-_check: $(DTB)
-	@tests/check.sh $(DTB) $(CHECK_KERNELS)
-
-_all: $(KO) $(TOOL) $(TESTS) $(GPIOD_TEST) $(DTB) $(TEST_DTB) $(INITRAMFS)
-
-_run: _all
+run: all
 	@qemu/boot.sh run $(KERNEL)
 	@grep -q '^mmiodemo-guest: run end rc=0' $(O)/logs/$(KERNEL)-run.log || \
 		{ echo "make run: the demo failed; console: $(O)/logs/$(KERNEL)-run.log"; exit 1; }
@@ -111,48 +71,127 @@ _run: _all
 	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
 
-_bench: _all
+bench: all
 	@qemu/boot.sh bench $(KERNEL)
 	@grep -q '^mmiodemo-guest: bench end rc=0' $(O)/logs/$(KERNEL)-bench.log || \
 		{ echo "make bench: the benchmark failed; console: $(O)/logs/$(KERNEL)-bench.log"; exit 1; }
 
-_test: _all
-	@qemu/test.sh $(KERNEL)
-
-_stress: _all
+# 200 unbind/rebind cycles under 4 hammering threads.
+stress: all
 	@qemu/test.sh $(KERNEL) stress
 
-_fuzz: _all
+# The model-checking fuzzer (tests/bench/fuzz.c) for FUZZ_S seconds, then
+# its unbind/rebind mode for a minute.
+fuzz: all
 	@qemu/test.sh $(KERNEL) fuzz
 
-# The module is built in a mirror of the tree made of symlinks, one per
-# kernel, so the source tree stays clean and kernels do not share objects.
-# $(TOOLCHAIN) runs the build in the kernel's build root, if it has one.
-# Extra compiler flags for the module (MMIODEMO_KCFLAGS=...), e.g.
-# -DMMIODEMO_NEGATIVE_CONTROL, the deliberately wrong register mapping that
-# proves the audit tests can fail. A change of flags rebuilds the module.
-$(B)/kcflags: FORCE
-	@mkdir -p $(@D)
-	@echo '$(MMIODEMO_KCFLAGS)' | cmp -s - $@ || echo '$(MMIODEMO_KCFLAGS)' >$@
+# Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1,
+# 6.12 and 7.3 headers, shellcheck, dt-schema, the JUnit writer.
+CHECK_KERNELS := debian-6.1 debian-6.12 debian-7.3
+check: $(foreach k,$(CHECK_KERNELS),$(O)/$(k)/kernel.mk) $(B)/mmiodemo-virt.dtb
+	@tests/host/check.sh $(B)/mmiodemo-virt.dtb $(CHECK_KERNELS)
+
+setup: $(B)/kernel.mk
+
+# What kbuild left beside the sources is what .gitignore ignores there.
+clean:
+	rm -rf $(O)/$(KERNEL) $(U) $(O)/logs $(O)/module-tree
+	git clean -fqX -- driver tests/modules Module.symvers modules.order
+
+distclean:
+	rm -rf $(O)
+
+# qemu/setup.sh installs what is missing and writes build/KERNEL/kernel.mk,
+# the kernel as resolved on this machine (KDIR, VMLINUZ, ...), which is
+# included here. Make runs the rule below for it first, every time, and
+# reads the makefiles again only if setup.sh changed the file (it rewrites
+# it only on change), so an unchanged kernel rebuilds nothing.
+$(O)/%/kernel.mk: FORCE
+	@qemu/setup.sh $*
 
 .PHONY: FORCE
 FORCE:
 
-$(KO): $(DRIVER_SRCS) $(B)/kernel.mk $(B)/kcflags
-	@mkdir -p $(B)/mod
-	@cp -as --remove-destination $(CURDIR)/Kbuild $(CURDIR)/driver $(B)/mod/
-	$(TOOLCHAIN) $(MAKE) -C $(KDIR) M=$(CURDIR)/$(B)/mod ARCH=arm64 \
-		CROSS_COMPILE=$(CROSS_COMPILE) W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)" modules
-	@touch $@
+NO_KERNEL_GOALS := help clean distclean test-all $(if $(MATRIX),test)
+ifneq ($(filter-out $(NO_KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
+include $(B)/kernel.mk
+endif
+
+USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
+	-Itests/guest -isystem $(KSRC)/tools/testing/selftests
+HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
+TEST_HDRS := $(wildcard tests/guest/*.h)
+TOOL := $(U)/mmiodemo
+# Every tests/guest/*_test.c is a guest test program; gpiod_test is built
+# per kernel below (it links that kernel's libgpiod). qemu/init runs every
+# /tests/*_test and /tests/*_test.sh it finds.
+GUEST_TESTS := $(patsubst tests/guest/%.c,$(U)/%, \
+	$(filter-out tests/guest/gpiod_test.c,$(wildcard tests/guest/*_test.c)))
+BENCH := $(patsubst tests/bench/%.c,$(U)/%,$(wildcard tests/bench/*.c))
+GPIOD_TEST := $(B)/gpiod_test
+SCRIPTS := $(wildcard tests/guest/*.sh)
+DTB := $(B)/mmiodemo-virt.dtb
+TEST_DTB := $(B)/mmiodemo-virt-test.dtb
+
+# The modules, built the documented out-of-tree way
+# (Documentation/kbuild/modules.rst): make -C $(KDIR) M=<dir>, the driver
+# from the top directory (Kbuild: obj-m += driver/), and the test modules
+# from tests/modules if it has a Kbuild. Kbuild puts the objects beside
+# the sources and, before 6.13 (MO=), nowhere else, so the tree holds one
+# kernel's objects at a time: build/module-tree names the kernel and flags
+# they were built for, and when that changes the tree is cleaned first.
+# Each kernel keeps its .ko files in build/KERNEL/modules/, so switching
+# kernels rebuilds only when the sources changed since that kernel's last
+# build (then the whole module, about 10 s). $(TOOLCHAIN) runs kbuild in
+# the kernel's build root, if it has one (7.x). MMIODEMO_KCFLAGS=...: extra
+# compiler flags for the modules; a change of flags rebuilds them.
+MODDIR := $(B)/modules
+KO := $(MODDIR)/mmiodemo.ko
+kbuild = $(TOOLCHAIN) $(MAKE) -C $(KDIR) ARCH=arm64 \
+	CROSS_COMPILE=$(CROSS_COMPILE) M=$(1)
+TEST_KBUILD := $(wildcard tests/modules/Kbuild)
+MODULE_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h) \
+	$(if $(TEST_KBUILD),$(wildcard tests/modules/*.[ch]) $(TEST_KBUILD))
+MODULE_TREE := $(KERNEL) $(KDIR) $(MMIODEMO_KCFLAGS)
+MODULE_KCFLAGS := W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)"
+
+$(B)/kcflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MMIODEMO_KCFLAGS)' | cmp -s - $@ || echo '$(MMIODEMO_KCFLAGS)' >$@
+
+$(KO): $(MODULE_SRCS) $(B)/kernel.mk $(B)/kcflags
+	@echo '$(MODULE_TREE)' | cmp -s - $(O)/module-tree || { \
+		echo "kbuild: cleaning the other kernel's objects"; \
+		$(call kbuild,$(CURDIR)) clean >/dev/null && \
+		$(if $(TEST_KBUILD),$(call kbuild,$(CURDIR)/tests/modules) clean >/dev/null &&) \
+		echo '$(MODULE_TREE)' >$(O)/module-tree; }
+	$(call kbuild,$(CURDIR)) $(MODULE_KCFLAGS) modules
+	@rm -rf $(MODDIR) && mkdir -p $(MODDIR)
+	cp driver/*.ko $(MODDIR)/
+ifneq ($(TEST_KBUILD),)
+	$(call kbuild,$(CURDIR)/tests/modules) $(MODULE_KCFLAGS) \
+		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/Module.symvers modules
+	@mkdir -p $(MODDIR)/tests
+	cp tests/modules/*.ko $(MODDIR)/tests/
+endif
 
 $(TOOL): userspace/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
 
-$(TESTS): $(U)/%: tests/%.c $(HDRS) $(TEST_HDRS)
+$(U)/%: tests/guest/%.c $(HDRS) $(TEST_HDRS)
 	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -isystem $(KSRC)/tools/testing/selftests \
-		-o $@ $<
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
+
+$(U)/%: tests/bench/%.c $(HDRS) $(TEST_HDRS)
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
+
+# Linked against the libgpiod of this kernel's suite (v1 or v2 API).
+$(GPIOD_TEST): tests/guest/gpiod_test.c $(HDRS) $(TEST_HDRS) $(B)/kernel.mk
+	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) \
+		-isystem $(GPIOD_ROOT)/usr/include -DMMIODEMO_GPIOD_API=$(GPIOD_API) \
+		-o $@ $< -L$(GPIOD_ROOT)/usr/lib/aarch64-linux-gnu -lgpiod
 
 # QEMU's own tree, dumped with the boot's machine options, plus our overlay.
 $(B)/virt.dtb: qemu/machine.conf
@@ -170,17 +209,10 @@ $(DTB): $(B)/virt.dtb $(B)/mmiodemo-virt.dtbo
 $(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
 	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt-decoy.dtbo
 
-# Every module built for the kernel: the driver, and its KUnit suite where
-# the kernel has KUnit.
-$(INITRAMFS): qemu/init $(KO) $(TOOL) $(TESTS) $(GPIOD_TEST) $(SCRIPTS) \
-		$(B)/kernel.mk
-	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(dir $(KO)) $(GPIOD_ROOT) \
-		$(TOOL) $(TESTS) $(GPIOD_TEST) $(SCRIPTS)
+all: $(B)/initramfs.cpio.gz $(DTB) $(TEST_DTB)
 
-# Linked against the libgpiod of this kernel's suite (v1 or v2 API).
-$(GPIOD_TEST): tests/gpiod_test.c $(HDRS) $(TEST_HDRS) $(B)/kernel.mk
-	$(CROSS_COMPILE)gcc -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
-		-isystem $(KSRC)/tools/testing/selftests \
-		-isystem $(GPIOD_ROOT)/usr/include -DMMIODEMO_GPIOD_API=$(GPIOD_API) \
-		-o $@ $< -L$(GPIOD_ROOT)/usr/lib/aarch64-linux-gnu -lgpiod
-endif
+# The guest's whole world, with every module built for the kernel.
+$(B)/initramfs.cpio.gz: qemu/init qemu/mkinitramfs.sh $(KO) $(TOOL) \
+		$(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS) $(B)/kernel.mk
+	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(MODDIR) $(GPIOD_ROOT) \
+		$(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS)

@@ -35,8 +35,9 @@ missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; d
 done)
 [ -z "$missing" ] || { say "not in the final .config: $missing"; exit 1; }
 
-say "building (this takes minutes, once)"
+say "building (this takes minutes, once; the log: $out/build.log)"
 start=$SECONDS
-"${kmake[@]}" -s -j"$(nproc)" Image modules
+"$top/qemu/ticker.sh" build-kernel "$out/build.log" \
+	"${kmake[@]}" -j"$(nproc)" Image modules
 say "built in $((SECONDS - start)) s"
 echo "$stamp" >"$out/.built"

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # qemu/mkinitramfs.sh OUT BUSYBOX INIT MODULE-DIR GPIOD-ROOT TOOL TESTS...
-# Packs the guest's whole world: busybox, /init, the driver's modules,
-# libgpiod's tools with the C library they run on (from GPIOD-ROOT, the
-# unpacked Debian packages), mmiodemo's tool and the test programs, as a
-# gzipped newc cpio.
+# Packs the guest's whole world: busybox, /init, the driver's modules
+# (MODULE-DIR/*.ko into /lib/modules, the test modules MODULE-DIR/tests/*.ko
+# into /lib/modules/tests), libgpiod's tools with the C library they run
+# on (from GPIOD-ROOT, the unpacked Debian packages), mmiodemo's tool and
+# the test programs (into /tests), as a gzipped newc cpio.
 set -euo pipefail
 
 out=$1 busybox=$2 init=$3 moddir=$4 gpiod=$5 tool=$6
@@ -18,6 +19,10 @@ install -m 0755 "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 0755 "$init" "$root/init"
 install -m 0644 "$moddir"/*.ko "$root/lib/modules/"
+if compgen -G "$moddir/tests/*.ko" >/dev/null; then
+	mkdir -p "$root/lib/modules/tests"
+	install -m 0644 "$moddir"/tests/*.ko "$root/lib/modules/tests/"
+fi
 install -m 0755 "$tool" "$root/bin/"
 (cd "$gpiod" && cp -a --parents usr/lib/aarch64-linux-gnu/libgpiod.so.* \
 	usr/bin/gpio* "$root/")

@@ -18,6 +18,13 @@ cache=$top/build/cache
 out=$top/build/$kernel
 
 say() { printf 'setup: %s\n' "$*" >&2; }
+# tick WHAT CMD...: CMD with a progress line every 10 s (qemu/ticker.sh),
+# its output in build/logs/setup-$kernel.log.
+tick() {
+	local what=$1
+	shift
+	"$top/qemu/ticker.sh" "setup: $what" "$top/build/logs/setup-$kernel.log" "$@"
+}
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
 
 [ -f "$conf" ] || die "unknown kernel '$kernel': no $conf (have: $(basename -s .conf "$top"/qemu/kernels/*.conf | tr '\n' ' '))"
@@ -29,7 +36,7 @@ apt_updated=0
 apt_update() {
 	[ "$apt_updated" = 1 ] && return 0
 	say "apt-get update"
-	apt-get update -qq || die "apt-get update failed"
+	tick "apt-get update" apt-get update || die "apt-get update failed"
 	apt_updated=1
 }
 
@@ -44,7 +51,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "missing host packages (${missing[*]}): run as root or install them"
 	apt_update
 	say "installing ${missing[*]}"
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+	tick installing apt-get install -y --no-install-recommends "${missing[@]}" ||
 		die "apt-get install ${missing[*]} failed"
 fi
 
@@ -92,7 +99,7 @@ local_apt() {
 		! compgen -G "$dir/lists/*_Packages*" >/dev/null; then
 		printf '%s' "$list" >"$dir/sources.list"
 		say "apt-get update ($*, project-local)"
-		apt-get "${opts[@]}" update -qq || die "apt-get update of $* failed"
+		tick "apt-get update" apt-get "${opts[@]}" update || die "apt-get update of $* failed"
 	fi
 }
 
@@ -106,7 +113,7 @@ kapt_update() {
 		apt_update
 	else
 		say "apt-get update ($KERNEL_SUITE, project-local)"
-		apt-get "${kapt[@]}" update -qq || die "apt-get update of $KERNEL_SUITE failed"
+		tick "apt-get update" apt-get "${kapt[@]}" update || die "apt-get update of $KERNEL_SUITE failed"
 	fi
 }
 
@@ -190,8 +197,8 @@ fetch() { # fetch DEBS-ARRAY [APT-OPTION...]
 	done
 	[ "${#need[@]}" = 0 ] && return 0
 	say "downloading ${need[*]}"
-	(cd "$cache/debs" && apt-get "$@" download -qq \
-		-o APT::Sandbox::User=root "${need[@]}" >/dev/null)
+	(cd "$cache/debs" && tick downloading apt-get "$@" download \
+		-o APT::Sandbox::User=root "${need[@]}")
 }
 
 fetch_all() {
@@ -265,9 +272,11 @@ unpack_source() {
 		rm -rf "$dir"
 		mkdir -p "$dir"
 		say "unpacking $(basename "$sdeb")"
-		dpkg-deb --fsys-tarfile "$sdeb" |
-			tar -xO "./usr/src/$name.tar.xz" |
-			tar -xJ -C "$dir" --strip-components=1
+		# shellcheck disable=SC2016 # expanded by the inner shell
+		tick unpacking bash -c 'dpkg-deb --fsys-tarfile "$1" |
+			tar -xO "./usr/src/$2.tar.xz" |
+			tar -xJv -C "$3" --strip-components=1' unpack "$sdeb" "$name" "$dir" ||
+			die "unpacking $sdeb failed"
 		basename "$sdeb" >"$dir/.unpacked"
 	fi
 	printf '%s\n' "$dir"
@@ -288,7 +297,7 @@ if [ -n "${KERNEL_TOOLCHAIN:-}" ]; then
 		rm -rf "$toolchain" "$toolchain.tmp"
 		mkdir -p "$(dirname "$toolchain")"
 		say "making the $KERNEL_TOOLCHAIN build root (mmdebstrap)"
-		mmdebstrap --mode=root --variant=apt --quiet \
+		tick mmdebstrap mmdebstrap --mode=root --variant=apt \
 			--include=gcc-aarch64-linux-gnu,gcc,make,libc6-dev,bc,flex,bison,libelf-dev,libssl-dev,dwarves,kmod,cpio \
 			"$KERNEL_TOOLCHAIN" "$toolchain.tmp" \
 			"deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(mirror) $KERNEL_TOOLCHAIN main" ||

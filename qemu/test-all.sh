@@ -3,7 +3,9 @@
 #
 # qemu/test-all.sh KERNEL...: make check, make test on each kernel, then one table
 # (kernel, page size, passed, failed, skipped, console verdict) and the
-# totals. Exits 0 only if no kernel had a failure.
+# totals, and build/logs/junit.xml: every result line of the run, one
+# testsuite for the static checks and one per kernel. Exits 0 only if no
+# kernel had a failure.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,8 +19,12 @@ make --no-print-directory check 2>&1 | tee build/logs/check.txt
 status=${PIPESTATUS[0]}
 read -r p f < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' build/logs/check.txt)
 p=${p:-0} f=${f:-0}
-[ "$status" != 0 ] && [ "$f" = 0 ] && f=1
+if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+	f=1
+	printf 'FAIL host.make_check_finished\n     | make exited %s\n' "$status" >>build/logs/check.txt
+fi
 rows+=("$(printf '%-18s %-5s %7s %7s %8s  %s' "(static checks)" - "$p" "$f" 0 -)")
+suites=("check=build/logs/check.txt")
 tp=$p tf=$f
 [ "$status" = 0 ] || bad=1
 
@@ -29,7 +35,12 @@ for k in "$@"; do
 	read -r p f s < <(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$out" | tail -n 1)
 	p=${p:-0} f=${f:-0} s=${s:-0}
 	# make failed before any test ran (download, build): count it.
-	[ "$status" != 0 ] && [ "$f" = 0 ] && f=1
+	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		printf 'FAIL host.make_test_finished\n     | make exited %s; see %s\n' \
+			"$status" "$out" >>"$out"
+	fi
+	suites+=("$k=$out")
 	kdir=$(sed -n 's/^KDIR := //p' "build/$k/kernel.mk" 2>/dev/null)
 	page=$(sed -n 's/^CONFIG_ARM64_\([0-9]*K\)_PAGES=y/\1/p' "$kdir/.config" 2>/dev/null)
 	verdict=$(sed -n 's/^\(PASS\|FAIL\) host.console_has_no_kernel_complaint$/\1/p' "$out")
@@ -43,5 +54,6 @@ echo
 printf '%-18s %-5s %7s %7s %8s  %s\n' kernel page passed failed skipped console
 printf '%s\n' "${rows[@]}"
 echo
+python3 qemu/junit.py build/logs/junit.xml "${suites[@]}" || bad=1
 echo "$tp passed, $tf failed, $ts skipped"
 exit "$bad"

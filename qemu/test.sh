@@ -1,13 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# qemu/test.sh KERNEL: the whole suite against what make built for KERNEL.
+# qemu/test.sh KERNEL [test|stress|fuzz]: the whole suite against what
+# make built for KERNEL.
 #
 # One boot runs every test program in the guest (the static checks are
-# tests/check.sh, once for all kernels). Prints a line per test and closes with
-# "N passed, N failed, N skipped"; exits 0 only when nothing failed. A
-# kernel oops, WARNING or BUG on the console fails the run whatever the
-# tests said.
+# tests/host/check.sh, once for all kernels). Prints a line per test and
+# closes with "N passed, N failed, N skipped"; exits 0 only when nothing
+# failed. A kernel oops, WARNING or BUG on the console fails the run
+# whatever the tests said, and so does a guest program whose TAP plan
+# (1..N) is not met. With T=PATTERN[,PATTERN...] in the environment, only
+# the guest programs whose names contain a PATTERN run (qemu/init), and
+# only the host checks of those programs.
+#
+# Files, in build/logs: KERNEL-MODE.log (the console), KERNEL.tap (the
+# guest's TAP and KTAP as printed; KERNEL-MODE.tap for stress and fuzz),
+# KERNEL.junit.xml (every result line below as a JUnit testcase).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,19 +26,42 @@ b=build/$kernel
 kpkg=$(sed -n 's/^KERNEL_PKG := //p; s/^KERNEL_VERSION := / /p' "$b/kernel.mk" | tr -d '\n')
 log=build/logs/$kernel-$mode.log
 trace=build/logs/$kernel-$mode.trace
+run=$kernel
+[ "$mode" = test ] || run=$kernel-$mode
+results=build/logs/$run.results
+filter=${T:-}
+if ! [[ $filter =~ ^[A-Za-z0-9_.,*?-]*$ ]]; then
+	echo "T='$filter': a pattern may hold letters, digits, _ . - * ? and commas" >&2
+	exit 2
+fi
+mkdir -p build/logs
+: >"$results"
 
 passed=0 failed=0 skipped=0
 result() { # result PASS|FAIL|SKIP NAME [DETAIL...]: one line per test
 	local verdict=$1 name=$2
 	shift 2
-	printf '%-4s %s\n' "$verdict" "$name"
+	{
+		printf '%-4s %s\n' "$verdict" "$name"
+		[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/     | /'
+	} | tee -a "$results"
 	case $verdict in
 	PASS) passed=$((passed + 1)) ;;
 	SKIP) skipped=$((skipped + 1)) ;;
 	*) failed=$((failed + 1)) ;;
 	esac
-	[ $# -gt 0 ] && printf '%s\n' "$@" | sed 's/^/     | /'
 	return 0
+}
+
+# wanted NAME: the guest program NAME runs (as qemu/init decides it).
+wanted() {
+	local p
+	[ -z "$filter" ] && return 0
+	for p in ${filter//,/ }; do
+		# shellcheck disable=SC2053 # $p is a pattern by design
+		[[ $1 == *$p* ]] && return 0
+	done
+	return 1
 }
 
 echo "mmiodemo tests: kernel $kernel ($kpkg)"
@@ -39,6 +70,7 @@ echo "mmiodemo tests: kernel $kernel ($kpkg)"
 nonce=$(printf '0x%x' $(((RANDOM << 16 | RANDOM) | 0x100)))
 extra=()
 [ "$mode" = fuzz ] && extra=("mmiodemo_fuzz_s=${FUZZ_S:-600}" "mmiodemo_seed=${SEED:-0}")
+[ -n "$filter" ] && extra+=("mmiodemo_filter=$filter")
 qemu/boot.sh "$mode" "$kernel" "mmiodemo_nonce=$nonce" "${extra[@]}"
 status=$?
 [ "$status" = 124 ] && result FAIL guest.boot_finished_in_time \
@@ -64,12 +96,56 @@ else
 		"$(grep -i 'pl031\|not a PL061' "$log")"
 fi
 
+# The test modules (tests/modules) load after the driver.
+while read -r m verdict; do
+	if [ "$verdict" = loaded ]; then
+		result PASS "guest.test_module_loads.${m%.ko}"
+	else
+		result FAIL "guest.test_module_loads.${m%.ko}" "insmod $m failed; see $log"
+	fi
+done < <(sed -n 's/^mmiodemo-guest: test module \([^ ]*\) \(loaded\|did not load\)$/\1 \2/p' "$log")
+
 # TAP ("ok N name [# SKIP why]", "not ok N name") from every guest test
 # program; a failure quotes the lines since the previous result. The 6.1
 # harness names a skipped test only in its "#  RUN name ..." line.
-detail=() current='' skipped_names=''
+# qemu/init frames each program with "mmiodemo-guest: program NAME
+# begin" and "... end rc=N"; plan_met checks that the program printed one
+# plan "1..N" and N results, and failed a test if it exited non-zero.
+detail=() current='' skipped_names='' prog='' plan='' count=0 notok=0
+plan_met() { # plan_met STATUS|"": the verdict on program $prog
+	local why=()
+	[ -n "$plan" ] || why+=("printed no TAP plan (1..N)")
+	[ -n "$plan" ] && [ "$count" != "$plan" ] &&
+		why+=("planned $plan tests, reported $count")
+	[ -z "$1" ] && why+=("never ended (no \"program $prog end\" line); see $log")
+	[ -n "$1" ] && [ "$1" != 0 ] && [ "$notok" = 0 ] &&
+		why+=("exited with status $1, and no test failed")
+	if [ "${#why[@]}" = 0 ]; then
+		result PASS "guest.$prog.plan_met"
+	else
+		result FAIL "guest.$prog.plan_met" "${why[@]}"
+	fi
+	prog=''
+}
 while IFS= read -r line; do
 	case $line in
+	"mmiodemo-guest: program "*" begin")
+		[ -n "$prog" ] && plan_met ''
+		prog=${line#mmiodemo-guest: program }
+		prog=${prog% begin}
+		plan='' count=0 notok=0 detail=()
+		continue ;;
+	"mmiodemo-guest: program "*" end rc="*)
+		[ -n "$prog" ] && plan_met "${line##*rc=}"
+		detail=()
+		continue ;;
+	"mmiodemo-guest: tests end"*)
+		[ -n "$prog" ] && plan_met ''
+		continue ;;
+	1..[0-9]*)
+		if [ -z "$plan" ]; then plan=${line#1..}; else plan="$plan and ${line#1..}"; fi
+		detail+=("$line")
+		continue ;;
 	"#  RUN "*)
 		current=${line#\#  RUN}
 		current=${current#"${current%%[! ]*}"}
@@ -86,13 +162,23 @@ while IFS= read -r line; do
 	"ok "*)
 		result PASS "guest.${line#ok * }" ;;
 	"not ok "*)
+		notok=$((notok + 1))
 		result FAIL "guest.${line#not ok * }" "${detail[@]}" ;;
 	*)
 		detail+=("$line")
 		continue ;;
 	esac
+	count=$((count + 1))
 	detail=()
 done < <(sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log")
+[ -n "$prog" ] && plan_met ''
+
+# The guest's TAP and KTAP as printed, for CI: the programs' output and,
+# from the kernel's lines, the KUnit suite's KTAP without timestamps.
+sed -n '/^mmiodemo-guest: tests begin/,/^mmiodemo-guest: tests end/p' "$log" |
+	sed -E -e '/^\[ *[0-9]+\.[0-9]+\] /{s/^\[ *[0-9]+\.[0-9]+\] //' \
+		-e '/^ *(KTAP version|TAP version|1\.\.|ok |not ok |# )/!d' -e '}' \
+		>"build/logs/$run.tap"
 
 # KTAP from the KUnit suite, which ran on the console as its module loaded
 # (kernels with KUnit only): "    ok N test" under "    # Subtest: suite".
@@ -111,8 +197,8 @@ while IFS= read -r line; do
 	case $line in "    ok "* | "    not ok "*) kunit_results=$((kunit_results + 1)) ;; esac
 	detail=()
 done < <(grep -E '^\[ *[0-9]+\.[0-9]+\]     ' "$log")
-if [ "$mode" = test ] && [ -f "$b/mod/driver/mmiodemo-kunit.ko" ] &&
-	[ "$kunit_results" = 0 ]; then
+if [ "$mode" = test ] && [ -f "$b/modules/mmiodemo-kunit.ko" ] &&
+	wanted kunit && [ "$kunit_results" = 0 ]; then
 	result FAIL kunit.suite_ran "the KUnit module was built but printed no results"
 fi
 
@@ -125,7 +211,7 @@ elif [ "$rc" != 0 ]; then
 fi
 
 # Host: QEMU itself saw the guest's full-width write of the nonce to DIR.
-if [ "$mode" != test ]; then
+if [ "$mode" != test ] || ! wanted mmiodemo_test; then
 	:
 elif [[ $skipped_names == *" regs.mapping_write_reaches_qemu "* ]]; then
 	result SKIP host.qemu_trace_shows_the_mapping_write \
@@ -139,7 +225,7 @@ fi
 
 # Host: what the device (fw_cfg DMA) wrote into the buffer, as the guest
 # hashed it through the mapping, is the host's file.
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] && wanted tool_test; then
 	want=$(cat build/blobs/random.sha256 2>/dev/null)
 	got=$(sed -n 's/^mmiodemo-sha256: opt\/mmiodemo\/random \([0-9a-f]*\)$/\1/p' "$log" | tail -n 1)
 	if [ -n "$got" ] && [ "$got" = "$want" ]; then
@@ -162,7 +248,7 @@ fb_check() { # fb_check NAME SPEC TEST
 		result FAIL "host.$3" "$out"
 	fi
 }
-if [ "$mode" = test ]; then
+if [ "$mode" = test ] && wanted fb_test; then
 	fb_check gradient gradient:640x480 fb_screendump_is_the_drawn_picture
 	fb_check row gradient:640x480:row=100:ffffff fb_screendump_shows_the_synced_row
 	fb_check unbound color:16x16:000000 fb_screendump_after_unbind_is_blank
@@ -171,8 +257,9 @@ fi
 # Host: each region was mapped through the hook the kernel offers. Where
 # its fs.h has f_op->mmap_prepare, the driver must use it (with
 # vm_ops->mapped); elsewhere f_op->mmap. The driver says on the console,
-# once per region, which hook made its first mapping.
-if [ "$mode" = test ]; then
+# once per region, which hook made its first mapping. Only on a whole run:
+# the mappings are made by several programs.
+if [ "$mode" = test ] && [ -z "$filter" ]; then
 	kheaders=$(sed -n 's/^KHEADERS := //p' "$b/kernel.mk")
 	hook='f_op->mmap'
 	grep -q '(\*mmap_prepare)' "$kheaders/include/linux/fs.h" &&
@@ -202,6 +289,9 @@ else
 	result PASS host.console_has_no_kernel_complaint
 fi
 
+# For CI: every result above as JUnit XML.
+python3 qemu/junit.py "build/logs/$run.junit.xml" "$run=$results" ||
+	echo "junit: could not write build/logs/$run.junit.xml" >&2
 echo "console: $log"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

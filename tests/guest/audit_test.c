@@ -121,7 +121,7 @@ TEST_F(audit, register_page_is_device_ngnre_like_the_kernels)
 	p = map(self->fd, self->regs, self->regs->size,
 		PROT_READ | PROT_WRITE);
 	ASSERT_NE(NULL, p);
-	(void)*(volatile uint32_t *)(p + PL061_PERIPHID(0));
+	(void)rd32(p, PL061_PERIPHID(0));
 	ASSERT_EQ(0, read_audit((void *)p, &self->a));
 	ASSERT_EQ(1, self->a.nr_pages) TH_LOG("mapping not in the audit");
 	EXPECT_TRUE(self->a.pages[0].present);

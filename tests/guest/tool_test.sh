@@ -6,7 +6,7 @@
 # reaches registers through the register ioctls, and the same checks hold.
 # Prints TAP like the selftests: output, exit status 0/1/2 and messages.
 export TAP_PREFIX=tool.
-# shellcheck source=tests/tap.sh
+# shellcheck source=tests/guest/tap.sh
 . "$(dirname "$0")/tap.sh"
 
 # A level-low interrupt on line 5, an input nothing drives.

@@ -4,7 +4,7 @@
  * that read() and poll() return, tested in the guest.
  *
  * Registers are reached through the mapping, or through the register
- * ioctls where the block cannot be mapped (tests/regs.h).
+ * ioctls where the block cannot be mapped (tests/guest/regs.h).
  *
  * Two real sources: QEMU's power button, which the host presses when this
  * program prints "mmiodemo-qmp: system_powerdown" (a rising edge on input

@@ -2,7 +2,7 @@
 /*
  * gpiod_test: mmiodemo's gpiochip through libgpiod, checked against the
  * registers of the same PL061 (mapped, or through the register ioctls
- * where the block cannot be mapped: tests/regs.h), in the guest. Built against the
+ * where the block cannot be mapped: tests/guest/regs.h), in the guest. Built against the
  * libgpiod of each kernel's Debian suite: the v1 API (1.6, bookworm) or
  * the v2 API (2.1, bookworm-backports), chosen by MMIODEMO_GPIOD_API.
  */

@@ -1,18 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tests/check.sh DTB KERNEL...: the static checks, one PASS/FAIL line each
+# tests/host/check.sh DTB KERNEL...: the static checks, one PASS/FAIL line each
 # and a closing "N passed, N failed". Zero findings is the bar; the few
 # accepted ones are listed below, each with its reason.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-dtb=${1:?usage: tests/check.sh DTB KERNEL...}
+dtb=${1:?usage: tests/host/check.sh DTB KERNEL...}
 shift
 ksrc=$(sed -n 's/^KSRC := //p' "build/$1/kernel.mk")
 kernel_files=(driver/*.[ch] driver/uapi/*.h)
-scripts=(qemu/*.sh tests/*.sh .ci/run)
+scripts=(qemu/*.sh tests/*/*.sh .ci/run)
 
 passed=0 failed=0
 check() { # check NAME OUTPUT: no output is a pass
@@ -50,14 +50,20 @@ for f in "${kernel_files[@]}"; do
 done
 check clang_format_finds_nothing_in_driver "$out"
 
-# W=1 and sparse (C=2) against each kernel's headers, in a tree of our own,
-# in the kernel's build root if it has one (7.x: gcc-14, sparse 0.6.5).
+# W=1 and sparse (C=2) against each kernel's headers, in a tree of our own
+# (symlinks to the sources, so that make test's objects beside them are
+# neither reused nor disturbed), in the kernel's build root if it has one
+# (7.x: gcc-14, sparse 0.6.5).
 for k in "$@"; do
 	kdir=$(sed -n 's/^KDIR := //p' "build/$k/kernel.mk")
 	read -ra toolchain < <(sed -n 's/^TOOLCHAIN := //p' "build/$k/kernel.mk")
 	mod=$top/build/check/$k
-	mkdir -p "$mod"
-	cp -as --remove-destination "$top/Kbuild" "$top/driver" "$mod/"
+	rm -rf "$mod/driver"
+	mkdir -p "$mod/driver/uapi"
+	ln -sf "$top/Kbuild" "$mod/"
+	for f in driver/Kbuild driver/*.[ch] driver/uapi/*.h; do
+		ln -sf "$top/$f" "$mod/$f"
+	done
 	out=$("${toolchain[@]}" make -s -C "$kdir" M="$mod" ARCH=arm64 \
 		CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 modules 2>&1 |
 		grep -v '^Skipping BTF generation')
@@ -65,11 +71,16 @@ for k in "$@"; do
 done
 
 # Every C example in the documentation compiles as written.
-out=$(tests/doc-examples.sh Documentation/mmiodemo.rst 2>&1)
+out=$(tests/host/doc-examples.sh Documentation/mmiodemo.rst 2>&1)
 check doc_examples_compile_as_written "$out"
 
 out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -s sh qemu/init 2>&1)
 check shellcheck_finds_nothing_in_scripts "$out"
+
+# The JUnit writer escapes what a console prints and its XML reads back
+# with xml.etree.
+out=$(python3 qemu/junit.py --selftest 2>&1)
+check junit_xml_parses_with_xml_etree "$out"
 
 # The binding is a valid schema and the booted tree obeys it.
 while read -r verdict name; do
@@ -78,7 +89,7 @@ while read -r verdict name; do
 	FAIL) check "$name" "see the lines above" ;;
 	*) printf '     | %s %s\n' "$verdict" "$name" ;;
 	esac
-done < <(tests/dt-check.sh \
+done < <(tests/host/dt-check.sh \
 	Documentation/devicetree/bindings/misc/mmiodemo,pl061.yaml \
 	"$dtb" build/check 2>&1)
 

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Usage: tests/dt-check.sh BINDING_YAML DTB WORKDIR
+# Usage: tests/host/dt-check.sh BINDING_YAML DTB WORKDIR
 # Validates the mmiodemo,pl061 binding with dt-schema and checks that DTB's
 # /pl061@9030000 node is an mmiodemo,pl061 node that satisfies the binding.
 set -euo pipefail

@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include "common.h"
 #include "mmiodemo.h"
 
 struct regs {
@@ -49,7 +50,7 @@ static inline uint32_t regs_rd32(struct regs *r, unsigned int off)
 	struct mmiodemo_reg reg = { .offset = off, .width = 32 };
 
 	if (r->map)
-		return *(volatile uint32_t *)(r->map + off);
+		return rd32(r->map, off);
 	if (ioctl(r->fd, MMIODEMO_IOC_REG_READ, &reg))
 		return 0xdeadbeef;
 	return reg.value;
@@ -60,7 +61,7 @@ static inline void regs_wr32(struct regs *r, unsigned int off, uint32_t val)
 	struct mmiodemo_reg reg = { .offset = off, .width = 32, .value = val };
 
 	if (r->map)
-		*(volatile uint32_t *)(r->map + off) = val;
+		wr32(r->map, off, val);
 	else
 		ioctl(r->fd, MMIODEMO_IOC_REG_WRITE, &reg);
 }

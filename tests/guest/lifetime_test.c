@@ -308,7 +308,7 @@ TEST_F(life, moved_register_mapping_keeps_working)
 		   MREMAP_MAYMOVE | MREMAP_FIXED, hole);
 	ASSERT_EQ(hole, q) TH_LOG("mremap: %s", strerror(errno));
 	EXPECT_EQ(PL061_ID_BYTE(PL061_CELL_ID, 0),
-		  *(volatile uint32_t *)(q + PL061_PCELLID(0)));
+		  rd32(q, PL061_PCELLID(0)));
 	munmap(q, self->regs->size);
 }
 

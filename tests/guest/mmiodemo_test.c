@@ -24,16 +24,6 @@
 
 #define DEBUGFS_REGS	DEBUGFS "/regs"
 
-static uint32_t rd32(volatile void *map, unsigned int off)
-{
-	return *(volatile uint32_t *)((volatile uint8_t *)map + off);
-}
-
-static void wr32(volatile void *map, unsigned int off, uint32_t val)
-{
-	*(volatile uint32_t *)((volatile uint8_t *)map + off) = val;
-}
-
 static size_t page_size(void)
 {
 	return (size_t)sysconf(_SC_PAGESIZE);

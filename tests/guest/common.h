@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the guest test programs share: where the device, its debugfs
- * directory and its sysfs driver are, and three small helpers.
+ * directory and its sysfs driver are, the driver's counters, 32-bit
+ * register accesses and sysfs writes.
  */
 #ifndef MMIODEMO_TESTS_COMMON_H
 #define MMIODEMO_TESTS_COMMON_H
 
+#include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,17 @@
  */
 #define SETUP_SKIP(fmt, ...) \
 	SKIP({ _metadata->passed = 0; return; }, fmt, ##__VA_ARGS__)
+
+/* A 32-bit register of the mapping @map: exact-width volatile accesses. */
+static inline uint32_t rd32(volatile void *map, unsigned int off)
+{
+	return *(volatile uint32_t *)((volatile uint8_t *)map + off);
+}
+
+static inline void wr32(volatile void *map, unsigned int off, uint32_t val)
+{
+	*(volatile uint32_t *)((volatile uint8_t *)map + off) = val;
+}
 
 /* The driver's debugfs counters, in stats/: read-only, they only grow. */
 static const char *const counter_names[] = {

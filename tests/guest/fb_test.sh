@@ -8,7 +8,7 @@
 # compares it pixel by pixel with the picture (qemu/test.sh, host.fb_*).
 # Prints TAP like the selftests.
 export TAP_PREFIX=fb.
-# shellcheck source=tests/tap.sh
+# shellcheck source=tests/guest/tap.sh
 . "$(dirname "$0")/tap.sh"
 
 ps=$(mmiodemo info | sed -n 's/^page size: \([0-9]*\).*/\1/p')

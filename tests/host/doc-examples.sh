@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tests/doc-examples.sh RST...: every ".. code-block:: c" example of the
+# tests/host/doc-examples.sh RST...: every ".. code-block:: c" example of the
 # given pages compiles for arm64 with -Wall -Wextra -Werror, as written,
 # against the uAPI and register headers. Each example becomes the body of a
 # function; it may use "fd" (an open /dev/mmiodemo) and "regs" (its
@@ -9,7 +9,7 @@
 # Prints what failed, nothing when all compile.
 set -uo pipefail
 
-top=$(cd "$(dirname "$0")/.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd)
 cc=${CROSS_COMPILE:-aarch64-linux-gnu-}gcc
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
