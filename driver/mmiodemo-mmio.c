@@ -109,8 +109,8 @@ long mmiodemo_mmio_ioctl(struct mmiodemo *md, struct mmiodemo_reg __user *argp,
 
 	if (copy_from_user(&reg, argp, sizeof(reg)))
 		return -EFAULT;
-	if (reg.reserved || !mmiodemo_reg_access_ok(r->size, reg.offset,
-						    reg.width))
+	if (reg.reserved ||
+	    !mmiodemo_reg_access_ok(r->size, reg.offset, reg.width))
 		return -EINVAL;
 	if (!mmiodemo_enter(md))
 		return -ENODEV;

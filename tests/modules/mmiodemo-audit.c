@@ -102,8 +102,8 @@ static bool audit_vma_is_mmiodemo(struct vm_area_struct *vma)
 	       !strcmp(mapping->host->i_sb->s_type->name, "mmiodemo");
 }
 
-static void audit_vma(struct seq_file *s, struct vm_area_struct *vma,
-		      pid_t pid, const char *comm)
+static void audit_vma(struct seq_file *s, struct vm_area_struct *vma, pid_t pid,
+		      const char *comm)
 {
 	bool pages = !(vma->vm_flags & (VM_PFNMAP | VM_IO));
 	unsigned long addr, nr;
@@ -199,9 +199,8 @@ static int audit_maps_show(struct seq_file *s, void *unused)
 		VMA_ITERATOR(vmi, e[i].mm, 0);
 
 		mmap_read_lock(e[i].mm);
-		for_each_vma(vmi, vma)
-			if (audit_vma_is_mmiodemo(vma))
-				audit_vma(s, vma, e[i].pid, e[i].comm);
+		for_each_vma(vmi, vma) if (audit_vma_is_mmiodemo(vma))
+			audit_vma(s, vma, e[i].pid, e[i].comm);
 		mmap_read_unlock(e[i].mm);
 		mmput(e[i].mm);
 	}
