@@ -26,10 +26,15 @@
  *                      uses the hardware or the DMA buffer
  *                      (mmiodemo_enter() to mmiodemo_exit()); write-held
  *                      only to set @gone at unbind, which so waits for
- *                      every user. Faults run under mmap_lock and take it
- *                      with down_read_trylock() (mmiodemo-dma.c): unbind
- *                      holds it while zapping mappings, which needs
- *                      mmap_lock-free progress of faults.
+ *                      every user. Nested inside mmap_lock: the mmap
+ *                      paths and vm_ops->access take it with mmap_lock
+ *                      held, and nothing holding it touches user memory
+ *                      (copies to userspace come after mmiodemo_exit()).
+ *                      Faults take it with down_read_trylock()
+ *                      (mmiodemo-dma.c): a fault that finds unbind
+ *                      waiting for it answers SIGBUS at once, as it would
+ *                      a moment later, instead of queueing behind the
+ *                      writer with mmap_lock held.
  *   dma.lock           (mutex) one take of a dirty set or sync at a time.
  *   fwcfg.lock         (mutex) one fw_cfg transfer at a time; taken with
  *                      gone_lock read-held, never with dma.lock.
