@@ -150,8 +150,8 @@ KO := $(MODDIR)/mmiodemo.ko
 kbuild = $(TOOLCHAIN) $(MAKE) -C $(KDIR) ARCH=arm64 \
 	CROSS_COMPILE=$(CROSS_COMPILE) M=$(1)
 TEST_KBUILD := $(wildcard tests/modules/Kbuild)
-MODULE_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h) \
-	$(if $(TEST_KBUILD),$(wildcard tests/modules/*.[ch]) $(TEST_KBUILD))
+MODULE_SRCS := Kbuild $(filter-out %.mod.c,$(wildcard driver/Kbuild driver/*.[ch] \
+	driver/uapi/*.h $(if $(TEST_KBUILD),tests/modules/*.[ch] $(TEST_KBUILD))))
 MODULE_TREE := $(KERNEL) $(KDIR) $(MMIODEMO_KCFLAGS)
 MODULE_KCFLAGS := W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)"
 
