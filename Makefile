@@ -211,8 +211,15 @@ $(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
 
 all: $(B)/initramfs.cpio.gz $(DTB) $(TEST_DTB)
 
-# The guest's whole world, with every module built for the kernel.
-$(B)/initramfs.cpio.gz: qemu/init qemu/mkinitramfs.sh $(KO) $(TOOL) \
-		$(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS) $(B)/kernel.mk
+# The guest's whole world, with every module built for the kernel. The
+# list of its programs is a prerequisite too, so a test that was deleted
+# leaves the image.
+GUEST_FILES := $(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS)
+$(B)/guest-files: FORCE
+	@mkdir -p $(@D)
+	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@
+
+$(B)/initramfs.cpio.gz: qemu/init qemu/mkinitramfs.sh $(KO) $(GUEST_FILES) \
+		$(B)/guest-files $(B)/kernel.mk
 	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(MODDIR) $(GPIOD_ROOT) \
-		$(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS)
+		$(GUEST_FILES)
