@@ -11,7 +11,11 @@ cd "$top" || exit 1
 dtb=${1:?usage: tests/host/check.sh DTB KERNEL...}
 shift
 ksrc=$(sed -n 's/^KSRC := //p' "build/$1/kernel.mk")
-kernel_files=(driver/*.[ch] driver/uapi/*.h)
+# The driver's sources, without what kbuild generates beside them.
+kernel_files=()
+for f in driver/*.[ch] driver/uapi/*.h; do
+	[[ $f == *.mod.c ]] || kernel_files+=("$f")
+done
 scripts=(qemu/*.sh tests/*/*.sh .ci/run)
 
 passed=0 failed=0
@@ -61,7 +65,7 @@ for k in "$@"; do
 	rm -rf "$mod/driver"
 	mkdir -p "$mod/driver/uapi"
 	ln -sf "$top/Kbuild" "$mod/"
-	for f in driver/Kbuild driver/*.[ch] driver/uapi/*.h; do
+	for f in driver/Kbuild "${kernel_files[@]}"; do
 		ln -sf "$top/$f" "$mod/$f"
 	done
 	out=$("${toolchain[@]}" make -s -C "$kdir" M="$mod" ARCH=arm64 \
