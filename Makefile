@@ -71,7 +71,7 @@ run: all
 	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
 
-bench: all
+bench: all $(BENCH_DTB)
 	@qemu/boot.sh bench $(KERNEL)
 	@grep -q '^mmiodemo-guest: bench end rc=0' $(O)/logs/$(KERNEL)-bench.log || \
 		{ echo "make bench: the benchmark failed; console: $(O)/logs/$(KERNEL)-bench.log"; exit 1; }
@@ -96,7 +96,7 @@ setup: $(B)/kernel.mk
 # What kbuild left beside the sources is what .gitignore ignores there.
 clean:
 	rm -rf $(O)/$(KERNEL) $(U) $(O)/logs $(O)/module-tree
-	git clean -fqX -- driver tests/modules
+	git clean -fqX -- driver tests/modules tests/negative
 
 distclean:
 	rm -rf $(O)
@@ -132,6 +132,7 @@ GPIOD_TEST := $(B)/gpiod_test
 SCRIPTS := $(wildcard tests/guest/*.sh)
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
+BENCH_DTB := $(B)/mmiodemo-virt-bench.dtb
 
 # The modules, built the documented out-of-tree way
 # (Documentation/kbuild/modules.rst): make -C $(KDIR) M=<dir>, with M= the
@@ -156,6 +157,12 @@ kbuild = $(TOOLCHAIN) $(MAKE) -C $(KDIR) ARCH=arm64 \
 TEST_KBUILD := $(wildcard tests/modules/Kbuild)
 MODULE_SRCS := Kbuild $(filter-out %.mod.c,$(wildcard driver/Kbuild driver/*.[ch] \
 	driver/uapi/*.h $(if $(TEST_KBUILD),tests/modules/*.[ch] $(TEST_KBUILD))))
+# The negative control (tests/negative): the driver with its registers
+# mapped as Normal memory, built on one kernel only, where qemu/test.sh
+# boots it a second time and expects the audit to fail.
+NEGATIVE_KERNEL := debian-6.1
+NEGATIVE := $(if $(filter $(NEGATIVE_KERNEL),$(KERNEL)),$(wildcard tests/negative/Kbuild))
+MODULE_SRCS += $(if $(NEGATIVE),$(wildcard tests/negative/*.c) $(NEGATIVE))
 MODULE_TREE := $(KERNEL) $(KDIR) $(MMIODEMO_KCFLAGS)
 MODULE_KCFLAGS := W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)"
 
@@ -168,6 +175,7 @@ $(KO): $(MODULE_SRCS) $(B)/kernel.mk $(B)/kcflags
 		echo "kbuild: cleaning the other kernel's objects"; \
 		$(call kbuild,driver) clean >/dev/null && \
 		$(if $(TEST_KBUILD),$(call kbuild,tests/modules) clean >/dev/null &&) \
+		$(call kbuild,tests/negative) clean >/dev/null && \
 		echo '$(MODULE_TREE)' >$(O)/module-tree; }
 	$(call kbuild,driver) $(MODULE_KCFLAGS) modules
 	@rm -rf $(MODDIR) && mkdir -p $(MODDIR)
@@ -177,6 +185,10 @@ ifneq ($(TEST_KBUILD),)
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/driver/Module.symvers modules
 	@mkdir -p $(MODDIR)/tests
 	cp tests/modules/*.ko $(MODDIR)/tests/
+endif
+ifneq ($(NEGATIVE),)
+	$(call kbuild,tests/negative) $(MODULE_KCFLAGS) modules
+	cp tests/negative/mmiodemo-negative.ko $(MODDIR)/
 endif
 
 $(TOOL): userspace/mmiodemo.c $(HDRS)
@@ -212,6 +224,13 @@ $(DTB): $(B)/virt.dtb $(B)/mmiodemo-virt.dtbo
 # For the tests only: also a decoy node the driver must refuse.
 $(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
 	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt-decoy.dtbo
+
+# For make bench: the 64 MiB buffer the driver must be able to give, set
+# where the buffer's size is described, in the DT.
+$(BENCH_DTB): $(DTB)
+	cp $< $@.tmp
+	fdtput -t x $@.tmp /pl061@9030000 mmiodemo,dma-buffer-size 0x4000000
+	mv $@.tmp $@
 
 all: $(B)/initramfs.cpio.gz $(DTB) $(TEST_DTB)
 

@@ -41,6 +41,7 @@ rm -f "$trace"
 rm -f "$logs/$kernel-$mode-"*.ppm
 dtb=$b/mmiodemo-virt.dtb
 [ "$mode" = test ] && dtb=$b/mmiodemo-virt-test.dtb
+[ "$mode" = bench ] && dtb=$b/mmiodemo-virt-bench.dtb
 
 limit=$QEMU_TIMEOUT
 [ "$mode" = stress ] && limit=$QEMU_STRESS_TIMEOUT

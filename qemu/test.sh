@@ -280,6 +280,35 @@ if [ "$mode" = test ] && [ -z "$filter" ]; then
 	fi
 fi
 
+# The negative control (tests/negative), on one kernel: a second boot
+# loads mmiodemo-negative.ko, the driver with its registers mapped as
+# Normal memory, instead of mmiodemo.ko, and runs the audit and the tool's
+# tests. Their memory-type tests must fail, and only those: the audit then
+# demonstrably catches a wrong memory type.
+negative_must_fail='audit.register_page_is_device_ngnre_like_the_kernels
+audit.read_only_register_mapping_has_read_only_ptes
+tool.maps_shows_a_register_page_as_device_ngnre
+tool.maps_json_shows_the_same'
+if [ "$mode" = test ] && [ -f "$b/modules/mmiodemo-negative.ko" ] &&
+	wanted audit_test && wanted tool_test; then
+	nlog=build/logs/$kernel-negative.log
+	qemu/boot.sh negative "$kernel" "mmiodemo_nonce=$nonce" >/dev/null
+	failed_tests=$(sed -n 's/^not ok [0-9]* \([a-z_.]*\).*/\1/p' "$nlog" | sort)
+	passed_tests=$(sed -n 's/^ok [0-9]* \([a-z_.]*\)$/\1/p' "$nlog" | sort)
+	want=$(sort <<<"$negative_must_fail")
+	if grep -q '^mmiodemo-guest: driver mmiodemo-negative.ko loaded' "$nlog" &&
+		[ "$failed_tests" = "$want" ] && [ -n "$passed_tests" ]; then
+		result PASS host.negative_control_audit_catches_a_wrong_memory_type
+	else
+		result FAIL host.negative_control_audit_catches_a_wrong_memory_type \
+			"under mmiodemo-negative.ko these must fail, and only these:" \
+			"$want" "failed:" "${failed_tests:-(none)}" "console: $nlog"
+	fi
+	grep -Eq 'Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:' "$nlog" &&
+		result FAIL host.negative_control_console_has_no_kernel_complaint \
+			"$(grep -En -m3 -B5 -A25 'Oops|WARNING:|BUG:|Call trace:' "$nlog")"
+fi
+
 # The console verdict: any kernel complaint fails the run.
 pattern='Oops|WARNING:|BUG:|Kernel panic|Unable to handle|Call trace:|general protection|UBSAN:|KASAN:|kmemleak: unreferenced|unreferenced object'
 if grep -Eq "$pattern" "$log"; then
