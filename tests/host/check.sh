@@ -11,9 +11,10 @@ cd "$top" || exit 1
 dtb=${1:?usage: tests/host/check.sh DTB KERNEL...}
 shift
 ksrc=$(sed -n 's/^KSRC := //p' "build/$1/kernel.mk")
-# The driver's sources, without what kbuild generates beside them.
+# The driver's sources and the test modules', without what kbuild
+# generates beside them.
 kernel_files=()
-for f in driver/*.[ch] driver/uapi/*.h; do
+for f in driver/*.[ch] driver/uapi/*.h tests/modules/*.c tests/negative/*.c; do
 	[[ $f == *.mod.c ]] || kernel_files+=("$f")
 done
 scripts=(qemu/*.sh tests/*/*.sh .ci/run)
@@ -66,16 +67,28 @@ for k in "$@"; do
 	mkdir -p "$mod/driver/uapi"
 	ln -sf "$top/Kbuild" "$mod/"
 	for f in driver/Kbuild "${kernel_files[@]}"; do
-		ln -sf "$top/$f" "$mod/$f"
+		[[ $f == driver/* ]] && ln -sf "$top/$f" "$mod/$f"
 	done
 	out=$("${toolchain[@]}" make -s -C "$kdir" M="$mod" ARCH=arm64 \
 		CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 modules 2>&1 |
 		grep -v '^Skipping BTF generation')
+	# The audit test module, the same way.
+	rm -rf "$mod/tests-modules" && mkdir -p "$mod/tests-modules"
+	ln -sf "$top"/tests/modules/Kbuild "$top"/tests/modules/*.c "$mod/tests-modules/"
+	out+=$("${toolchain[@]}" make -s -C "$kdir" M="$mod/tests-modules" \
+		ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 modules 2>&1 |
+		grep -v '^Skipping BTF generation\|^WARNING: modpost: missing MODULE_')
 	check "w1_and_sparse_find_nothing_on_$k" "$out"
 done
 
+# The driver's files call one another one way (tests/host/call-graph.sh
+# prints the graph), read from the objects just built.
+out=$(tests/host/call-graph.sh "$top/build/check/$1/driver" 2>&1)
+grep -q '^PASS ' <<<"$out" && out=
+check driver_calls_run_one_way "$out"
+
 # Every C example in the documentation compiles as written.
-out=$(tests/host/doc-examples.sh Documentation/mmiodemo.rst 2>&1)
+out=$(tests/host/doc-examples.sh Documentation/*.rst 2>&1)
 check doc_examples_compile_as_written "$out"
 
 out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -s sh qemu/init 2>&1)
@@ -85,6 +98,16 @@ check shellcheck_finds_nothing_in_scripts "$out"
 # with xml.etree.
 out=$(python3 qemu/junit.py --selftest 2>&1)
 check junit_xml_parses_with_xml_etree "$out"
+
+# Documentation/ builds with Sphinx, warnings as errors, and the README's
+# tables are whole (tests/host/doc-build.sh).
+while read -r verdict name; do
+	case $verdict in
+	PASS) check "${name#host.}" "" ;;
+	FAIL) check "${name#host.}" "see the lines above" ;;
+	*) printf '     | %s %s\n' "$verdict" "$name" ;;
+	esac
+done < <(tests/host/doc-build.sh 2>&1)
 
 # The binding is a valid schema and the booted tree obeys it.
 while read -r verdict name; do

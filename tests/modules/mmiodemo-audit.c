@@ -199,8 +199,9 @@ static int audit_maps_show(struct seq_file *s, void *unused)
 		VMA_ITERATOR(vmi, e[i].mm, 0);
 
 		mmap_read_lock(e[i].mm);
-		for_each_vma(vmi, vma) if (audit_vma_is_mmiodemo(vma))
-			audit_vma(s, vma, e[i].pid, e[i].comm);
+		while ((vma = vma_next(&vmi)))
+			if (audit_vma_is_mmiodemo(vma))
+				audit_vma(s, vma, e[i].pid, e[i].comm);
 		mmap_read_unlock(e[i].mm);
 		mmput(e[i].mm);
 	}
