@@ -32,6 +32,7 @@
 
 #include "mmiodemo-compat.h"
 #include "mmiodemo-priv.h"
+#include "mmiodemo-stats.h"
 
 /* The buffer's pages back no file: nothing to write back when dirty. */
 static const struct address_space_operations mmiodemo_dma_aops = {
@@ -540,23 +541,29 @@ static int mmiodemo_counter_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(mmiodemo_counter_fops, mmiodemo_counter_get, NULL,
 			 "%llu\n");
 
+#define MMIODEMO_COUNTER(_name) \
+	{ #_name, offsetof(struct mmiodemo_dma, _name) },
+
+/* Each counter's file name and place, from mmiodemo-stats.h. */
+static const struct {
+	const char *name;
+	size_t offset;
+} mmiodemo_counters[] = { MMIODEMO_COUNTERS(MMIODEMO_COUNTER) };
+
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
 {
 	struct mmiodemo_dma *dma = &md->dma;
 	struct dentry *stats;
+	unsigned int i;
 
 	debugfs_create_file_size("dma", 0400, md->debugfs, md,
 				 &mmiodemo_dma_debugfs_fops,
 				 (loff_t)dma->nr_pages << PAGE_SHIFT);
 	stats = debugfs_create_dir("stats", md->debugfs);
-	debugfs_create_file_unsafe("faults", 0400, stats, &dma->faults,
-				   &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("mkwrites", 0400, stats, &dma->mkwrites,
-				   &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("syncs", 0400, stats, &dma->syncs,
-				   &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("pages_synced", 0400, stats,
-				   &dma->pages_synced, &mmiodemo_counter_fops);
-	debugfs_create_file_unsafe("bytes_loaded", 0400, stats,
-				   &dma->bytes_loaded, &mmiodemo_counter_fops);
+	for (i = 0; i < ARRAY_SIZE(mmiodemo_counters); i++) {
+		void *counter = (void *)dma + mmiodemo_counters[i].offset;
+
+		debugfs_create_file_unsafe(mmiodemo_counters[i].name, 0400, stats,
+					   counter, &mmiodemo_counter_fops);
+	}
 }

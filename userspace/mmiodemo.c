@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include "mmiodemo-regs.h"
+#include "mmiodemo-stats.h"
 #include "mmiodemo.h"
 
 #define PROG_NAME	"mmiodemo"
@@ -1016,13 +1017,8 @@ static void cmd_dma_sync(const struct config *cfg, char **argv)
 }
 
 /* The driver's counters, in /sys/kernel/debug/NAME/stats/, in this order. */
-static const char *const stat_names[] = {
-	"faults",
-	"mkwrites",
-	"syncs",
-	"pages_synced",
-	"bytes_loaded",
-};
+#define STAT_NAME(name)	#name,
+static const char *const stat_names[] = { MMIODEMO_COUNTERS(STAT_NAME) };
 
 static void read_stat(const char *path, const char *name)
 {

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mmiodemo-stats.h"
+
 #define DEVICE		"/dev/mmiodemo"
 #define DEBUGFS		"/sys/kernel/debug/mmiodemo"
 #define DRIVER		"/sys/bus/platform/drivers/mmiodemo"
@@ -40,9 +42,8 @@ static inline void wr32(volatile void *map, unsigned int off, uint32_t val)
 }
 
 /* The driver's debugfs counters, in stats/: read-only, they only grow. */
-static const char *const counter_names[] = {
-	"faults", "mkwrites", "syncs", "pages_synced", "bytes_loaded",
-};
+#define COUNTER_NAME(name) #name,
+static const char *const counter_names[] = { MMIODEMO_COUNTERS(COUNTER_NAME) };
 static long counter_base[sizeof(counter_names) / sizeof(counter_names[0])];
 
 /* Counter stats/@name as it reads now, or -1 if unreadable. */
