@@ -563,7 +563,8 @@ void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
 	for (i = 0; i < ARRAY_SIZE(mmiodemo_counters); i++) {
 		void *counter = (void *)dma + mmiodemo_counters[i].offset;
 
-		debugfs_create_file_unsafe(mmiodemo_counters[i].name, 0400, stats,
-					   counter, &mmiodemo_counter_fops);
+		debugfs_create_file_unsafe(mmiodemo_counters[i].name, 0400,
+					   stats, counter,
+					   &mmiodemo_counter_fops);
 	}
 }
