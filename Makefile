@@ -71,7 +71,7 @@ run: all
 	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
 
-bench: all $(BENCH_DTB)
+bench: all $(B)/mmiodemo-virt-bench.dtb
 	@qemu/boot.sh bench $(KERNEL)
 	@grep -q '^mmiodemo-guest: bench end rc=0' $(O)/logs/$(KERNEL)-bench.log || \
 		{ echo "make bench: the benchmark failed; console: $(O)/logs/$(KERNEL)-bench.log"; exit 1; }
