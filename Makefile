@@ -118,8 +118,12 @@ include $(B)/kernel.mk
 endif
 
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
-	-Itests/guest -isystem $(KSRC)/tools/testing/selftests
-HDRS := driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
+	-Iuserspace/lib -Itests/guest -isystem $(KSRC)/tools/testing/selftests
+HDRS := driver/mmiodemo-regs.h driver/mmiodemo-stats.h driver/uapi/mmiodemo.h \
+	userspace/lib/libmmiodemo.h
+# libmmiodemo (userspace/lib): static for the guest's programs, shared too.
+LIB := $(U)/lib/libmmiodemo.a
+LIB_SO := $(U)/lib/libmmiodemo.so.0
 TEST_HDRS := $(wildcard tests/guest/*.h)
 TOOL := $(U)/mmiodemo
 # Every tests/guest/*_test.c is a guest test program; gpiod_test is built
@@ -195,19 +199,29 @@ $(TOOL): userspace/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
 
-$(U)/%: tests/guest/%.c $(HDRS) $(TEST_HDRS)
+$(U)/lib/mmiodemo.o: userspace/lib/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
+	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) -fPIC -c -o $@ $<
 
-$(U)/%: tests/bench/%.c $(HDRS) $(TEST_HDRS)
+$(LIB): $(U)/lib/mmiodemo.o
+	$(CROSS_COMPILE)ar rcs $@ $^
+
+$(LIB_SO): $(U)/lib/mmiodemo.o
+	$(CROSS_COMPILE)gcc -shared -Wl,-soname,libmmiodemo.so.0 -o $@ $^
+
+$(U)/%: tests/guest/%.c $(HDRS) $(TEST_HDRS) $(LIB)
 	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $< $(LIB)
+
+$(U)/%: tests/bench/%.c $(HDRS) $(TEST_HDRS) $(LIB)
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $< $(LIB)
 
 # Linked against the libgpiod of this kernel's suite (v1 or v2 API).
-$(GPIOD_TEST): tests/guest/gpiod_test.c $(HDRS) $(TEST_HDRS) $(B)/kernel.mk
+$(GPIOD_TEST): tests/guest/gpiod_test.c $(HDRS) $(TEST_HDRS) $(LIB) $(B)/kernel.mk
 	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) \
 		-isystem $(GPIOD_ROOT)/usr/include -DMMIODEMO_GPIOD_API=$(GPIOD_API) \
-		-o $@ $< -L$(GPIOD_ROOT)/usr/lib/aarch64-linux-gnu -lgpiod
+		-pthread -o $@ $< $(LIB) -L$(GPIOD_ROOT)/usr/lib/aarch64-linux-gnu -lgpiod
 
 # QEMU's own tree, dumped with the boot's machine options, plus our overlay.
 $(B)/virt.dtb: qemu/machine.conf
@@ -232,7 +246,7 @@ $(BENCH_DTB): $(DTB)
 	fdtput -t x $@.tmp /pl061@9030000 mmiodemo,dma-buffer-size 0x4000000
 	mv $@.tmp $@
 
-all: $(B)/initramfs.cpio.gz $(DTB) $(TEST_DTB)
+all: $(B)/initramfs.cpio.gz $(DTB) $(TEST_DTB) $(LIB_SO)
 
 # The guest's whole world, with every module built for the kernel. The
 # list of its programs is a prerequisite too, so a test that was deleted

@@ -69,6 +69,7 @@ static bool mmiodemo_ioctl_changes(unsigned int cmd)
 {
 	switch (cmd) {
 	case MMIODEMO_IOC_REG_WRITE:
+	case MMIODEMO_IOC_REG_UPDATE:
 	case MMIODEMO_IOC_IRQ_UNMASK:
 	case MMIODEMO_IOC_GET_DIRTY:
 	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
@@ -98,6 +99,8 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 	case MMIODEMO_IOC_REG_WRITE:
 		return mmiodemo_mmio_ioctl(md, argp,
 					   cmd == MMIODEMO_IOC_REG_WRITE);
+	case MMIODEMO_IOC_REG_UPDATE:
+		return mmiodemo_mmio_update(md, argp);
 	case MMIODEMO_IOC_IRQ_UNMASK:
 		return mmiodemo_irq_unmask(md, argp);
 	case MMIODEMO_IOC_GET_DIRTY:

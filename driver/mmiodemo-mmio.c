@@ -128,6 +128,35 @@ long mmiodemo_mmio_ioctl(struct mmiodemo *md, struct mmiodemo_reg __user *argp,
 }
 
 /*
+ * MMIODEMO_IOC_REG_UPDATE: a read-modify-write under the same lock as the
+ * driver's own (gpiolib's DIR, the handler's IE), so none is lost.
+ */
+long mmiodemo_mmio_update(struct mmiodemo *md,
+			  struct mmiodemo_reg_update __user *argp)
+{
+	const struct mmiodemo_region_desc *r =
+		&md->regions[MMIODEMO_REGION_REGS];
+	struct mmiodemo_reg_update u;
+	unsigned long flags;
+
+	if (copy_from_user(&u, argp, sizeof(u)))
+		return -EFAULT;
+	if (u.reserved || (u.value & ~u.mask) ||
+	    !mmiodemo_reg_access_ok(r->size, u.offset, 32))
+		return -EINVAL;
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
+
+	spin_lock_irqsave(&md->lock, flags);
+	u.old = mmiodemo_readl(md, u.offset);
+	u.new = (u.old & ~u.mask) | u.value;
+	mmiodemo_writel(md, u.offset, u.new);
+	spin_unlock_irqrestore(&md->lock, flags);
+	mmiodemo_exit(md);
+	return copy_to_user(argp, &u, sizeof(u)) ? -EFAULT : 0;
+}
+
+/*
  * ptrace, gdb and /proc/PID/mem reach a register mapping through here.
  * Not generic_access_phys(): on arm64 (measured on Debian's 6.1) it
  * ioremaps the page with the user PTE's attributes, user bit included, and

@@ -232,6 +232,8 @@ int mmiodemo_mmio_mmap(struct vm_area_struct *vma,
 		       const struct mmiodemo_region_desc *r, u64 off);
 void mmiodemo_mmio_mmap_prepare(struct vm_area_desc *desc,
 				const struct mmiodemo_region_desc *r, u64 off);
+long mmiodemo_mmio_update(struct mmiodemo *md,
+			  struct mmiodemo_reg_update __user *argp);
 void mmiodemo_mmio_debugfs_init(struct mmiodemo *md);
 
 #endif /* MMIODEMO_PRIV_H */

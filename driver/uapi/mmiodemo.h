@@ -218,6 +218,25 @@ struct mmiodemo_reg {
  * mainline (0xB2 went to powerpc's papr-* drivers in 6.8; 0xB8 and 0xBA
  * are taken too).
  */
+/*
+ * MMIODEMO_IOC_REG_UPDATE: a read-modify-write of one 32-bit register
+ * under the driver's lock, the one its own read-modify-writes of DIR and
+ * IE (gpiolib, the interrupt handler) take: the register becomes
+ * (old & ~mask) | (value & mask), and no other change of it by the driver
+ * falls in between. old returns the value before, new the value written.
+ * EINVAL for an offset as for REG_WRITE, or a reserved field not 0; EBADF
+ * through a file not open for writing. Through the mapping, a
+ * read-modify-write races with the driver's, and the last writer wins.
+ */
+struct mmiodemo_reg_update {
+	__u32 offset;		/* bytes into the register region, 4-aligned */
+	__u32 mask;		/* the bits to change */
+	__u32 value;		/* their new values (bits outside mask: 0) */
+	__u32 old;		/* out: the register before */
+	__u32 new;		/* out: the register written */
+	__u32 reserved;		/* 0 */
+};
+
 #define MMIODEMO_IOC_MAGIC	0xb9
 #define MMIODEMO_IOC_INFO	_IOR(MMIODEMO_IOC_MAGIC, 0x00, struct mmiodemo_info)
 #define MMIODEMO_IOC_GET_DIRTY	_IOWR(MMIODEMO_IOC_MAGIC, 0x01, struct mmiodemo_dirty)
@@ -232,6 +251,7 @@ struct mmiodemo_reg {
 #define MMIODEMO_IOC_LOAD	_IOWR(MMIODEMO_IOC_MAGIC, 0x07, struct mmiodemo_load)
 #define MMIODEMO_IOC_FB_SHOW	_IOW(MMIODEMO_IOC_MAGIC, 0x08, struct mmiodemo_fb)
 #define MMIODEMO_IOC_FB_OFF	_IO(MMIODEMO_IOC_MAGIC, 0x09)
+#define MMIODEMO_IOC_REG_UPDATE	_IOWR(MMIODEMO_IOC_MAGIC, 0x0a, struct mmiodemo_reg_update)
 
 /* clang-format on */
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mmiodemo-stats.h"
+#include "libmmiodemo.h"
 
 #define DEVICE		"/dev/mmiodemo"
 #define DEBUGFS		"/sys/kernel/debug/mmiodemo"
@@ -30,45 +30,30 @@
 #define SETUP_SKIP(fmt, ...) \
 	SKIP({ _metadata->passed = 0; return; }, fmt, ##__VA_ARGS__)
 
-/* A 32-bit register of the mapping @map: exact-width volatile accesses. */
-static inline uint32_t rd32(volatile void *map, unsigned int off)
-{
-	return *(volatile uint32_t *)((volatile uint8_t *)map + off);
-}
+/* A 32-bit register of the mapping @map, through libmmiodemo. */
+#define rd32(map, off)		mmiodemo_ioread((map), (off), 32)
+#define wr32(map, off, val)	mmiodemo_iowrite((map), (off), 32, (val))
 
-static inline void wr32(volatile void *map, unsigned int off, uint32_t val)
-{
-	*(volatile uint32_t *)((volatile uint8_t *)map + off) = val;
-}
-
-/* The driver's debugfs counters, in stats/: read-only, they only grow. */
-#define COUNTER_NAME(name) #name,
-static const char *const counter_names[] = { MMIODEMO_COUNTERS(COUNTER_NAME) };
-static long counter_base[sizeof(counter_names) / sizeof(counter_names[0])];
+/* The driver's debugfs counters (mmiodemo-stats.h): they only grow. */
+static long counter_base[16];
 
 /* Counter stats/@name as it reads now, or -1 if unreadable. */
 static inline long counter_now(const char *name)
 {
-	char path[128], buf[32] = "";
-	int fd;
+	uint64_t val;
 
-	snprintf(path, sizeof(path), DEBUGFS "/stats/%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return buf[0] ? strtol(buf, NULL, 10) : -1;
+	return mmiodemo_counter(DEVICE, name, &val) ? -1 : (long)val;
 }
 
 /* From now on, counter() counts from the values the counters have now. */
 static inline int counters_start(void)
 {
-	unsigned int i;
+	const char *const *names;
+	size_t i, nr;
 
-	for (i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++) {
-		counter_base[i] = counter_now(counter_names[i]);
+	names = mmiodemo_counter_names(&nr);
+	for (i = 0; i < nr && i < 16; i++) {
+		counter_base[i] = counter_now(names[i]);
 		if (counter_base[i] < 0)
 			return -1;
 	}
@@ -78,11 +63,13 @@ static inline int counters_start(void)
 /* Counter stats/@name since counters_start() (since boot without it). */
 static inline long counter(const char *name)
 {
+	const char *const *names;
 	long now = counter_now(name);
-	unsigned int i;
+	size_t i, nr;
 
-	for (i = 0; i < sizeof(counter_names) / sizeof(counter_names[0]); i++)
-		if (!strcmp(counter_names[i], name))
+	names = mmiodemo_counter_names(&nr);
+	for (i = 0; i < nr && i < 16; i++)
+		if (!strcmp(names[i], name))
 			return now < 0 ? now : now - counter_base[i];
 	return -1;
 }

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gpiod.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -67,10 +68,15 @@ static int gpio_is_output(struct gpio *g)
 	return gpiod_line_direction(g->line) == GPIOD_LINE_DIRECTION_OUTPUT;
 }
 
-static void gpio_close(struct gpio *g)
+static void gpio_release(struct gpio *g)
 {
 	if (g->line && gpiod_line_is_requested(g->line))
 		gpiod_line_release(g->line);
+}
+
+static void gpio_close(struct gpio *g)
+{
+	gpio_release(g);
 	if (g->chip)
 		gpiod_chip_close(g->chip);
 }
@@ -147,10 +153,16 @@ static int gpio_is_output(struct gpio *g)
 	return out;
 }
 
-static void gpio_close(struct gpio *g)
+static void gpio_release(struct gpio *g)
 {
 	if (g->req)
 		gpiod_line_request_release(g->req);
+	g->req = NULL;
+}
+
+static void gpio_close(struct gpio *g)
+{
+	gpio_release(g);
 	if (g->chip)
 		gpiod_chip_close(g->chip);
 }
@@ -208,6 +220,65 @@ TEST_F(gpio, libgpiod_output_is_what_the_registers_read)
 	EXPECT_EQ(1U << LINE, regs_rd32(&self->r, PL061_DIR) & 1U << LINE);
 	EXPECT_EQ(1U << LINE, regs_rd32(&self->r, PL061_DATA(1U << LINE)));
 	EXPECT_EQ(1, gpio_value(&self->g));
+}
+
+/*
+ * MMIODEMO_IOC_REG_UPDATE and gpiolib change DIR under one lock: a thread
+ * toggles DIR bit OTHER with the update ioctl while gpiolib sets LINE's
+ * direction, over and over. Neither change is ever lost: after each
+ * request LINE is an output, and each update finds OTHER as the thread
+ * last left it. (Through the mapping, read-modify-writes lose both.)
+ */
+#define OTHER		5
+#define ROUNDS		300
+
+struct toggler {
+	struct mmiodemo *md;
+	volatile int stop;
+	unsigned long updates, lost;
+};
+
+static void *toggle(void *arg)
+{
+	struct toggler *t = arg;
+	uint32_t want = 0, old;
+
+	while (!t->stop) {
+		want ^= 1U << OTHER;
+		if (mmiodemo_reg_update(t->md, PL061_DIR, 1U << OTHER, want,
+					&old))
+			break;
+		if ((old & 1U << OTHER) != (want ^ 1U << OTHER))
+			t->lost++;
+		t->updates++;
+	}
+	mmiodemo_reg_update(t->md, PL061_DIR, 1U << OTHER, 0, NULL);
+	return NULL;
+}
+
+TEST_F(gpio, locked_updates_and_gpiolib_lose_no_direction_change)
+{
+	struct toggler t = { .md = self->r.md };
+	unsigned int round, lost_line = 0;
+	pthread_t thread;
+
+	ASSERT_EQ(0, mmiodemo_reg_update(self->r.md, PL061_DIR,
+					 1U << LINE | 1U << OTHER, 0, NULL));
+	ASSERT_EQ(0, pthread_create(&thread, NULL, toggle, &t));
+	for (round = 0; round < ROUNDS; round++) {
+		ASSERT_EQ(0, gpio_request(&self->g, 1, 0));
+		if (!(regs_rd32(&self->r, PL061_DIR) & 1U << LINE))
+			lost_line++;
+		gpio_release(&self->g);
+		ASSERT_EQ(0, mmiodemo_reg_update(self->r.md, PL061_DIR,
+						 1U << LINE, 0, NULL));
+	}
+	t.stop = 1;
+	pthread_join(thread, NULL);
+	TH_LOG("%u requests, %lu updates", ROUNDS, t.updates);
+	EXPECT_LT(0UL, t.updates);
+	EXPECT_EQ(0U, lost_line) TH_LOG("gpiolib's direction lost");
+	EXPECT_EQ(0UL, t.lost) TH_LOG("the update's bit lost");
 }
 
 TEST_HARNESS_MAIN

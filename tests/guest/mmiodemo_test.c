@@ -190,6 +190,48 @@ TEST_F(dev, register_ioctls_read_and_write_registers)
 	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_WRITE, &reg));
 }
 
+/* REG_UPDATE changes the masked bits only, and says before and after. */
+TEST_F(dev, register_update_changes_only_the_masked_bits)
+{
+	struct mmiodemo_reg reg = { .offset = PL061_DIR, .width = 32,
+				    .value = 0x0f };
+	struct mmiodemo_reg_update u = { .offset = PL061_DIR, .mask = 0x30,
+					 .value = 0x10 };
+
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_WRITE, &reg));
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_UPDATE, &u));
+	EXPECT_EQ(0x0fU, u.old);
+	EXPECT_EQ(0x1fU, u.new);
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_READ, &reg));
+	EXPECT_EQ(0x1fU, reg.value);
+	reg.value = 0;
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_REG_WRITE, &reg));
+}
+
+/* Bad updates: EINVAL; through a read-only fd: EBADF. */
+TEST_F(dev, bad_register_updates_are_refused)
+{
+	struct mmiodemo_reg_update u = { .offset = PL061_DIR, .mask = 0x01,
+					 .value = 0x02 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_UPDATE, &u));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("a value bit outside the mask");
+	u.value = 0;
+	u.offset = PL061_DIR + 2;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_UPDATE, &u));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("unaligned");
+	u.offset = PL061_BLOCK_SIZE;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_UPDATE, &u));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("outside the block");
+	u.offset = PL061_DIR;
+	u.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_REG_UPDATE, &u));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("reserved");
+	u.reserved = 0;
+	EXPECT_EQ(-1, ioctl(self->rofd, MMIODEMO_IOC_REG_UPDATE, &u));
+	EXPECT_EQ(EBADF, errno);
+}
+
 /*
  * Bad register ioctls: EINVAL, also for 8 and 16 bits (whole 32-bit
  * registers only); a write through a read-only fd: EBADF.
