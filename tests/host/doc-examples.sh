@@ -35,7 +35,7 @@ for body in "$work"/*.body; do
 		printf '%s\n' '#include <fcntl.h>' '#include <stdint.h>' \
 			'#include <stdio.h>' '#include <string.h>' \
 			'#include <sys/ioctl.h>' '#include <sys/mman.h>' \
-			'#include <unistd.h>' '#include "mmiodemo.h"' \
+			'#include <unistd.h>' '#include "libmmiodemo.h"' \
 			'#include "mmiodemo-regs.h"' \
 			'void example(int fd, volatile uint8_t *regs);' \
 			'void example(int fd, volatile uint8_t *regs)' '{' \
@@ -44,7 +44,7 @@ for body in "$work"/*.body; do
 		printf '}\n}\n'
 	} >"$src"
 	if ! out=$("$cc" -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
-		-I"$top/driver" -I"$top/driver/uapi" -c -o /dev/null "$src" 2>&1); then
+		-I"$top/driver" -I"$top/driver/uapi" -I"$top/userspace/lib" -c -o /dev/null "$src" 2>&1); then
 		echo "$(basename "$body" .body): the example does not compile:"
 		printf '%s\n' "$out"
 	fi
