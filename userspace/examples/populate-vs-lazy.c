@@ -72,7 +72,7 @@ int main(void)
 		printf("result: FAIL mmap: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("%d pages, lazily:      %ld faults in mmap(), %ld on first touch\n",
+	printf("%d pages, lazily:       %ld faults in mmap(), %ld on first touch\n",
 	       PAGES, lazy_mmap, lazy_touch);
 	printf("%d pages, MAP_POPULATE: %ld faults in mmap(), %ld on first touch\n",
 	       PAGES, pop_mmap, pop_touch);
