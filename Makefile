@@ -134,6 +134,12 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,$(U)/%, \
 BENCH := $(patsubst tests/bench/%.c,$(U)/%,$(wildcard tests/bench/*.c))
 GPIOD_TEST := $(B)/gpiod_test
 SCRIPTS := $(wildcard tests/guest/*.sh)
+# Every userspace/examples/NAME.c is a worked example, built against the
+# uAPI and register headers alone, run in the guest as /examples/NAME by
+# tests/guest/examples_test.sh.
+EXAMPLES := $(patsubst userspace/examples/%.c,$(U)/examples/%, \
+	$(wildcard userspace/examples/*.c))
+EXAMPLE_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 BENCH_DTB := $(B)/mmiodemo-virt-bench.dtb
@@ -199,6 +205,10 @@ $(TOOL): userspace/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
 
+$(U)/examples/%: userspace/examples/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CROSS_COMPILE)gcc $(EXAMPLE_CFLAGS) -o $@ $<
+
 $(U)/lib/mmiodemo.o: userspace/lib/mmiodemo.c $(HDRS)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) -fPIC -c -o $@ $<
@@ -251,7 +261,8 @@ all: $(B)/initramfs.cpio.gz $(DTB) $(TEST_DTB) $(LIB_SO)
 # The guest's whole world, with every module built for the kernel. The
 # list of its programs is a prerequisite too, so a test that was deleted
 # leaves the image.
-GUEST_FILES := $(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS)
+GUEST_FILES := $(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS) \
+	$(EXAMPLES)
 $(B)/guest-files: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@

@@ -6,7 +6,8 @@
 # (MODULE-DIR/*.ko into /lib/modules, the test modules MODULE-DIR/tests/*.ko
 # into /lib/modules/tests), libgpiod's tools with the C library they run
 # on (from GPIOD-ROOT, the unpacked Debian packages), mmiodemo's tool and
-# the test programs (into /tests), as a gzipped newc cpio.
+# the test programs (into /tests; the worked examples, any TESTS path under
+# an examples/ directory, into /examples), as a gzipped newc cpio.
 set -euo pipefail
 
 out=$1 busybox=$2 init=$3 moddir=$4 gpiod=$5 tool=$6
@@ -39,7 +40,13 @@ for f in ld-linux-aarch64.so.1 aarch64-linux-gnu/ld-linux-aarch64.so.1 \
 	done
 	[ -e "$root/lib/$f" ] || { echo "mkinitramfs: no $f in $gpiod" >&2; exit 1; }
 done
-install -m 0755 "$@" "$root/tests/"
+for f; do
+	case $f in
+	*/examples/*) dest=examples ;;
+	*) dest=tests ;;
+	esac
+	install -D -m 0755 "$f" "$root/$dest/${f##*/}"
+done
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 	gzip -1 >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -7,8 +7,9 @@
 #       Documentation/ built into OUTDIR (default build/docs) as HTML with
 #       sphinx-build -W --keep-going (any warning fails); without
 #       sphinx-build, each .rst is built on its own with docutils, Sphinx's
-#       directives (toctree, glossary, code-block) and roles (term, ref, doc)
-#       stood in for, toctree entries and :term: references checked.
+#       directives (toctree, glossary, code-block, literalinclude) and
+#       roles (term, ref, doc) stood in for, toctree entries and :term:
+#       references checked.
 #   PASS|FAIL host.readme_tables_are_whole
 #       every Markdown table of README.md has its header and delimiter row,
 #       and every row as many cells as the header: a table split by a blank
@@ -60,6 +61,7 @@ from docutils import nodes
 from docutils.core import publish_doctree, publish_from_doctree
 from docutils.parsers.rst import Directive, directives, roles
 from docutils.parsers.rst.directives.body import CodeBlock
+from docutils.parsers.rst.directives.misc import Include
 from docutils.statemachine import StringList
 
 out_dir, src = sys.argv[1], sys.argv[2]
@@ -97,6 +99,14 @@ class Glossary(Directive):
         self.state.nested_parse(content, self.content_offset, node)
         return [node]
 
+class LiteralInclude(Include):
+    # Sphinx's literalinclude as docutils' include of a literal block.
+    option_spec = dict(Include.option_spec, language=directives.unchanged)
+    def run(self):
+        self.options.pop("language", None)
+        self.options["literal"] = None
+        return super().run()
+
 def term_role(name, rawtext, text, lineno, inliner, options={}, content=[]):
     m = re.match(r"(.*?)\s*<(.+)>$", text, re.S)
     target = (m.group(2) if m else text).replace("\n", " ")
@@ -110,6 +120,7 @@ def text_role(name, rawtext, text, lineno, inliner, options={}, content=[]):
 directives.register_directive("toctree", TocTree)
 directives.register_directive("glossary", Glossary)
 directives.register_directive("code-block", CodeBlock)
+directives.register_directive("literalinclude", LiteralInclude)
 roles.register_local_role("term", term_role)
 for r in ("ref", "doc"):
     roles.register_local_role(r, text_role)
