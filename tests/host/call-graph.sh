@@ -46,6 +46,7 @@ for o in "${objs[@]}"; do
 done
 echo "includes (driver/, quoted):"
 for c in "$top"/driver/*.[ch]; do
+	[[ $c == *.mod.c ]] && continue
 	printf '  %-22s %s\n' "$(basename "$c")" "$(sed -n 's/^#include "\(.*\)"/\1/p' "$c" | tr '\n' ' ')"
 done
 
