@@ -107,6 +107,12 @@ out=$(mandoc -T lint -W warning userspace/mmiodemo.1 2>&1
 	groff -ww -z -mandoc userspace/mmiodemo.1 2>&1)
 check man_page_lints_clean "$out"
 
+# make install DESTDIR=... PREFIX=/usr puts every file where it belongs
+# and a program links against the installed pkg-config file
+# (tests/host/install-check.sh).
+out=$(tests/host/install-check.sh 2>&1)
+check install_into_destdir_works "$out"
+
 # The JUnit writer escapes what a console prints and its XML reads back
 # with xml.etree.
 out=$(python3 qemu/junit.py --selftest 2>&1)
