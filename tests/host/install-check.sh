@@ -5,7 +5,8 @@
 # every file where it belongs, a program built against the installed
 # pkg-config file (and nothing of the source tree) links with the shared
 # and with the static libmmiodemo, and make uninstall removes it all.
-# Prints one line per problem; no output is a pass.
+# Prints one line per problem; no output is a pass. (No grep -q after a
+# pipe: with pipefail, the writer's SIGPIPE would fail the pipeline.)
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,7 +43,7 @@ diff -u --label want <(printf '%s\n' "${want[@]}") --label installed \
 [ "$(readlink "$root/usr/lib/libmmiodemo.so")" = libmmiodemo.so.0 ] ||
 	echo "usr/lib/libmmiodemo.so is not a symlink to libmmiodemo.so.0"
 "${cross}readelf" -d "$root/usr/lib/libmmiodemo.so.0" 2>&1 |
-	grep -q 'SONAME.*\[libmmiodemo\.so\.0\]' ||
+	grep 'SONAME.*\[libmmiodemo\.so\.0\]' >/dev/null ||
 	echo "usr/lib/libmmiodemo.so.0 has no SONAME libmmiodemo.so.0"
 for f in usr/include/mmiodemo/libmmiodemo.h usr/include/mmiodemo/mmiodemo.h \
 	usr/include/mmiodemo/mmiodemo-regs.h usr/include/mmiodemo/mmiodemo-stats.h; do
@@ -97,12 +98,12 @@ int main(int argc, char **argv)
 PROGRAM
 cd "$tmp" || exit 1
 "${cross}gcc" -Wall -Wextra -Werror -o example-shared example.c "${flags[@]}" 2>&1
-"${cross}readelf" -d example-shared 2>&1 | grep -q 'NEEDED.*\[libmmiodemo\.so\.0\]' ||
+"${cross}readelf" -d example-shared 2>&1 | grep 'NEEDED.*\[libmmiodemo\.so\.0\]' >/dev/null ||
 	echo "example-shared does not need libmmiodemo.so.0"
 read -ra static_flags < <(pkgconf --static --cflags --libs libmmiodemo)
 "${cross}gcc" -static -Wall -Wextra -Werror -o example-static example.c \
 	"${static_flags[@]}" 2>&1
-"${cross}nm" example-static 2>&1 | grep -q ' T mmiodemo_reg_read$' ||
+"${cross}nm" example-static 2>&1 | grep ' T mmiodemo_reg_read$' >/dev/null ||
 	echo "example-static does not hold mmiodemo_reg_read"
 
 # make uninstall leaves no file behind.
