@@ -26,6 +26,7 @@ FUZZ_S ?= 600
 export FUZZ_S SEED
 
 .PHONY: help all run bench test test-all stress fuzz check setup clean distclean
+.PHONY: install uninstall
 .DEFAULT_GOAL := all
 
 help:
@@ -38,6 +39,10 @@ help:
 	@echo '  make stress       200 unbind/rebind cycles under load (debug kernel)'
 	@echo '  make fuzz         the model-checking fuzzer (debug kernel)'
 	@echo '  make all          build what a boot needs, boot nothing'
+	@echo '  make install      install the tool, libmmiodemo (static, shared, headers,'
+	@echo '                    pkg-config file), the man page and the bash completion;'
+	@echo '                    with KDIR=: also the module (modules_install)'
+	@echo '  make uninstall    remove what make install installed (not the module)'
 	@echo '  make setup        install host packages, download and unpack the kernel'
 	@echo '  make clean        remove what was built for KERNEL, and the logs'
 	@echo '  make distclean    remove build/ (downloads and built kernels too)'
@@ -49,6 +54,11 @@ help:
 	@echo '  SEED=N            make fuzz: replay the run of this seed'
 	@echo '  MMIODEMO_KCFLAGS= extra compiler flags for the modules'
 	@echo '  CROSS_COMPILE=    the arm64 compiler prefix (aarch64-linux-gnu-)'
+	@echo '  PREFIX=DIR        make install: where to (default /usr/local); DESTDIR='
+	@echo '                    a staging root; bindir=, libdir=, includedir=, mandir=,'
+	@echo '                    datadir= as in the GNU conventions'
+	@echo '  KDIR=DIR          make install: the arm64 kernel tree to build and'
+	@echo '                    install the module for (INSTALL_MOD_PATH=$$DESTDIR)'
 	@echo 'Results: build/logs/KERNEL-test.log (console), KERNEL.tap (the guest'"'"'s'
 	@echo 'TAP/KTAP), KERNEL.junit.xml; the matrix also writes build/logs/junit.xml.'
 
@@ -113,6 +123,8 @@ $(O)/%/kernel.mk: FORCE
 FORCE:
 
 NO_KERNEL_GOALS := help clean distclean test-all $(if $(MATRIX),test)
+# make install builds the tool and the library, which need no kernel.
+NO_KERNEL_GOALS += install uninstall
 ifneq ($(filter-out $(NO_KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/kernel.mk
 endif
@@ -271,3 +283,73 @@ $(B)/initramfs.cpio.gz: qemu/init qemu/mkinitramfs.sh $(KO) $(GUEST_FILES) \
 		$(B)/guest-files $(B)/kernel.mk
 	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(MODDIR) $(GPIOD_ROOT) \
 		$(GUEST_FILES)
+
+# make install: the GNU conventions (PREFIX or prefix, DESTDIR, bindir,
+# libdir, includedir, mandir, datadir; INSTALL). The tool, libmmiodemo
+# (static, shared and its link-time symlink), its headers in
+# $(includedir)/mmiodemo/ (libmmiodemo.h includes the uAPI's mmiodemo.h and
+# mmiodemo-regs.h as "...", so they go beside it, with mmiodemo-stats.h),
+# its pkg-config file written with these paths, mmiodemo(1) and the bash
+# completion. With KDIR= on the command line (or in the environment), the
+# module too, kbuild's way: modules_install into $(DESTDIR)/lib/modules.
+# Nothing is stripped: the binaries are arm64 ones.
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+exec_prefix ?= $(prefix)
+bindir ?= $(exec_prefix)/bin
+libdir ?= $(exec_prefix)/lib
+includedir ?= $(prefix)/include
+datarootdir ?= $(prefix)/share
+datadir ?= $(datarootdir)
+mandir ?= $(datarootdir)/man
+man1dir ?= $(mandir)/man1
+pkgconfigdir ?= $(libdir)/pkgconfig
+bashcompdir ?= $(datadir)/bash-completion/completions
+INSTALL ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+INSTALL_DATA ?= $(INSTALL) -m 644
+LIB_VERSION := 0.1
+LIB_PC := $(U)/lib/libmmiodemo.pc
+INSTALL_HDRS := userspace/lib/libmmiodemo.h driver/uapi/mmiodemo.h \
+	driver/mmiodemo-regs.h driver/mmiodemo-stats.h
+# The paths the .pc holds: rewritten only when they change.
+PC_SED := /^\#/d; s|@prefix@|$(prefix)|g; s|@exec_prefix@|$(exec_prefix)|g; \
+	s|@libdir@|$(libdir)|g; s|@includedir@|$(includedir)|g; \
+	s|@VERSION@|$(LIB_VERSION)|g
+
+$(LIB_PC): userspace/lib/libmmiodemo.pc.in FORCE
+	@mkdir -p $(@D)
+	@sed -e '$(PC_SED)' $< >$@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+install: $(TOOL) $(LIB) $(LIB_SO) $(LIB_PC)
+	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir) \
+		$(DESTDIR)$(includedir)/mmiodemo $(DESTDIR)$(pkgconfigdir) \
+		$(DESTDIR)$(man1dir) $(DESTDIR)$(bashcompdir)
+	$(INSTALL_PROGRAM) $(TOOL) $(DESTDIR)$(bindir)/mmiodemo
+	$(INSTALL_DATA) $(LIB) $(LIB_SO) $(DESTDIR)$(libdir)/
+	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(libdir)/libmmiodemo.so
+	$(INSTALL_DATA) $(INSTALL_HDRS) $(DESTDIR)$(includedir)/mmiodemo/
+	$(INSTALL_DATA) $(LIB_PC) $(DESTDIR)$(pkgconfigdir)/libmmiodemo.pc
+	$(INSTALL_DATA) userspace/mmiodemo.1 $(DESTDIR)$(man1dir)/mmiodemo.1
+	$(INSTALL_DATA) userspace/mmiodemo.bash-completion \
+		$(DESTDIR)$(bashcompdir)/mmiodemo
+ifneq ($(filter command line environment,$(origin KDIR)),)
+	@# driver/ then holds this tree's objects: the next build of $(KO)
+	@# must clean them first (build/module-tree).
+	@rm -f $(O)/module-tree
+	$(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
+		M=$(CURDIR)/driver modules
+	$(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
+		M=$(CURDIR)/driver modules_install INSTALL_MOD_PATH=$(DESTDIR)
+endif
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/mmiodemo \
+		$(DESTDIR)$(libdir)/$(notdir $(LIB)) \
+		$(DESTDIR)$(libdir)/$(notdir $(LIB_SO)) \
+		$(DESTDIR)$(libdir)/libmmiodemo.so \
+		$(addprefix $(DESTDIR)$(includedir)/mmiodemo/,$(notdir $(INSTALL_HDRS))) \
+		$(DESTDIR)$(pkgconfigdir)/libmmiodemo.pc \
+		$(DESTDIR)$(man1dir)/mmiodemo.1 $(DESTDIR)$(bashcompdir)/mmiodemo
+	-rmdir $(DESTDIR)$(includedir)/mmiodemo

@@ -17,7 +17,7 @@ kernel_files=()
 for f in driver/*.[ch] driver/uapi/*.h tests/modules/*.c tests/negative/*.c; do
 	[[ $f == *.mod.c ]] || kernel_files+=("$f")
 done
-scripts=(qemu/*.sh tests/*/*.sh .ci/run)
+scripts=(qemu/*.sh tests/*/*.sh .ci/run userspace/mmiodemo.bash-completion)
 
 passed=0 failed=0
 check() { # check NAME OUTPUT: no output is a pass
@@ -95,6 +95,23 @@ check doc_examples_compile_as_written "$out"
 
 out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -s sh qemu/init 2>&1)
 check shellcheck_finds_nothing_in_scripts "$out"
+
+# The bash completion completes commands, options, their values and the
+# register names (tests/host/completion-check.sh).
+out=$(tests/host/completion-check.sh 2>&1)
+check bash_completion_completes "$out"
+
+# mmiodemo(1) lints clean with mandoc and renders with no groff warning,
+# as man -l renders it.
+out=$(mandoc -T lint -W warning userspace/mmiodemo.1 2>&1
+	groff -ww -z -mandoc userspace/mmiodemo.1 2>&1)
+check man_page_lints_clean "$out"
+
+# make install DESTDIR=... PREFIX=/usr puts every file where it belongs
+# and a program links against the installed pkg-config file
+# (tests/host/install-check.sh).
+out=$(tests/host/install-check.sh 2>&1)
+check install_into_destdir_works "$out"
 
 # The JUnit writer escapes what a console prints and its XML reads back
 # with xml.etree.
