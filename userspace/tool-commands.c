@@ -5,6 +5,18 @@
  */
 #include "tool.h"
 
+#define RMW_HELP \
+	"A read-modify-write of the 32-bit register under the driver's lock\n" \
+	"(MMIODEMO_IOC_REG_UPDATE), the one its own read-modify-writes of DIR\n" \
+	"and IE take: none of them is lost. The register must be readable\n" \
+	"and writable. Prints it after, as read does.\n" \
+	"\n" \
+	"BITS, MASK and VALUE are numbers (decimal, 0x hex or 0 octal), or,\n" \
+	"for DATA, DIR, IS, IBE, IEV, IE, RIS, MIS, IC and AFSEL, whose bit N\n" \
+	"is GPIO line N, a comma-separated list of line numbers (0-7) and line\n" \
+	"names (the DT's gpio-line-names), e.g. 3,5 or power-button. A single\n" \
+	"number is the bits themselves: 3 is lines 0 and 1, 3, is line 3.\n"
+
 const struct command commands[] = {
 	{
 		.name = "info", .args = "",
@@ -20,6 +32,24 @@ const struct command commands[] = {
 		.name = "write", .args = "REG|OFFSET VALUE [--width 8|16|32]",
 		.summary = "write VALUE to a register",
 		.nr_args = 2, .opts = CMD_OPT_WIDTH, .run = cmd_write,
+	},
+	{
+		.name = "set", .args = "REG|OFFSET BITS",
+		.summary = "set BITS in a register, print it after",
+		.help = RMW_HELP,
+		.nr_args = 2, .run = cmd_set,
+	},
+	{
+		.name = "clear", .args = "REG|OFFSET BITS",
+		.summary = "clear BITS in a register, print it after",
+		.help = RMW_HELP,
+		.nr_args = 2, .run = cmd_clear,
+	},
+	{
+		.name = "modify", .args = "REG|OFFSET MASK VALUE",
+		.summary = "set the bits of MASK in a register to VALUE, print it after",
+		.help = RMW_HELP,
+		.nr_args = 3, .run = cmd_modify,
 	},
 	{
 		.name = "dump", .args = "",

@@ -300,3 +300,69 @@ void cmd_watch(const struct config *cfg, char **argv)
 	mmiodemo_close(md);
 }
 
+
+/*
+ * set, clear and modify: (old & ~mask) | value under the driver's lock.
+ * Everything is checked before the device is opened.
+ */
+static void update(const struct config *cfg, const struct reg_arg *arg,
+		   uint32_t mask, uint32_t value)
+{
+	struct mmiodemo *md;
+	int err;
+
+	md = open_device(cfg->device, O_RDWR);
+	check_offset(regs_region(cfg, md, true), arg->offset, 32);
+	err = mmiodemo_reg_update(md, arg->offset, mask, value, NULL);
+	if (err)
+		die_errno(-err, "MMIODEMO_IOC_REG_UPDATE at 0x%lx failed",
+			  arg->offset);
+	print_reg(arg, 32, reg_read(md, arg->offset, 32));
+	mmiodemo_close(md);
+}
+
+/* The REG argument of a read-modify-write: readable and writable. */
+static void parse_rmw_reg(const char *str, struct reg_arg *arg)
+{
+	parse_reg(str, PL061_ACC_R | PL061_ACC_W, arg);
+	if (arg->reg && (arg->reg->access & PL061_ACC_RW) != PL061_ACC_RW)
+		usage_error("register %s is %s: a read-modify-write needs a register that is read and written",
+			    arg->reg->name,
+			    arg->reg->access & PL061_ACC_R ? "read-only" :
+							     "write-only");
+	check_alignment(arg->offset, 32);
+}
+
+void cmd_set(const struct config *cfg, char **argv)
+{
+	struct reg_arg arg;
+	uint32_t bits;
+
+	parse_rmw_reg(argv[0], &arg);
+	bits = parse_bits(cfg, &arg, argv[1]);
+	update(cfg, &arg, bits, bits);
+}
+
+void cmd_clear(const struct config *cfg, char **argv)
+{
+	struct reg_arg arg;
+	uint32_t bits;
+
+	parse_rmw_reg(argv[0], &arg);
+	bits = parse_bits(cfg, &arg, argv[1]);
+	update(cfg, &arg, bits, 0);
+}
+
+void cmd_modify(const struct config *cfg, char **argv)
+{
+	struct reg_arg arg;
+	uint32_t mask, value;
+
+	parse_rmw_reg(argv[0], &arg);
+	mask = parse_bits(cfg, &arg, argv[1]);
+	value = parse_bits(cfg, &arg, argv[2]);
+	if (value & ~mask)
+		usage_error("VALUE 0x%x has bits outside MASK 0x%x", value,
+			    mask);
+	update(cfg, &arg, mask, value);
+}

@@ -98,6 +98,10 @@ unsigned long parse_dim(const char *opt, const char *str, unsigned long min,
 bool parse_for(const char *str);
 void print_json_string(const char *str);
 struct mmiodemo *open_device(const char *path, int flags);
+
+/* tool-bits.c */
+uint32_t parse_bits(const struct config *cfg, const struct reg_arg *arg,
+		    const char *str);
 unsigned long long monotonic_ns(void);
 
 /* the commands */
@@ -105,6 +109,9 @@ void cmd_info(const struct config *cfg, char **argv);
 void cmd_read(const struct config *cfg, char **argv);
 void cmd_write(const struct config *cfg, char **argv);
 void cmd_dump(const struct config *cfg, char **argv);
+void cmd_set(const struct config *cfg, char **argv);
+void cmd_clear(const struct config *cfg, char **argv);
+void cmd_modify(const struct config *cfg, char **argv);
 void cmd_watch(const struct config *cfg, char **argv);
 void cmd_dma_fill(const struct config *cfg, char **argv);
 void cmd_dma_verify(const struct config *cfg, char **argv);
