@@ -85,6 +85,21 @@ bool parse_number(const char *str, unsigned long *val)
 	return !errno && !*end;
 }
 
+/* A register name that matches nothing: list the valid ones. */
+static void NORETURN bad_reg(const char *str)
+{
+	const struct mmiodemo_reg_desc *regs;
+	char list[512] = "";
+	size_t i, nr, len = 0;
+
+	regs = mmiodemo_regs(&nr);
+	for (i = 0; i < nr && len < sizeof(list); i++)
+		len += snprintf(list + len, sizeof(list) - len, "%s%s",
+				i ? ", " : "", regs[i].name);
+	usage_error("'%s' is neither a register name nor an offset; the registers: %s",
+		    str, list);
+}
+
 /* access is the access the command needs: refuse names that lack it. */
 void parse_reg(const char *str, unsigned int access, struct reg_arg *arg)
 {
@@ -99,8 +114,7 @@ void parse_reg(const char *str, unsigned int access, struct reg_arg *arg)
 	}
 
 	if (!parse_number(str, &arg->offset))
-		usage_error("'%s' is neither a register name nor an offset",
-			    str);
+		bad_reg(str);
 	arg->reg = mmiodemo_reg_by_offset(arg->offset);
 }
 
@@ -121,6 +135,9 @@ uint32_t parse_value(const char *str, unsigned int width)
 	uint32_t max = width == 32 ? UINT32_MAX : (1U << width) - 1;
 	unsigned long val;
 
+	if (str[0] == '-')
+		usage_error("value '%s' is negative: a register takes 0 to 0x%x",
+			    str, max);
 	if (!parse_number(str, &val))
 		usage_error("invalid value '%s'", str);
 	if (val > max)

@@ -9,6 +9,7 @@
  * fb), tool-irq.c (irq wait) and tool-debug.c (stats, maps); they reach
  * the device through libmmiodemo (userspace/lib).
  */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,6 +218,21 @@ static void print_command_help(const struct command *cmd)
 }
 
 /*
+ * getopt took an argument "-1" for an option: say what it is instead, a
+ * negative number, which no argument of any command may be.
+ */
+static void NORETURN negative_argument(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (argv[i][0] == '-' && isdigit((unsigned char)argv[i][1]))
+			usage_error("value '%s' is negative: the values of registers, bits and options are 0 or more",
+				    argv[i]);
+	usage_error("a negative value is not allowed");
+}
+
+/*
  * Parse the global options when cmd is NULL, else the options of cmd, whose
  * name is argv[0]. Return the index of the first argument left.
  */
@@ -341,6 +357,8 @@ static int parse_options(int argc, char **argv, const struct command *cmd,
 			    optopt == OPT_UNMASK || optopt == OPT_JSON)
 				usage_error("option '%s' takes no value",
 					    argv[optind - 1]);
+			if (cmd && isdigit(optopt))
+				negative_argument(argc, argv);
 			if (optopt)
 				usage_error("unknown option '-%c'", optopt);
 			usage_error("unknown option '%s'", argv[optind - 1]);

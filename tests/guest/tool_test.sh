@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..38"
+echo "1..40"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -163,5 +163,9 @@ check unknown_line_name_lists_the_names 2 "named 'nope'.*power-button" \
 	mmiodemo set DIR nope
 check line_names_on_a_register_without_lines_is_a_usage_error 2 'not a number' \
 	mmiodemo set 0x800 power-button
+check negative_value_says_negative 2 "value '-1' is negative" \
+	mmiodemo write DIR -1
+check unknown_register_lists_the_names 2 'the registers: DATA, DIR, IS' \
+	mmiodemo read NOPE
 mmiodemo write DIR 0 >/dev/null
 tap_done
