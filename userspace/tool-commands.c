@@ -19,14 +19,19 @@
 
 const struct command commands[] = {
 	{
-		.name = "info", .args = "",
+		.name = "info", .args = "[--json]",
 		.summary = "show the regions of the device's mmap space",
-		.run = cmd_info,
+		.help = "--json prints {\"page_size\", \"regions\": [{\"index\", \"name\",\n"
+			"\"offset\", \"size\", \"flags\", \"caching\"}]}.\n",
+		.opts = CMD_OPT_JSON, .run = cmd_info,
 	},
 	{
-		.name = "read", .args = "REG|OFFSET [--width 8|16|32]",
+		.name = "read", .args = "REG|OFFSET [--width 8|16|32] [--json]",
 		.summary = "read a register, print NAME (0xOFFSET) = 0xVALUE",
-		.nr_args = 1, .opts = CMD_OPT_WIDTH, .run = cmd_read,
+		.help = "--json prints {\"name\", \"offset\", \"width\", \"value\"}, numbers\n"
+			"in decimal, name null for an offset without one.\n",
+		.nr_args = 1, .opts = CMD_OPT_WIDTH | CMD_OPT_JSON,
+		.run = cmd_read,
 	},
 	{
 		.name = "write", .args = "REG|OFFSET VALUE [--width 8|16|32]",
@@ -52,9 +57,10 @@ const struct command commands[] = {
 		.nr_args = 3, .run = cmd_modify,
 	},
 	{
-		.name = "dump", .args = "",
+		.name = "dump", .args = "[--json]",
 		.summary = "print every readable named register (32-bit)",
-		.run = cmd_dump,
+		.help = "--json prints {\"registers\": [...]}, each as read --json.\n",
+		.opts = CMD_OPT_JSON, .run = cmd_dump,
 	},
 	{
 		.group = "dma", .name = "fill",
@@ -120,12 +126,13 @@ const struct command commands[] = {
 		.run = cmd_fb_off,
 	},
 	{
-		.group = "dma", .name = "dirty", .args = "",
+		.group = "dma", .name = "dirty", .args = "[--json]",
 		.summary = "list the DMA buffer pages written since the last dma dirty",
 		.help = "Prints 'dirty pages: N' and, when N is not 0, the page numbers as\n"
 			"ranges on one line, e.g. '0 5-7 255'. This CLEARS the driver's\n"
-			"dirty log: the next dma dirty lists only pages written after it.\n",
-		.run = cmd_dma_dirty,
+			"dirty log: the next dma dirty lists only pages written after it.\n"
+			"--json prints {\"count\": N, \"pages\": [page numbers]}.\n",
+		.opts = CMD_OPT_JSON, .run = cmd_dma_dirty,
 	},
 	{
 		.group = "dma", .name = "sync",
@@ -139,15 +146,16 @@ const struct command commands[] = {
 		.run = cmd_dma_sync,
 	},
 	{
-		.name = "stats", .args = "",
+		.name = "stats", .args = "[--json]",
 		.summary = "print the driver's counters from debugfs",
 		.help = "Prints 'NAME VALUE' for faults, mkwrites, syncs, pages_synced and\n"
 			"bytes_loaded,\n"
 			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
 			"name of the device node. Needs debugfs mounted, and root.\n"
 			"The counters only grow: compare two readings.\n"
-			"$MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR ".\n",
-		.run = cmd_stats,
+			"$MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR ".\n"
+			"--json prints {NAME: VALUE, ...}.\n",
+		.opts = CMD_OPT_JSON, .run = cmd_stats,
 	},
 	{
 		.name = "maps", .args = "[--json]",

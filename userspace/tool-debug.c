@@ -50,8 +50,14 @@ void cmd_stats(const struct config *cfg, char **argv)
 			die("%s/%s does not hold a number", dir, names[i]);
 		if (err)
 			die_errno(-err, "unable to read %s/%s", dir, names[i]);
-		printf("%s %llu\n", names[i], (unsigned long long)val);
+		if (cfg->json)
+			printf("%s\"%s\": %llu", i ? ", " : "{", names[i],
+			       (unsigned long long)val);
+		else
+			printf("%s %llu\n", names[i], (unsigned long long)val);
 	}
+	if (cfg->json)
+		printf("%s}\n", nr ? "" : "{");
 }
 
 /*

@@ -347,7 +347,7 @@ static void print_pages(const uint64_t *bitmap, unsigned long long nr_pages)
 void cmd_dma_dirty(const struct config *cfg, char **argv)
 {
 	const struct mmiodemo_region *r;
-	unsigned long long nr_pages;
+	unsigned long long nr_pages, i, n;
 	unsigned int page_size;
 	struct mmiodemo *md;
 	uint32_t count;
@@ -379,9 +379,17 @@ void cmd_dma_dirty(const struct config *cfg, char **argv)
 			  cfg->device);
 	mmiodemo_close(md);
 
-	printf("dirty pages: %u\n", count);
-	if (count)
-		print_pages(bitmap, nr_pages);
+	if (cfg->json) {
+		printf("{\"count\": %u, \"pages\": [", count);
+		for (i = 0, n = 0; i < nr_pages; i++)
+			if (bitmap[i / 64] >> (i % 64) & 1)
+				printf("%s%llu", n++ ? ", " : "", i);
+		printf("]}\n");
+	} else {
+		printf("dirty pages: %u\n", count);
+		if (count)
+			print_pages(bitmap, nr_pages);
+	}
 	free(bitmap);
 }
 

@@ -80,7 +80,21 @@ static void reg_write(struct mmiodemo *md, unsigned long offset,
 			  offset);
 }
 
-static void print_reg(const struct reg_arg *arg, unsigned int width, uint32_t value)
+/* As print_reg(), one JSON object, no newline. */
+static void print_reg_json(const struct reg_arg *arg, unsigned int width,
+			   uint32_t value)
+{
+	printf("{\"name\": ");
+	if (arg->reg)
+		print_json_string(arg->reg->name);
+	else
+		printf("null");
+	printf(", \"offset\": %lu, \"width\": %u, \"value\": %u}",
+	       arg->offset, width, (unsigned int)value);
+}
+
+static void print_reg(const struct reg_arg *arg, unsigned int width,
+		      uint32_t value)
 {
 	printf("%s (0x%03lx) = 0x%0*x\n", arg->reg ? arg->reg->name : "-",
 	       arg->offset, (int)(width / 4), (unsigned int)value);
@@ -123,6 +137,32 @@ static const char *caching_name(unsigned int caching)
 	return caching < ARRAY_SIZE(names) ? names[caching] : NULL;
 }
 
+/* {"page_size": N, "regions": [{"index", "name", "offset", "size",
+ * "flags": "read,write,...", "caching": "device"|"write-back"|N}]} */
+static void info_json(const struct mmiodemo_info *info)
+{
+	const struct mmiodemo_region *r;
+	const char *caching;
+	unsigned int i;
+
+	printf("{\"page_size\": %u, \"regions\": [", info->page_size);
+	for (i = 0; i < info->nr_regions; i++) {
+		r = &info->regions[i];
+		printf("%s\n  {\"index\": %u, \"name\": ", i ? "," : "", i);
+		print_json_string(r->name);
+		printf(", \"offset\": %llu, \"size\": %llu, \"flags\": \"",
+		       (unsigned long long)r->offset,
+		       (unsigned long long)r->size);
+		print_flags(r->flags);
+		caching = caching_name(r->caching);
+		if (caching)
+			printf("\", \"caching\": \"%s\"}", caching);
+		else
+			printf("\", \"caching\": %u}", r->caching);
+	}
+	printf("\n]}\n");
+}
+
 void cmd_info(const struct config *cfg, char **argv)
 {
 	const struct mmiodemo_region *r;
@@ -136,6 +176,11 @@ void cmd_info(const struct config *cfg, char **argv)
 	md = open_device(cfg->device, O_RDONLY);
 	info = mmiodemo_info(md);
 
+	if (cfg->json) {
+		info_json(info);
+		mmiodemo_close(md);
+		return;
+	}
 	printf("page size: %u (0x%x)\n", info->page_size, info->page_size);
 
 	for (i = 0; i < info->nr_regions; i++) {
@@ -168,6 +213,11 @@ void cmd_read(const struct config *cfg, char **argv)
 	value = reg_read(md, arg.offset, cfg->width);
 	mmiodemo_close(md);
 
+	if (cfg->json) {
+		print_reg_json(&arg, cfg->width, value);
+		printf("\n");
+		return;
+	}
 	print_reg(&arg, cfg->width, value);
 }
 
@@ -194,7 +244,7 @@ void cmd_dump(const struct config *cfg, char **argv)
 	struct mmiodemo *md;
 	struct reg_arg arg;
 	uint32_t value;
-	size_t i, nr;
+	size_t i, nr, n;
 
 	(void)argv;
 
@@ -204,14 +254,23 @@ void cmd_dump(const struct config *cfg, char **argv)
 		die("region \"%s\" is smaller than the PL061 block", r->name);
 
 	regs = mmiodemo_regs(&nr);
-	for (i = 0; i < nr; i++) {
+	if (cfg->json)
+		printf("{\"registers\": [");
+	for (i = 0, n = 0; i < nr; i++) {
 		if (!(regs[i].access & PL061_ACC_R))
 			continue;
 		arg.reg = &regs[i];
 		arg.offset = regs[i].offset;
 		value = reg_read(md, arg.offset, 32);
-		print_reg(&arg, 32, value);
+		if (!cfg->json) {
+			print_reg(&arg, 32, value);
+			continue;
+		}
+		printf("%s\n  ", n++ ? "," : "");
+		print_reg_json(&arg, 32, value);
 	}
+	if (cfg->json)
+		printf("\n]}\n");
 
 	mmiodemo_close(md);
 }

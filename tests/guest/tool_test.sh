@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..40"
+echo "1..45"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -167,5 +167,17 @@ check negative_value_says_negative 2 "value '-1' is negative" \
 	mmiodemo write DIR -1
 check unknown_register_lists_the_names 2 'the registers: DATA, DIR, IS' \
 	mmiodemo read NOPE
+# --json: one document per command; each check looks for a key.
+check info_json_has_the_page_size 0 '^\{"page_size": [0-9]+, "regions": \[' \
+	mmiodemo info --json
+check read_json_has_the_value 0 '^\{"name": "DIR", "offset": 1024, "width": 32, "value": 60\}$' \
+	sh -c 'mmiodemo write DIR 0x3c && mmiodemo read DIR --json'
+check dump_json_lists_the_registers 0 '\{"name": "PCELLID3", "offset": 4092, "width": 32, "value": 177\}' \
+	mmiodemo dump --json
+check dma_dirty_json_lists_the_pages 0 '^\{"count": 2, "pages": \[0, 5\]\}$' \
+	sh -c 'mmiodemo dma dirty >/dev/null && mmiodemo dma fill 7 --len 1 &&
+		mmiodemo dma fill 7 --offset '"$((5 * ps))"' --len 1 &&
+		mmiodemo dma dirty --json'
+check stats_json_has_the_faults 0 '^\{"faults": [0-9]+, ' mmiodemo stats --json
 mmiodemo write DIR 0 >/dev/null
 tap_done
