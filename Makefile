@@ -213,9 +213,11 @@ ifneq ($(NEGATIVE),)
 	cp tests/negative/mmiodemo-negative.ko $(MODDIR)/
 endif
 
-$(TOOL): userspace/mmiodemo.c $(HDRS)
+# The tool: userspace/tool.c and its command groups, linked with the library.
+TOOL_SRCS := $(wildcard userspace/*.c)
+$(TOOL): $(TOOL_SRCS) $(wildcard userspace/*.h) $(HDRS) $(LIB)
 	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -Iuserspace -o $@ $(TOOL_SRCS) $(LIB)
 
 $(U)/examples/%: userspace/examples/%.c $(HDRS)
 	@mkdir -p $(@D)

@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..28"
+echo "1..45"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -140,5 +140,44 @@ check value_too_wide_is_a_usage_error 2 '0x100' \
 	mmiodemo write DIR 0x100 --width 8
 check missing_device_is_a_failure 1 '/dev/nonexistent' \
 	mmiodemo -d /dev/nonexistent info
+# Read-modify-writes under the driver's lock (MMIODEMO_IOC_REG_UPDATE).
+check set_sets_bits_and_prints_the_register 0 '^DIR \(0x400\) = 0x00000021$' \
+	sh -c 'mmiodemo write DIR 0 && mmiodemo set DIR 0x21'
+check clear_clears_bits 0 '^DIR \(0x400\) = 0x00000020$' \
+	sh -c 'mmiodemo write DIR 0x21 && mmiodemo clear DIR 1'
+check modify_sets_the_masked_bits 0 '^IEV \(0x40c\) = 0x00000053$' \
+	sh -c 'mmiodemo write IEV 0x23 && mmiodemo modify IEV 0xf0 0x50 &&
+		mmiodemo write IEV 0'
+check set_of_a_read_only_register_is_a_usage_error 2 'RIS is read-only' \
+	mmiodemo set RIS 1
+check clear_of_a_write_only_register_is_a_usage_error 2 'IC is write-only' \
+	mmiodemo clear IC 1
+check modify_value_outside_mask_is_a_usage_error 2 'outside MASK' \
+	mmiodemo modify DIR 0x0f 0x10
+# Bits by line numbers and by the DT's gpio-line-names.
+check set_by_line_numbers 0 '^DIR \(0x400\) = 0x00000028$' \
+	sh -c 'mmiodemo write DIR 0 && mmiodemo set DIR 3,5'
+check set_by_line_name 0 '^DIR \(0x400\) = 0x00000008$' \
+	sh -c 'mmiodemo write DIR 0 && mmiodemo set DIR power-button'
+check unknown_line_name_lists_the_names 2 "named 'nope'.*power-button" \
+	mmiodemo set DIR nope
+check line_names_on_a_register_without_lines_is_a_usage_error 2 'not a number' \
+	mmiodemo set 0x800 power-button
+check negative_value_says_negative 2 "value '-1' is negative" \
+	mmiodemo write DIR -1
+check unknown_register_lists_the_names 2 'the registers: DATA, DIR, IS' \
+	mmiodemo read NOPE
+# --json: one document per command; each check looks for a key.
+check info_json_has_the_page_size 0 '^\{"page_size": [0-9]+, "regions": \[' \
+	mmiodemo info --json
+check read_json_has_the_value 0 '^\{"name": "DIR", "offset": 1024, "width": 32, "value": 60\}$' \
+	sh -c 'mmiodemo write DIR 0x3c && mmiodemo read DIR --json'
+check dump_json_lists_the_registers 0 '\{"name": "PCELLID3", "offset": 4092, "width": 32, "value": 177\}' \
+	mmiodemo dump --json
+check dma_dirty_json_lists_the_pages 0 '^\{"count": 2, "pages": \[0, 5\]\}$' \
+	sh -c 'mmiodemo dma dirty >/dev/null && mmiodemo dma fill 7 --len 1 &&
+		mmiodemo dma fill 7 --offset '"$((5 * ps))"' --len 1 &&
+		mmiodemo dma dirty --json'
+check stats_json_has_the_faults 0 '^\{"faults": [0-9]+, ' mmiodemo stats --json
 mmiodemo write DIR 0 >/dev/null
 tap_done
