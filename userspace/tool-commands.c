@@ -195,7 +195,8 @@ const struct command commands[] = {
 		.opts = CMD_OPT_JSON, .run = cmd_maps,
 	},
 	{
-		.group = "irq", .name = "wait", .args = "[--timeout MS] [--unmask]",
+		.group = "irq", .name = "wait",
+		.args = "[--timeout MS] [--unmask] [--json]",
 		.summary = "wait for the next interrupt of the PL061 and print it",
 		.help = "Prints one line per call, for the first interrupt after it started:\n"
 			"'event seqno N lines 0xLL masked 0xMM at S.NNNNNNNNN': the\n"
@@ -211,19 +212,25 @@ const struct command commands[] = {
 			"  " PROG_NAME " write IEV 0x08; " PROG_NAME " write IE 0x08; "
 			PROG_NAME " irq wait --timeout 5000\n"
 			"A level line stays masked in IE after its interrupt until --unmask\n"
-			"(or MMIODEMO_IOC_IRQ_UNMASK) enables it again: clear its source first.\n",
-		.opts = CMD_OPT_TIMEOUT | CMD_OPT_UNMASK, .run = cmd_irq_wait,
+			"(or MMIODEMO_IOC_IRQ_UNMASK) enables it again: clear its source first.\n"
+			"With --json: {\"seqno\", \"lines\", \"masked\", \"timestamp_ns\"}.\n",
+		.opts = CMD_OPT_TIMEOUT | CMD_OPT_UNMASK | CMD_OPT_JSON,
+		.run = cmd_irq_wait,
 	},
 	{
-		.name = "watch", .args = "REG|OFFSET [--interval MS] [--count N]",
+		.name = "watch",
+		.args = "REG|OFFSET [--interval MS] [--count N] [--json]",
 		.summary = "sample a register, print its value and then every change",
 		.help = "Reads REG (32-bit) every --interval milliseconds and prints\n"
 			"'S.mmm NAME (0xOFFSET) = 0xVALUE' for its first value and for\n"
 			"every change, S.mmm being the seconds since the watch started.\n"
 			"A change that is undone within one interval goes unseen. Runs\n"
 			"until SIGINT or SIGTERM (exit status 0), or until --count changes\n"
-			"have been printed. Output is flushed after every line.\n",
-		.nr_args = 1, .opts = CMD_OPT_INTERVAL | CMD_OPT_COUNT,
+			"have been printed. Output is flushed after every line.\n"
+			"With --json, one JSON object a line (JSON lines):\n"
+			"{\"time_ns\": N, \"register\": {\"name\", \"offset\", \"width\", \"value\"}}.\n",
+		.nr_args = 1,
+		.opts = CMD_OPT_INTERVAL | CMD_OPT_COUNT | CMD_OPT_JSON,
 		.run = cmd_watch,
 	},
 };

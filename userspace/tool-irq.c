@@ -66,9 +66,15 @@ void cmd_irq_wait(const struct config *cfg, char **argv)
 		die_errno(-err, "unable to read an event from %s", cfg->device);
 
 	ts = ev.timestamp_ns;
-	printf("event seqno %u lines 0x%02x masked 0x%02x at %llu.%09llu\n",
-	       (unsigned int)ev.seqno, (unsigned int)ev.lines,
-	       (unsigned int)ev.masked, ts / NSEC_PER_SEC, ts % NSEC_PER_SEC);
+	if (cfg->json)
+		printf("{\"seqno\": %u, \"lines\": %u, \"masked\": %u, \"timestamp_ns\": %llu}\n",
+		       (unsigned int)ev.seqno, (unsigned int)ev.lines,
+		       (unsigned int)ev.masked, ts);
+	else
+		printf("event seqno %u lines 0x%02x masked 0x%02x at %llu.%09llu\n",
+		       (unsigned int)ev.seqno, (unsigned int)ev.lines,
+		       (unsigned int)ev.masked, ts / NSEC_PER_SEC,
+		       ts % NSEC_PER_SEC);
 
 	if (cfg->unmask && ev.masked) {
 		/* the event is out even if the unmask fails */

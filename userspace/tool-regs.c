@@ -282,13 +282,22 @@ static void watch_signal(int sig)
 	watch_stop = 1;
 }
 
-/* "S.mmm NAME (0xOFFSET) = 0xVALUE", ns after the start, flushed. */
-static void print_sample(unsigned long long ns, const struct reg_arg *arg,
-			 uint32_t value)
+/*
+ * "S.mmm NAME (0xOFFSET) = 0xVALUE", ns after the start, flushed; with
+ * --json one JSON object a line: {"time_ns": N, "name": ...}.
+ */
+static void print_sample(const struct config *cfg, unsigned long long ns,
+			 const struct reg_arg *arg, uint32_t value)
 {
-	printf("%llu.%03llu ", ns / NSEC_PER_SEC,
-	       ns % NSEC_PER_SEC / NSEC_PER_MSEC);
-	print_reg(arg, 32, value);
+	if (cfg->json) {
+		printf("{\"time_ns\": %llu, \"register\": ", ns);
+		print_reg_json(arg, 32, value);
+		printf("}\n");
+	} else {
+		printf("%llu.%03llu ", ns / NSEC_PER_SEC,
+		       ns % NSEC_PER_SEC / NSEC_PER_MSEC);
+		print_reg(arg, 32, value);
+	}
 	if (fflush(stdout) == EOF)
 		die_perror("unable to write the output");
 }
@@ -329,7 +338,7 @@ void cmd_watch(const struct config *cfg, char **argv)
 
 	start = monotonic_ns();
 	last = reg_read(md, arg.offset, 32);
-	print_sample(0, &arg, last);
+	print_sample(cfg, 0, &arg, last);
 
 	next = start + interval;
 	while (!watch_stop && (!cfg->count || changes < cfg->count)) {
@@ -345,7 +354,7 @@ void cmd_watch(const struct config *cfg, char **argv)
 
 		value = reg_read(md, arg.offset, 32);
 		if (value != last) {
-			print_sample(now - start, &arg, value);
+			print_sample(cfg, now - start, &arg, value);
 			last = value;
 			changes++;
 		}

@@ -14,7 +14,7 @@ level_irq() {
 	mmiodemo write DIR 0xff && mmiodemo write DATA 0 &&
 		mmiodemo write DIR 0 && mmiodemo write IS 0x20 &&
 		mmiodemo write IEV 0 || return 1
-	with_opened mmiodemo irq wait --timeout 5000
+	with_opened mmiodemo irq wait --timeout 5000 "$@"
 	mmiodemo write IE 0x20
 	wait "$bg"
 	st=$?
@@ -25,7 +25,7 @@ level_irq() {
 watch_change() {
 	mmiodemo write IEV 0 >/dev/null || return 1
 	out=$(mktemp) || return 1
-	mmiodemo watch IEV --interval 10 --count 1 >"$out" &
+	mmiodemo watch IEV --interval 10 --count 1 "$@" >"$out" &
 	bg=$!
 	i=0
 	until [ -s "$out" ] || [ $i -ge 100 ]; do
@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..45"
+echo "1..47"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -101,6 +101,12 @@ check irq_wait_reports_a_level_interrupt 0 \
 	level_irq
 check watch_prints_a_register_change 0 '^[0-9]+\.[0-9]{3} IEV \(0x40c\) = 0x00000042$' \
 	watch_change
+check irq_wait_json_is_one_object 0 \
+	'^\{"seqno": [0-9]+, "lines": 32, "masked": 32, "timestamp_ns": [0-9]+\}$' \
+	level_irq --json
+check watch_json_is_json_lines 0 \
+	'^\{"time_ns": [0-9]+, "register": \{"name": "IEV", "offset": 1036, "width": 32, "value": 66\}\}$' \
+	watch_change --json
 # The audit lists a live mapping: a watch keeps the registers mapped.
 audit_of_watch() {
 	mmiodemo watch DIR --interval 10 --count 1 >/dev/null &
