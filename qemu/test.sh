@@ -236,6 +236,29 @@ if [ "$mode" = test ] && wanted tool_test; then
 	fi
 fi
 
+# Host: every JSON document the tool printed in the guest parses, with
+# Python's json module (tests/guest/tool_test.sh put them on the console).
+if [ "$mode" = test ] && wanted tool_test; then
+	out=$(sed -n 's/^mmiodemo-json: //p' "$log" | python3 -c '
+import json, sys
+n = 0
+for line in sys.stdin:
+    cmd, _, doc = line.partition(": ")
+    try:
+        json.loads(doc)
+        n += 1
+    except ValueError as e:
+        print(f"{cmd}: {e}: {doc.strip()[:200]}")
+if n < 6:
+    print(f"{n} documents parsed, 6 expected")
+' 2>&1)
+	if [ -z "$out" ]; then
+		result PASS host.tool_json_parses
+	else
+		result FAIL host.tool_json_parses "$out"
+	fi
+fi
+
 # Host: ramfb's pictures of the DMA buffer, pixel by pixel, as the guest
 # drew them (tests/fb_test.sh asked for each screendump).
 fb_check() { # fb_check NAME SPEC TEST

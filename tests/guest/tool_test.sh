@@ -186,4 +186,10 @@ check dma_dirty_json_lists_the_pages 0 '^\{"count": 2, "pages": \[0, 5\]\}$' \
 		mmiodemo dma dirty --json'
 check stats_json_has_the_faults 0 '^\{"faults": [0-9]+, ' mmiodemo stats --json
 mmiodemo write DIR 0 >/dev/null
+# Every command's JSON, one document a line, for the host to parse.
+for cmd in info 'read DIR' dump 'dma dirty' stats maps; do
+	# shellcheck disable=SC2086 # cmd is a command and its arguments
+	doc=$(mmiodemo $cmd --json | tr '\n' ' ')
+	echo "mmiodemo-json: $cmd: $doc" >/dev/console
+done
 tap_done
