@@ -249,8 +249,8 @@ for line in sys.stdin:
         n += 1
     except ValueError as e:
         print(f"{cmd}: {e}: {doc.strip()[:200]}")
-if n < 6:
-    print(f"{n} documents parsed, 6 expected")
+if n < 9:
+    print(f"{n} documents parsed, 9 expected")
 ' 2>&1)
 	if [ -z "$out" ]; then
 		result PASS host.tool_json_parses

@@ -192,4 +192,10 @@ for cmd in info 'read DIR' dump 'dma dirty' stats maps; do
 	doc=$(mmiodemo $cmd --json | tr '\n' ' ')
 	echo "mmiodemo-json: $cmd: $doc" >/dev/console
 done
+# And the JSON lines of watch (two samples) and irq wait (one event).
+for fn in watch_change level_irq; do
+	$fn --json | grep '^{' | while IFS= read -r line; do
+		echo "mmiodemo-json: $fn: $line" >/dev/console
+	done
+done
 tap_done

@@ -106,6 +106,13 @@ read -ra static_flags < <(pkgconf --static --cflags --libs libmmiodemo)
 "${cross}nm" example-static 2>&1 | grep ' T mmiodemo_reg_read$' >/dev/null ||
 	echo "example-static does not hold mmiodemo_reg_read"
 
+# And every worked example of the tree, from the installed headers alone.
+for src in "$top"/userspace/examples/*.c; do
+	[ -e "$src" ] || continue
+	"${cross}gcc" -static -Wall -Wextra -Werror -o "$tmp/worked" "$src" \
+		"${static_flags[@]}" 2>&1 | sed "s|^|${src##*/}: |"
+done
+
 # make uninstall leaves no file behind.
 out=$(make_ uninstall 2>&1) || printf 'make uninstall failed:\n%s\n' "$out"
 left=$(cd "$root" && find . ! -type d)
