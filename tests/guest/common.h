@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "libmmiodemo.h"
+#include "mmiodemo-stats.h"
 
 #define DEVICE		"/dev/mmiodemo"
 #define DEBUGFS		"/sys/kernel/debug/mmiodemo"
@@ -35,7 +36,8 @@
 #define wr32(map, off, val)	mmiodemo_iowrite((map), (off), 32, (val))
 
 /* The driver's debugfs counters (mmiodemo-stats.h): they only grow. */
-static long counter_base[16];
+#define COUNTER_ONE(name) +1
+static long counter_base[0 MMIODEMO_COUNTERS(COUNTER_ONE)];
 
 /* Counter stats/@name as it reads now, or -1 if unreadable. */
 static inline long counter_now(const char *name)
@@ -52,7 +54,7 @@ static inline int counters_start(void)
 	size_t i, nr;
 
 	names = mmiodemo_counter_names(&nr);
-	for (i = 0; i < nr && i < 16; i++) {
+	for (i = 0; i < nr; i++) {
 		counter_base[i] = counter_now(names[i]);
 		if (counter_base[i] < 0)
 			return -1;
@@ -68,7 +70,7 @@ static inline long counter(const char *name)
 	size_t i, nr;
 
 	names = mmiodemo_counter_names(&nr);
-	for (i = 0; i < nr && i < 16; i++)
+	for (i = 0; i < nr; i++)
 		if (!strcmp(names[i], name))
 			return now < 0 ? now : now - counter_base[i];
 	return -1;
