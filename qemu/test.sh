@@ -236,6 +236,27 @@ if [ "$mode" = test ] && wanted tool_test; then
 	fi
 fi
 
+# Host: the usage errors of tests/guest/tool_test.sh made no register
+# access: QEMU traced no pl061_read or pl061_write between its two marker
+# writes to IEV (0x40c), 0x3b before the usage errors and 0xc4 after.
+if [ "$mode" = test ] && wanted tool_test; then
+	out=$(awk '
+	/pl061_write .* offset 0x40c value 0x3b$/ { open = 1; n = 0; seen = ""; next }
+	open && /pl061_write .* offset 0x40c value 0xc4$/ { closed = 1; exit }
+	open && /pl061_(read|write) / { n++; if (n <= 5) seen = seen "\n" $0 }
+	END {
+		if (!closed)
+			print "no window: the trace has no write of 0x3b then 0xc4 to IEV"
+		else if (n)
+			printf "%d register accesses in the window:%s\n", n, seen
+	}' "$trace" 2>&1)
+	if [ -z "$out" ]; then
+		result PASS host.usage_errors_make_no_register_access
+	else
+		result FAIL host.usage_errors_make_no_register_access "$out"
+	fi
+fi
+
 # Host: every JSON document the tool printed in the guest parses, with
 # Python's json module (tests/guest/tool_test.sh put them on the console).
 if [ "$mode" = test ] && wanted tool_test; then

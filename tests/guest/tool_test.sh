@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..47"
+echo "1..63"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -198,4 +198,28 @@ for fn in watch_change level_irq; do
 		echo "mmiodemo-json: $fn: $line" >/dev/console
 	done
 done
+# Usage errors exit 2 and touch no register: between these two marker
+# writes to IEV, QEMU's trace must hold no pl061_read or pl061_write
+# (host.usage_errors_make_no_register_access). The values are this
+# window's own; no other test writes them.
+mmiodemo write IEV 0x3b >/dev/null
+check usage_no_command 2 'no command given' mmiodemo
+check usage_unknown_command 2 "frob" mmiodemo frob
+check usage_unknown_option 2 'bogus' mmiodemo read DIR --bogus
+check usage_missing_value 2 'usage|VALUE' mmiodemo write DIR
+check usage_unknown_register 2 'NOPE' mmiodemo read NOPE
+check usage_read_only_register 2 'PERIPHID0' mmiodemo write PERIPHID0 0x1bad
+check usage_bad_width 2 '12' mmiodemo write DIR 0x1bad --width 12
+check usage_misaligned_offset 2 '0x402' mmiodemo write 0x402 0x1bad --width 32
+check usage_value_too_wide 2 '0x1bad0' mmiodemo write DIR 0x1bad0 --width 16
+check usage_negative_value 2 'negative' mmiodemo write DIR -0x1bad
+check usage_set_read_only 2 'read-only' mmiodemo set RIS 0x1b
+check usage_clear_write_only 2 'write-only' mmiodemo clear IC 0x1b
+check usage_modify_outside_mask 2 'outside MASK' mmiodemo modify DIR 0x0f 0x7ea0
+check usage_unknown_line_name 2 'nope' mmiodemo set DIR nope
+check usage_width_on_modify 2 'only goes after read or write' mmiodemo modify DIR 0xff 0x1b --width 8
+check usage_dma_outside_the_buffer 2 'outside' \
+	mmiodemo dma fill 0x1b --offset 0x10000000
+mmiodemo write IEV 0xc4 >/dev/null
+mmiodemo write IEV 0 >/dev/null
 tap_done
