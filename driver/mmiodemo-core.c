@@ -7,7 +7,7 @@
  * the block really is a PL061, then offers /dev/mmiodemo, whose mmap space
  * is a set of regions described by MMIODEMO_IOC_INFO: the registers,
  * mapped uncached as ioremap() maps them (mmiodemo-mmio.c), and a DMA
- * buffer, mapped cached page by page on first touch and dirty-tracked
+ * buffer, mapped cached on first touch and dirty-tracked
  * (mmiodemo-dma.c). This file is the top: probe and unbind, the file
  * operations, and the dispatch of ioctls and mmap to the files below
  * (mmiodemo-priv.h lists them and their locks).

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mmiodemo's DMA buffer: allocated with the DMA API for the device, mapped
- * into userspace page by page on first touch (.fault), and dirty-tracked
- * (.page_mkwrite) so that a sync hands the device exactly the pages
+ * into userspace on first touch (.fault, and .map_pages for fault-around),
+ * and dirty-tracked (.page_mkwrite) so that a sync hands the device exactly the pages
  * userspace wrote.
  *
  * QEMU virt's devices are not DMA-coherent. The buffer is therefore
@@ -13,10 +13,13 @@
  * uncached buffer would make every CPU access slow and leave nothing for
  * the dirty tracking to save.
  *
- * Dirty tracking follows fbdev's deferred I/O: a page faults in
- * write-protected, its first write calls .page_mkwrite, which records it,
- * and taking a set write-protects its pages again with folio_mkclean(),
- * which needs the folio's mapping and index set as for a page-cache page.
+ * Dirty tracking follows fbdev's deferred I/O and the kernel's own shared
+ * file mappings: a page is mapped write-protected, by its fault or ahead of
+ * it (fault-around, .map_pages, as filemap_map_pages() does), its first
+ * write calls .page_mkwrite, which records it, and taking a set unmaps
+ * its pages by range, in chunks (unmap_mapping_pages()), so that the next
+ * write to each is recorded again. The pages' rmap needs the folio's
+ * mapping and index set as for a page-cache page.
  */
 
 #include <linux/bitmap.h>
@@ -49,6 +52,12 @@ static const struct address_space_operations mmiodemo_dma_aops = {
 #define MMIODEMO_DMA_SIZE_MAX SZ_256M
 /* Far from the registers whatever the page size: in INFO, never hard-coded. */
 #define MMIODEMO_DMA_OFFSET SZ_1G
+
+/*
+ * A take works through the buffer this many pages at a time, with their
+ * page locks held: a writer of one of them waits for one chunk at most.
+ */
+#define MMIODEMO_TAKE_CHUNK 512
 
 /* Runs of at most 4 MiB of contiguous memory: a framebuffer fits in one. */
 #define MMIODEMO_DMA_RUN_ORDER min(get_order(SZ_4M), MMIODEMO_MAX_PAGE_ORDER)
@@ -172,8 +181,18 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 		dma->nr_mapped = i + 1;
 	}
 
-	/* set_page_dirty() on a buffer page goes through this mapping. */
+	/*
+	 * The rmap of a mapped page (taking a set, unmapping) finds its
+	 * mappings through the folio's mapping and index, as for a page-cache
+	 * page; set_page_dirty() on a buffer page goes through the mapping's
+	 * a_ops. Through the folio: 7.x struct page has no index.
+	 */
 	md->inode->i_mapping->a_ops = &mmiodemo_dma_aops;
+	for (i = 0; i < dma->nr_pages; i++) {
+		page_folio(dma->pages[i])->mapping = md->inode->i_mapping;
+		page_folio(dma->pages[i])->index =
+			(MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + i;
+	}
 	r->offset = MMIODEMO_DMA_OFFSET;
 	r->size = (u64)dma->nr_pages << PAGE_SHIFT;
 	r->flags = MMIODEMO_REGION_F_READ | MMIODEMO_REGION_F_WRITE |
@@ -246,9 +265,6 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 
 	page = md->dma.pages[i];
 	get_page(page);
-	/* Through the folio: 7.x struct page has no index. */
-	page_folio(page)->mapping = md->inode->i_mapping;
-	page_folio(page)->index = vmf->pgoff;
 	vmf->page = page;
 	atomic_long_inc(&md->dma.faults);
 	up_read(&md->gone_lock);
@@ -256,13 +272,58 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 }
 
 /*
+ * Fault-around: a read fault first maps the buffer pages around it that
+ * are not mapped yet (pgoff @start to @end, inclusive, within one page
+ * table), as the kernel does for page-cache pages, so that a sequential
+ * first read takes one fault per batch (fault_around_bytes). They are
+ * mapped with the VMA's page protection, write-protected while
+ * .page_mkwrite wants to hear of writes, so a first write to each page
+ * still calls it. VM_FAULT_NOPAGE if the faulting page was mapped; 0 to
+ * let .fault map it. Since 6.5 the caller holds rcu_read_lock(): nothing
+ * here sleeps, and the page table must exist already (if not, .fault
+ * allocates it and the next fault maps around).
+ */
+static vm_fault_t mmiodemo_dma_map_pages(struct vm_fault *vmf, pgoff_t start,
+					 pgoff_t end)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mmiodemo *md = mmiodemo_vma_md(vma);
+	unsigned long i, addr, nr = 0;
+	vm_fault_t ret = 0;
+	pgoff_t pgoff;
+
+	if (pmd_none(*vmf->pmd) || !down_read_trylock(&md->gone_lock))
+		return 0;
+	for (pgoff = start; pgoff <= end && !md->gone; pgoff++) {
+		if (!mmiodemo_page_index(&md->regions[MMIODEMO_REGION_DMA],
+					 pgoff, PAGE_SHIFT, &i))
+			continue;
+		addr = vma->vm_start + ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+		/* -EBUSY: mapped already. */
+		if (vm_insert_page(vma, addr, md->dma.pages[i]))
+			continue;
+		nr++;
+		if (addr == (vmf->address & PAGE_MASK))
+			ret = VM_FAULT_NOPAGE;
+	}
+	/* Counted as .fault counts: the fault, and the pages ahead of it. */
+	if (ret) {
+		atomic_long_inc(&md->dma.faults);
+		nr--;
+	}
+	atomic_long_add(nr, &md->dma.faultaround);
+	up_read(&md->gone_lock);
+	return ret;
+}
+
+/*
  * The dirty-tracking invariant: a user PTE of a buffer page is writable
  * only while the page's bit is set in both sets. Recording a write here
- * and taking a page (mmiodemo_dma_take_page()) both happen under the page
+ * and taking a page (mmiodemo_dma_take_chunk()) both happen under the page
  * lock: a write records its page with the lock held and keeps it until its
- * PTE is writable (VM_FAULT_LOCKED); a take clears the bit and
- * write-protects every PTE of the page under the same lock. So each write
- * is in the set a take returns or in the next one, never in neither.
+ * PTE is writable (VM_FAULT_LOCKED); a take clears the bit and unmaps
+ * every PTE of the page under the same lock. So each write is in the set a
+ * take returns or in the next one, never in neither.
  */
 static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 {
@@ -287,62 +348,102 @@ static const struct vm_operations_struct mmiodemo_dma_vm_ops = {
 	.open = mmiodemo_vm_open,
 	.close = mmiodemo_vm_close,
 	.fault = mmiodemo_dma_fault,
+	.map_pages = mmiodemo_dma_map_pages,
 	.page_mkwrite = mmiodemo_dma_page_mkwrite,
 };
 
+/*
+ * Nothing to map now: pages come in by fault. Growing by mremap() would
+ * reach past the buffer (VM_DONTEXPAND); fault-around inserts pages with
+ * vm_insert_page(), which wants VM_MIXEDMAP set before any fault, and
+ * which keeps them normal pages (rmap, refcount, .page_mkwrite).
+ */
 #ifdef MMIODEMO_HAVE_MMAP_PREPARE
-/* Nothing to map ahead: pages come in by fault. */
 void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc)
 {
 	desc->vm_ops = &mmiodemo_dma_vm_ops;
-	/* Growing by mremap() would reach past the buffer. */
-	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT);
+	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_MIXEDMAP_BIT);
 }
 #else
 void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 {
 	vma->vm_ops = &mmiodemo_dma_vm_ops;
-	/* Growing by mremap() would reach past the buffer. */
-	mmiodemo_vm_flags_set(vma, VM_DONTEXPAND);
+	mmiodemo_vm_flags_set(vma, VM_DONTEXPAND | VM_MIXEDMAP);
 }
 #endif
 
 /*
- * Takes page @i out of @set if it is there, and write-protects it again in
- * every mapping, both under the page lock (see the invariant above
- * mmiodemo_dma_page_mkwrite()). True if the page was in the set.
+ * Makes pages [first, first + nr) fault again in every mapping: unmaps
+ * the range, one walk of each mapping's page tables for the whole range
+ * (instead of one reverse-map walk per page). A later read maps them again
+ * read-only (fault-around), a later write through .page_mkwrite.
+ *
+ * Not wp_shared_mapping_range(), which would keep them mapped read-only
+ * (vmwgfx uses it): its walk_page_mapping() stops at the first mapping
+ * its test skips, a read-only one (a file opened O_RDONLY), and leaves
+ * the writable mappings after it writable: writes lost (make fuzz found
+ * it on 7.3; the loop is the same in 6.1's mm/pagewalk.c).
  */
-static bool mmiodemo_dma_take_page(struct mmiodemo_dma *dma, unsigned long *set,
-				   unsigned long i)
+static void mmiodemo_dma_unmap(struct mmiodemo *md, unsigned long first,
+			       unsigned long nr)
 {
-	struct folio *folio = page_folio(dma->pages[i]);
-	bool taken;
+	unmap_mapping_pages(md->inode->i_mapping,
+			    (MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + first, nr,
+			    false);
+}
 
-	folio_lock(folio);
-	taken = test_and_clear_bit(i, set);
-	if (taken)
-		folio_mkclean(folio);
-	folio_unlock(folio);
-	return taken;
+/*
+ * Takes the pages of [first, end) that are in @set out of it into @taken,
+ * and unmaps them, with their page locks held throughout (the invariant
+ * above mmiodemo_dma_page_mkwrite()): lock each page of the set, clear its
+ * bit, then unmap the chunk's range, then unlock.
+ * Returns their number.
+ */
+static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
+					     unsigned long *set,
+					     unsigned long first,
+					     unsigned long end,
+					     unsigned long *taken)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long i, lo = end, hi = 0, n = 0;
+
+	for (i = find_next_bit(set, end, first); i < end;
+	     i = find_next_bit(set, end, i + 1)) {
+		lock_page(dma->pages[i]);
+		if (!test_and_clear_bit(i, set)) {
+			unlock_page(dma->pages[i]);
+			continue;
+		}
+		set_bit(i, taken);
+		lo = min(lo, i);
+		hi = i;
+		n++;
+	}
+	if (!n)
+		return 0;
+	mmiodemo_dma_unmap(md, lo, hi + 1 - lo);
+	for (i = find_next_bit(taken, hi + 1, lo); i <= hi;
+	     i = find_next_bit(taken, hi + 1, i + 1))
+		unlock_page(dma->pages[i]);
+	return n;
 }
 
 /*
  * Takes the pages [first, first + nr) out of @set into @taken (a bitmap of
- * the whole buffer), one page at a time: a write to a page already passed
- * is in the next set. Returns their number.
+ * the whole buffer), MMIODEMO_TAKE_CHUNK pages at a time: a write to a
+ * page of a chunk already passed is in the next set. Returns their number.
  */
-static unsigned long mmiodemo_dma_take(struct mmiodemo_dma *dma,
-				       unsigned long *set, unsigned long first,
-				       unsigned long nr, unsigned long *taken)
+static unsigned long mmiodemo_dma_take(struct mmiodemo *md, unsigned long *set,
+				       unsigned long first, unsigned long nr,
+				       unsigned long *taken)
 {
-	unsigned long i, end = first + nr, n = 0;
+	unsigned long i, next, end = first + nr, n = 0;
 
-	for (i = find_next_bit(set, end, first); i < end;
-	     i = find_next_bit(set, end, i + 1)) {
-		if (!mmiodemo_dma_take_page(dma, set, i))
-			continue;
-		set_bit(i, taken);
-		n++;
+	for (i = first; i < end; i = next) {
+		next = min(end, i + MMIODEMO_TAKE_CHUNK);
+		n += mmiodemo_dma_take_chunk(md, set, i, next, taken);
+		cond_resched();
 	}
 	return n;
 }
@@ -370,7 +471,7 @@ static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
 	if (!mmiodemo_enter(md))
 		goto out;
 	mutex_lock(&dma->lock);
-	arg.count = mmiodemo_dma_take(dma, dma->dirty, 0, dma->nr_pages, taken);
+	arg.count = mmiodemo_dma_take(md, dma->dirty, 0, dma->nr_pages, taken);
 	mutex_unlock(&dma->lock);
 	mmiodemo_exit(md);
 
@@ -408,7 +509,7 @@ static long mmiodemo_dma_sync_pages(struct mmiodemo *md, unsigned long first,
 
 	mutex_lock(&dma->lock);
 	if (for_device) {
-		count = mmiodemo_dma_take(dma, dma->unsynced, first, nr, taken);
+		count = mmiodemo_dma_take(md, dma->unsynced, first, nr, taken);
 	} else {
 		bitmap_set(taken, first, nr);
 		count = nr;

@@ -41,7 +41,12 @@
  *   the page lock      of each buffer page: a write records its page and a
  *                      take clears it under this lock (the dirty-tracking
  *                      invariant, mmiodemo-dma.c). Taken under dma.lock
- *                      by a take, under mmap_lock by page_mkwrite.
+ *                      by a take, up to MMIODEMO_TAKE_CHUNK pages at once
+ *                      in index order, with the mapping's i_mmap_rwsem
+ *                      and the page-table locks taken under them (the
+ *                      unmap, as folio_mkclean() nests); one at a time
+ *                      under mmap_lock by page_mkwrite. Fault-around
+ *                      takes none.
  *   lock               (spinlock, irq-safe) the register read-modify-writes
  *                      of the driver (DIR, IE), every register ioctl, and
  *                      the list of listeners; taken by the interrupt
@@ -87,7 +92,8 @@ struct mmiodemo_dma {
 	unsigned long *unsynced; /* written since the last SYNC_FOR_DEVICE */
 	struct mutex lock; /* serialises GET_DIRTY and the syncs */
 	/* Read-only counters in debugfs "stats/": they only grow. */
-	atomic_long_t faults;
+	atomic_long_t faults; /* each maps its page: by .fault or .map_pages */
+	atomic_long_t faultaround; /* pages mapped ahead of a fault */
 	atomic_long_t mkwrites;
 	atomic_long_t syncs;
 	atomic_long_t pages_synced;

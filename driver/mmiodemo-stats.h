@@ -14,6 +14,7 @@
 /* X(NAME) for each counter. */
 #define MMIODEMO_COUNTERS(X)	\
 	X(faults)		\
+	X(faultaround)		\
 	X(mkwrites)		\
 	X(syncs)		\
 	X(pages_synced)		\

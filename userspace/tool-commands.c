@@ -148,8 +148,8 @@ const struct command commands[] = {
 	{
 		.name = "stats", .args = "[--json]",
 		.summary = "print the driver's counters from debugfs",
-		.help = "Prints 'NAME VALUE' for faults, mkwrites, syncs, pages_synced and\n"
-			"bytes_loaded,\n"
+		.help = "Prints 'NAME VALUE' for each counter (faults, faultaround,\n"
+			"mkwrites, syncs, pages_synced, bytes_loaded),\n"
 			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
 			"name of the device node. Needs debugfs mounted, and root.\n"
 			"The counters only grow: compare two readings.\n"

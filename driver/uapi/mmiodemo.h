@@ -21,13 +21,14 @@
  * REG_READ), and fsync(), get EBADF through a file not open for writing.
  *
  * The DMA buffer region (MMIODEMO_REGION_DMA, when the device has one) is
- * mapped lazily: a page appears on first touch. The driver records every
+ * mapped lazily: a page appears on first touch (a read maps its
+ * neighbours too, read-only: fault-around). The driver records every
  * page userspace writes (MMIODEMO_REGION_F_DIRTY_LOG) in two page bitmaps:
  *   the dirty log   pages written since the last MMIODEMO_IOC_GET_DIRTY;
  *   the sync set    pages written since the last MMIODEMO_IOC_SYNC_FOR_DEVICE.
- * Each ioctl takes its set page by page: under the page's lock it clears
- * the page's bit and write-protects the page again, and a write records
- * its page under the same lock. So every write that finished before the
+ * Each ioctl takes its set in chunks of pages: under the pages' locks it
+ * clears their bits and unmaps them (the next access faults again), and a
+ * write records its page under the same lock. So every write that finished before the
  * ioctl started is in this set or an earlier one, and a write to a page
  * the ioctl already passed is in the next set. A write caught between its
  * fault and its store can be reported one set early, and then also in the

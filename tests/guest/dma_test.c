@@ -163,21 +163,84 @@ TEST_F(dma, nothing_is_mapped_before_the_first_touch)
 				   &first));
 }
 
-/* Reading page k maps exactly page k, with one fault. */
-TEST_F(dma, reading_a_page_maps_exactly_that_page)
+/* Pages the driver mapped: each fault's own and those mapped around it. */
+static long mapped(void)
 {
-	size_t k = self->npages / 2;
+	return counter("faults") + counter("faultaround");
+}
+
+/* The kernel's fault-around window in bytes, or -1 if unreadable. */
+static long fault_around_bytes(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/*
+ * A read fault maps its page and the window of pages around it
+ * (fault-around: .map_pages), all read-only: nothing is dirty, a first
+ * write to each page is still recorded, and a later write fault maps
+ * nothing new. The window is fault_around_bytes, aligned in the address
+ * space; a fault into a page table that does not exist yet maps its page
+ * alone (the next read fault there maps the rest).
+ */
+TEST_F(dma, a_read_fault_maps_its_window_read_only)
+{
+	long fab = fault_around_bytes();
+	size_t win, k, i;
+	uintptr_t base;
 	int first;
 
+	ASSERT_LT(0, fab) TH_LOG("cannot read fault_around_bytes");
+	win = (size_t)fab / self->ps;
+	ASSERT_LE(2U, win) TH_LOG("fault-around is off: %ld bytes", fab);
 	self->map = map_buffer(self, self->fd, 0, self->npages,
 			       PROT_READ | PROT_WRITE, 0);
 	ASSERT_NE(NULL, self->map);
-	EXPECT_EQ(0, self->map[k * self->ps + 7]);
-	EXPECT_EQ(1, counter("faults"));
-	EXPECT_EQ(0, counter("mkwrites"));
-	EXPECT_EQ(1, present_pages((void *)self->map, self->npages, self->ps,
-				   &first));
+	/* The first whole window inside the mapping, from the middle on. */
+	base = (uintptr_t)self->map + self->npages / 2 * self->ps;
+	base = (base + fab - 1) & ~(uintptr_t)(fab - 1);
+	k = (base - (uintptr_t)self->map) / self->ps;
+	ASSERT_LE(k + win, self->npages);
+
+	EXPECT_EQ(0, self->map[k * self->ps]);
+	if (present_pages((void *)self->map, self->npages, self->ps,
+			  &first) == 1)
+		EXPECT_EQ(0, self->map[(k + 1) * self->ps]);
+	EXPECT_EQ((int)win, present_pages((void *)self->map, self->npages,
+					  self->ps, &first));
 	EXPECT_EQ((int)k, first);
+	EXPECT_EQ((long)win, mapped());
+	EXPECT_GE(2, counter("faults"));
+	EXPECT_EQ(0, counter("mkwrites"));
+	EXPECT_EQ(0, get_dirty(self));
+
+	for (i = k; i < k + win; i++)
+		self->map[i * self->ps] = 1;
+	EXPECT_EQ((long)win, counter("mkwrites"));
+	EXPECT_EQ((long)win, mapped());
+	EXPECT_EQ((int)win, get_dirty(self));
+}
+
+/* Fault-around stays inside the VMA: a one-page mapping maps one page. */
+TEST_F(dma, fault_around_stays_inside_the_mapping)
+{
+	volatile uint8_t *p;
+	int first;
+
+	p = map_buffer(self, self->fd, self->npages / 2, 1, PROT_READ, 0);
+	ASSERT_NE(NULL, p);
+	EXPECT_EQ(0, p[0]);
+	EXPECT_EQ(1, present_pages((void *)p, 1, self->ps, &first));
+	EXPECT_EQ(1, mapped());
+	munmap((void *)p, self->ps);
 }
 
 /* MAP_POPULATE maps every page up front, and dirties none. */
@@ -188,7 +251,7 @@ TEST_F(dma, map_populate_maps_every_page)
 	self->map = map_buffer(self, self->fd, 0, self->npages,
 			       PROT_READ | PROT_WRITE, MAP_POPULATE);
 	ASSERT_NE(NULL, self->map);
-	EXPECT_EQ((long)self->npages, counter("faults"));
+	EXPECT_EQ((long)self->npages, mapped());
 	EXPECT_EQ((int)self->npages,
 		  present_pages((void *)self->map, self->npages, self->ps,
 				&first));
@@ -471,7 +534,7 @@ TEST_F(dma, read_only_fd_cannot_dirty_anything)
 	EXPECT_EQ(EACCES, errno);
 	EXPECT_EQ(0, get_dirty(self));
 	EXPECT_EQ(0, counter("mkwrites"));
-	EXPECT_EQ((long)self->npages, counter("faults"));
+	EXPECT_EQ((long)self->npages, mapped());
 	TH_LOG("read %zu pages (byte sum %u)", self->npages, sum);
 	munmap((void *)p, self->npages * self->ps);
 	close(ro);
@@ -672,7 +735,7 @@ TEST_F(dma, mlock_succeeds_and_locks_nothing)
 	ASSERT_LE(0, before);
 	EXPECT_EQ(0, mlock((void *)self->map, self->npages * self->ps));
 	EXPECT_EQ(before, vm_locked_kb());
-	EXPECT_EQ((long)self->npages, counter("faults"));
+	EXPECT_EQ((long)self->npages, mapped());
 	EXPECT_EQ(0, get_dirty(self));
 	munlock((void *)self->map, self->npages * self->ps);
 }
