@@ -206,8 +206,13 @@ static int mmiodemo_open(struct inode *inode, struct file *file)
 	mf->md = container_of(file->private_data, struct mmiodemo, misc);
 	mmiodemo_get(mf->md);
 	file->private_data = mf;
-	/* Every mapping joins the device's address_space, to be revoked. */
-	file->f_mapping = mf->md->inode->i_mapping;
+	/*
+	 * Every mapping joins one of the device's address_spaces, to be
+	 * revoked; those that can never be written their own.
+	 */
+	file->f_mapping = file->f_mode & FMODE_WRITE ?
+				  mf->md->inode->i_mapping :
+				  mf->md->ro_inode->i_mapping;
 	mmiodemo_irq_listen(mf);
 	/* An event stream: no file position, no pread(), no lseek(). */
 	return stream_open(inode, file);

@@ -16,10 +16,11 @@
  * Dirty tracking follows fbdev's deferred I/O and the kernel's own shared
  * file mappings: a page is mapped write-protected, by its fault or ahead of
  * it (fault-around, .map_pages, as filemap_map_pages() does), its first
- * write calls .page_mkwrite, which records it, and taking a set unmaps
- * its pages by range, in chunks (unmap_mapping_pages()), so that the next
- * write to each is recorded again. The pages' rmap needs the folio's
- * mapping and index set as for a page-cache page.
+ * write calls .page_mkwrite, which records it, and taking a set
+ * write-protects its pages again by range, in chunks: one page-table walk
+ * of the range, wp_shared_mapping_range() (as vmwgfx does), where the
+ * kernel builds it, else the range is unmapped. The pages' rmap needs the
+ * folio's mapping and index set as for a page-cache page.
  */
 
 #include <linux/bitmap.h>
@@ -54,8 +55,8 @@ static const struct address_space_operations mmiodemo_dma_aops = {
 #define MMIODEMO_DMA_OFFSET SZ_1G
 
 /*
- * A take works through the buffer this many pages at a time, with their
- * page locks held: a writer of one of them waits for one chunk at most.
+ * A take works through the buffer this many pages at a time (one page
+ * table of 4 KiB pages), and may reschedule between chunks.
  */
 #define MMIODEMO_TAKE_CHUNK 512
 
@@ -233,6 +234,7 @@ void mmiodemo_dma_revoke(struct mmiodemo *md)
 		unlock_page(dma->pages[i]);
 	}
 	unmap_mapping_range(md->inode->i_mapping, 0, 0, 1);
+	unmap_mapping_range(md->ro_inode->i_mapping, 0, 0, 1);
 }
 
 /*
@@ -317,13 +319,17 @@ static vm_fault_t mmiodemo_dma_map_pages(struct vm_fault *vmf, pgoff_t start,
 }
 
 /*
- * The dirty-tracking invariant: a user PTE of a buffer page is writable
- * only while the page's bit is set in both sets. Recording a write here
- * and taking a page (mmiodemo_dma_take_chunk()) both happen under the page
- * lock: a write records its page with the lock held and keeps it until its
- * PTE is writable (VM_FAULT_LOCKED); a take clears the bit and unmaps
- * every PTE of the page under the same lock. So each write is in the set a
- * take returns or in the next one, never in neither.
+ * The dirty-tracking invariant: outside a take of it, a user PTE of a
+ * buffer page is writable only while the page's bit is set in both sets.
+ * A write records its page here, under the page lock, and keeps the lock
+ * until the kernel has made its PTE writable (VM_FAULT_LOCKED). A take
+ * (mmiodemo_dma_take_chunk()) clears the bits of a chunk, then waits for
+ * the page lock of each page it took that is locked (a write recording it
+ * right now), then write-protects the chunk: a write that was recorded
+ * before the take cleared its bit has a writable PTE by then, which the
+ * take protects again; one recorded after is in the set again. So each
+ * write is in the set a take returns or in the next one, never in neither.
+ * The barrier orders the page lock before the bits, for the take's check.
  */
 static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 {
@@ -334,6 +340,7 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 
 	lock_page(vmf->page);
+	smp_mb__before_atomic();
 	set_bit(i, md->dma.dirty);
 	set_bit(i, md->dma.unsynced);
 	atomic_long_inc(&md->dma.mkwrites);
@@ -373,31 +380,47 @@ void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 #endif
 
 /*
- * Makes pages [first, first + nr) fault again in every mapping: unmaps
- * the range, one walk of each mapping's page tables for the whole range
- * (instead of one reverse-map walk per page). A later read maps them again
- * read-only (fault-around), a later write through .page_mkwrite.
+ * Makes pages [first, first + nr) fault again on their next write, in every
+ * writable mapping: one walk of each mapping's page tables for the range,
+ * instead of one reverse-map walk per page (folio_mkclean()). Where the
+ * kernel builds wp_shared_mapping_range() (CONFIG_MAPPING_DIRTY_HELPERS:
+ * Debian's arm64 kernels) the pages stay mapped, read-only and clean, as
+ * folio_mkclean() leaves them; else they are unmapped, and a read maps
+ * them again. @nr is MMIODEMO_TAKE_CHUNK at most.
  *
- * Not wp_shared_mapping_range(), which would keep them mapped read-only
- * (vmwgfx uses it): its walk_page_mapping() stops at the first mapping
- * its test skips, a read-only one (a file opened O_RDONLY), and leaves
- * the writable mappings after it writable: writes lost (make fuzz found
- * it on 7.3; the loop is the same in 6.1's mm/pagewalk.c).
+ * wp_shared_mapping_range() walks with walk_page_mapping(), which stops at
+ * the first mapping its test skips: a read-only one would leave the
+ * writable mappings after it writable, their writes lost (make fuzz found
+ * it). Files opened read-only therefore map through another address_space
+ * (md->ro_inode, mmiodemo-lifetime.c), and this one holds writable shared
+ * mappings only.
  */
-static void mmiodemo_dma_unmap(struct mmiodemo *md, unsigned long first,
-			       unsigned long nr)
+static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
+				 unsigned long nr)
 {
-	unmap_mapping_pages(md->inode->i_mapping,
-			    (MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + first, nr,
-			    false);
+	pgoff_t pgoff = (MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + first;
+
+#ifdef MMIODEMO_HAVE_WP_RANGE
+	DECLARE_BITMAP(dirty, MMIODEMO_TAKE_CHUNK);
+	pgoff_t start = 0, end = 0;
+
+	wp_shared_mapping_range(md->inode->i_mapping, pgoff, nr);
+	/*
+	 * And clean: mprotect() makes a read-only PTE writable again, with
+	 * no fault, if it is dirty (can_change_pte_writable()).
+	 */
+	clean_record_shared_mapping_range(md->inode->i_mapping, pgoff, nr,
+					  pgoff, dirty, &start, &end);
+#else
+	unmap_mapping_pages(md->inode->i_mapping, pgoff, nr, false);
+#endif
 }
 
 /*
  * Takes the pages of [first, end) that are in @set out of it into @taken,
- * and unmaps them, with their page locks held throughout (the invariant
- * above mmiodemo_dma_page_mkwrite()): lock each page of the set, clear its
- * bit, then unmap the chunk's range, then unlock.
- * Returns their number.
+ * and protects them again (the invariant above mmiodemo_dma_page_mkwrite()):
+ * clears their bits a word at a time, waits for the pages locked by a
+ * write recording them, then protects the range. Returns their number.
  */
 static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 					     unsigned long *set,
@@ -406,26 +429,37 @@ static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 					     unsigned long *taken)
 {
 	struct mmiodemo_dma *dma = &md->dma;
-	unsigned long i, lo = end, hi = 0, n = 0;
+	unsigned long i, w, mask, bits, lo = end, hi = 0, n = 0;
+	struct folio *folio;
 
-	for (i = find_next_bit(set, end, first); i < end;
-	     i = find_next_bit(set, end, i + 1)) {
-		lock_page(dma->pages[i]);
-		if (!test_and_clear_bit(i, set)) {
-			unlock_page(dma->pages[i]);
+	for (i = first; i < end; i = (w + 1) * BITS_PER_LONG) {
+		w = BIT_WORD(i);
+		mask = BITMAP_FIRST_WORD_MASK(i);
+		if (end < (w + 1) * BITS_PER_LONG)
+			mask &= BITMAP_LAST_WORD_MASK(end);
+		if (!(READ_ONCE(set[w]) & mask))
 			continue;
-		}
-		set_bit(i, taken);
-		lo = min(lo, i);
-		hi = i;
-		n++;
+		/* Fully ordered: the page flags are read after it. */
+		bits = atomic_long_fetch_andnot(mask, (atomic_long_t *)&set[w]);
+		bits &= mask;
+		if (!bits)
+			continue;
+		taken[w] |= bits;
+		n += hweight_long(bits);
+		lo = min(lo, w * BITS_PER_LONG + __ffs(bits));
+		hi = w * BITS_PER_LONG + __fls(bits);
 	}
 	if (!n)
 		return 0;
-	mmiodemo_dma_unmap(md, lo, hi + 1 - lo);
 	for (i = find_next_bit(taken, hi + 1, lo); i <= hi;
-	     i = find_next_bit(taken, hi + 1, i + 1))
-		unlock_page(dma->pages[i]);
+	     i = find_next_bit(taken, hi + 1, i + 1)) {
+		folio = page_folio(dma->pages[i]);
+		if (folio_test_locked(folio)) {
+			folio_lock(folio);
+			folio_unlock(folio);
+		}
+	}
+	mmiodemo_dma_protect(md, lo, hi + 1 - lo);
 	return n;
 }
 

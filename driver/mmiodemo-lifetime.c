@@ -5,9 +5,12 @@
  * struct mmiodemo is referenced by the bound device, by each open file and
  * by each VMA (its vm_private_data), and freed with the last of them.
  * Every user mapping, whichever device node or offset it was made through,
- * is in the one address_space of md->inode, an inode of a small pseudo
- * filesystem: unbinding sets @gone and zaps that address_space, and from
- * then on faults answer SIGBUS and file operations ENODEV. Whatever uses
+ * is in the address_space of md->inode (files open for writing) or of
+ * md->ro_inode (files open read-only), inodes of a small pseudo
+ * filesystem: unbinding sets @gone and zaps both, and from then on faults
+ * answer SIGBUS and file operations ENODEV. The DMA buffer's takes
+ * write-protect the first by range; its mappings are all shared and may
+ * be written, as wp_shared_mapping_range() needs (mmiodemo-dma.c). Whatever uses
  * the hardware or the DMA buffer does so between mmiodemo_enter() and
  * mmiodemo_exit() (mmiodemo-priv.h).
  */
@@ -42,6 +45,8 @@ static void mmiodemo_free(struct kref *ref)
 
 	if (md->inode) {
 		iput(md->inode);
+		if (md->ro_inode)
+			iput(md->ro_inode);
 		simple_release_fs(&mmiodemo_mnt, &mmiodemo_mnt_count);
 	}
 	kfree(md);
@@ -57,7 +62,7 @@ void mmiodemo_put(struct mmiodemo *md)
 	kref_put(&md->ref, mmiodemo_free);
 }
 
-/* The inode whose address_space every user mapping of the device joins. */
+/* The inodes whose address_spaces the user mappings of the device join. */
 int mmiodemo_inode_init(struct mmiodemo *md)
 {
 	int ret;
@@ -71,6 +76,13 @@ int mmiodemo_inode_init(struct mmiodemo *md)
 		ret = PTR_ERR(md->inode);
 		md->inode = NULL;
 		simple_release_fs(&mmiodemo_mnt, &mmiodemo_mnt_count);
+		return ret;
+	}
+	/* Freed with md->inode (mmiodemo_free()) if this fails. */
+	md->ro_inode = alloc_anon_inode(mmiodemo_mnt->mnt_sb);
+	if (IS_ERR(md->ro_inode)) {
+		ret = PTR_ERR(md->ro_inode);
+		md->ro_inode = NULL;
 		return ret;
 	}
 	return 0;
@@ -87,6 +99,7 @@ void mmiodemo_revoke_mappings(struct mmiodemo *md)
 	up_write(&md->gone_lock);
 
 	unmap_mapping_range(md->inode->i_mapping, 0, 0, 1);
+	unmap_mapping_range(md->ro_inode->i_mapping, 0, 0, 1);
 }
 
 /* A VMA that now maps the device holds it. */

@@ -40,13 +40,11 @@
  *                      gone_lock read-held, never with dma.lock.
  *   the page lock      of each buffer page: a write records its page and a
  *                      take clears it under this lock (the dirty-tracking
- *                      invariant, mmiodemo-dma.c). Taken under dma.lock
- *                      by a take, up to MMIODEMO_TAKE_CHUNK pages at once
- *                      in index order, with the mapping's i_mmap_rwsem
- *                      and the page-table locks taken under them (the
- *                      unmap, as folio_mkclean() nests); one at a time
- *                      under mmap_lock by page_mkwrite. Fault-around
- *                      takes none.
+ *                      invariant, mmiodemo-dma.c). Held by page_mkwrite
+ *                      (under mmap_lock or the VMA lock) until the PTE is
+ *                      writable; a take, under dma.lock, waits for it on
+ *                      a page it took (lock, unlock) and holds none while
+ *                      it write-protects. Fault-around takes none.
  *   lock               (spinlock, irq-safe) the register read-modify-writes
  *                      of the driver (DIR, IE), every register ioctl, and
  *                      the list of listeners; taken by the interrupt
@@ -114,7 +112,8 @@ struct mmiodemo {
 	struct kref ref; /* the device, each open file, each VMA */
 	struct rw_semaphore gone_lock; /* see "Locking" above */
 	bool gone; /* unbound: every mapping revoked */
-	struct inode *inode; /* its i_mapping holds every user mapping */
+	struct inode *inode; /* i_mapping: the mappings of writable files */
+	struct inode *ro_inode; /* i_mapping: those of read-only files */
 	struct device *dev;
 	void __iomem *base;
 	spinlock_t lock; /* register read-modify-writes; the listeners */

@@ -26,9 +26,9 @@
  * page userspace writes (MMIODEMO_REGION_F_DIRTY_LOG) in two page bitmaps:
  *   the dirty log   pages written since the last MMIODEMO_IOC_GET_DIRTY;
  *   the sync set    pages written since the last MMIODEMO_IOC_SYNC_FOR_DEVICE.
- * Each ioctl takes its set in chunks of pages: under the pages' locks it
- * clears their bits and unmaps them (the next access faults again), and a
- * write records its page under the same lock. So every write that finished before the
+ * Each ioctl takes its set in chunks of pages: it clears their bits, waits
+ * for a write recording one of them, and write-protects them again (the
+ * next write faults again). So every write that finished before the
  * ioctl started is in this set or an earlier one, and a write to a page
  * the ioctl already passed is in the next set. A write caught between its
  * fault and its store can be reported one set early, and then also in the
