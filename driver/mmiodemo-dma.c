@@ -329,7 +329,6 @@ static vm_fault_t mmiodemo_dma_map_pages(struct vm_fault *vmf, pgoff_t start,
  * before the take cleared its bit has a writable PTE by then, which the
  * take protects again; one recorded after is in the set again. So each
  * write is in the set a take returns or in the next one, never in neither.
- * The barrier orders the page lock before the bits, for the take's check.
  */
 static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 {
@@ -340,6 +339,7 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 
 	lock_page(vmf->page);
+	/* The page lock before the bits: a take that sees a bit sees it. */
 	smp_mb__before_atomic();
 	set_bit(i, md->dma.dirty);
 	set_bit(i, md->dma.unsynced);
