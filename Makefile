@@ -272,11 +272,28 @@ $(BENCH_DTB): $(DTB)
 
 all: $(B)/initramfs.cpio.gz $(DTB) $(TEST_DTB) $(LIB_SO)
 
+# The kernel's own uio.ko, for the UIO device of the test module
+# mmiodemo-bench (Debian: CONFIG_UIO=m), from the unpacked kernel package
+# (KDIR is its usr/src/linux-headers-*; 7.x keeps its modules in another
+# package, which is not fetched) or a kernel built here, decompressed for
+# busybox's insmod. None where UIO is built in or absent.
+KROOT := $(abspath $(KDIR)/../../..)
+UIO_KO_SRC := $(firstword $(wildcard \
+	$(foreach d,$(KROOT)/lib/modules/$(KERNEL_RELEASE)/kernel \
+		$(KROOT)/usr/lib/modules/$(KERNEL_RELEASE)/kernel $(KDIR), \
+		$(d)/drivers/uio/uio.ko $(d)/drivers/uio/uio.ko.xz)))
+UIO_KO := $(if $(UIO_KO_SRC),$(B)/kernel-modules/uio.ko)
+
+$(B)/kernel-modules/uio.ko: $(UIO_KO_SRC)
+	@mkdir -p $(@D)
+	$(if $(filter %.xz,$<),xz -dc,cat) $< >$@.tmp
+	mv $@.tmp $@
+
 # The guest's whole world, with every module built for the kernel. The
 # list of its programs is a prerequisite too, so a test that was deleted
 # leaves the image.
 GUEST_FILES := $(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS) \
-	$(EXAMPLES)
+	$(EXAMPLES) $(UIO_KO)
 $(B)/guest-files: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@

@@ -7,7 +7,9 @@
 # into /lib/modules/tests), libgpiod's tools with the C library they run
 # on (from GPIOD-ROOT, the unpacked Debian packages), mmiodemo's tool and
 # the test programs (into /tests; the worked examples, any TESTS path under
-# an examples/ directory, into /examples), as a gzipped newc cpio.
+# an examples/ directory, into /examples; modules of the kernel's own
+# package, any TESTS path ending in .ko, into /lib/modules/kernel), as a
+# gzipped newc cpio.
 set -euo pipefail
 
 out=$1 busybox=$2 init=$3 moddir=$4 gpiod=$5 tool=$6
@@ -41,11 +43,13 @@ for f in ld-linux-aarch64.so.1 aarch64-linux-gnu/ld-linux-aarch64.so.1 \
 	[ -e "$root/lib/$f" ] || { echo "mkinitramfs: no $f in $gpiod" >&2; exit 1; }
 done
 for f; do
+	mode=0755
 	case $f in
 	*/examples/*) dest=examples ;;
+	*.ko) dest=lib/modules/kernel mode=0644 ;;
 	*) dest=tests ;;
 	esac
-	install -D -m 0755 "$f" "$root/$dest/${f##*/}"
+	install -D -m "$mode" "$f" "$root/$dest/${f##*/}"
 done
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
 	gzip -1 >"$out.tmp"
