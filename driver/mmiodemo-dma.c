@@ -55,10 +55,13 @@ static const struct address_space_operations mmiodemo_dma_aops = {
 #define MMIODEMO_DMA_OFFSET SZ_1G
 
 /*
- * A take works through the buffer this many pages at a time (one page
- * table of 4 KiB pages), and may reschedule between chunks.
+ * A take works through the buffer this many pages at a time (32 MiB of
+ * 4 KiB pages), and may reschedule between chunks. It holds no lock a
+ * write or a fault waits for but a page table's, one table at a time;
+ * each chunk's page-table walks flush the TLB once each, which costs more
+ * than the walk itself under QEMU.
  */
-#define MMIODEMO_TAKE_CHUNK 512
+#define MMIODEMO_TAKE_CHUNK 8192
 
 /* Runs of at most 4 MiB of contiguous memory: a framebuffer fits in one. */
 #define MMIODEMO_DMA_RUN_ORDER min(get_order(SZ_4M), MMIODEMO_MAX_PAGE_ORDER)
@@ -80,6 +83,7 @@ static void mmiodemo_dma_free(void *data)
 	kvfree(dma->addrs);
 	bitmap_free(dma->dirty);
 	bitmap_free(dma->unsynced);
+	bitmap_free(dma->scratch);
 }
 
 /*
@@ -158,10 +162,12 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	dma->addrs = kvcalloc(dma->nr_pages, sizeof(*dma->addrs), GFP_KERNEL);
 	dma->dirty = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	dma->unsynced = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	dma->scratch = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	ret = devm_add_action_or_reset(md->dev, mmiodemo_dma_free, md);
 	if (ret)
 		return ret;
-	if (!dma->pages || !dma->addrs || !dma->dirty || !dma->unsynced)
+	if (!dma->pages || !dma->addrs || !dma->dirty || !dma->unsynced ||
+	    !dma->scratch)
 		return -ENOMEM;
 
 	for (i = 0; i < dma->nr_pages; i += n) {
@@ -386,7 +392,7 @@ void mmiodemo_dma_mmap(struct vm_area_struct *vma)
  * kernel builds wp_shared_mapping_range() (CONFIG_MAPPING_DIRTY_HELPERS:
  * Debian's arm64 kernels) the pages stay mapped, read-only and clean, as
  * folio_mkclean() leaves them; else they are unmapped, and a read maps
- * them again. @nr is MMIODEMO_TAKE_CHUNK at most.
+ * them again.
  *
  * wp_shared_mapping_range() walks with walk_page_mapping(), which stops at
  * the first mapping its test skips: a read-only one would leave the
@@ -401,16 +407,17 @@ static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
 	pgoff_t pgoff = (MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + first;
 
 #ifdef MMIODEMO_HAVE_WP_RANGE
-	DECLARE_BITMAP(dirty, MMIODEMO_TAKE_CHUNK);
 	pgoff_t start = 0, end = 0;
 
 	wp_shared_mapping_range(md->inode->i_mapping, pgoff, nr);
 	/*
 	 * And clean: mprotect() makes a read-only PTE writable again, with
-	 * no fault, if it is dirty (can_change_pte_writable()).
+	 * no fault, if it is dirty (can_change_pte_writable()). What it
+	 * records goes to a scratch bitmap of the buffer (dma.lock held).
 	 */
 	clean_record_shared_mapping_range(md->inode->i_mapping, pgoff, nr,
-					  pgoff, dirty, &start, &end);
+					  pgoff - first, md->dma.scratch,
+					  &start, &end);
 #else
 	unmap_mapping_pages(md->inode->i_mapping, pgoff, nr, false);
 #endif
