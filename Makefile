@@ -81,10 +81,15 @@ run: all
 	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
 
+# The benchmarks, their plots (build/bench/KERNEL/*.png) and a verdict per
+# target; it fails when a target is missed (README.md, "Benchmarks").
 bench: all $(B)/mmiodemo-virt-bench.dtb
 	@qemu/boot.sh bench $(KERNEL)
+	@tests/host/bench-plots.sh $(O)/logs/$(KERNEL)-bench.log $(O)/bench/$(KERNEL)
+	@echo "make bench: the targets on $(KERNEL):"
+	@tr -d '\r' <$(O)/logs/$(KERNEL)-bench.log | grep '^VERDICT' || true
 	@grep -q '^mmiodemo-guest: bench end rc=0' $(O)/logs/$(KERNEL)-bench.log || \
-		{ echo "make bench: the benchmark failed; console: $(O)/logs/$(KERNEL)-bench.log"; exit 1; }
+		{ echo "make bench: a target was missed or the benchmark failed; console: $(O)/logs/$(KERNEL)-bench.log"; exit 1; }
 
 # 200 unbind/rebind cycles under 4 hammering threads.
 stress: all

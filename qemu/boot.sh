@@ -46,6 +46,7 @@ dtb=$b/mmiodemo-virt.dtb
 limit=$QEMU_TIMEOUT
 [ "$mode" = stress ] && limit=$QEMU_STRESS_TIMEOUT
 [ "$mode" = fuzz ] && limit=$((${FUZZ_S:-600} + 60 + QEMU_TIMEOUT))
+[ "$mode" = bench ] && limit=$QEMU_BENCH_TIMEOUT
 # The files the device loads into the DMA buffer (fw_cfg DMA).
 python3 "$top/qemu/mkblobs.py" "$top/build/blobs"
 blobs=()

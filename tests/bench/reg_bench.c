@@ -240,6 +240,9 @@ static void row(const struct path *p, const struct path *ref)
 		printf("%-26s %s\n", p->name, p->why);
 		return;
 	}
+	/* For the host's plot (tests/host/bench-plots.sh): label, read, write. */
+	printf("mmiodemo-plot: reg \"%s\" %.1f %.1f\n", p->name, median(p, RD),
+	       median(p, WR));
 	for (op = RD; op <= WR; op++) {
 		med = stats(p, op, &min, &spread);
 		printf("%-26s %-5s %9ld %10.1f %10.1f %6.1f%%", op ? "" : p->name,
