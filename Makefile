@@ -14,6 +14,8 @@ ifeq ($(origin KERNEL),undefined)
 MATRIX := 1
 KERNEL := $(if $(filter stress fuzz,$(MAKECMDGOALS)),debug,debian-6.1)
 endif
+# When this make started (ns), for the phase times qemu/test.sh prints.
+export MMIODEMO_T0 := $(shell date +%s%N)
 O := build
 B := $(O)/$(KERNEL)
 U := $(O)/userspace
@@ -181,42 +183,56 @@ MODDIR := $(B)/modules
 KO := $(MODDIR)/mmiodemo.ko
 kbuild = $(TOOLCHAIN) $(MAKE) -C $(KDIR) ARCH=arm64 \
 	CROSS_COMPILE=$(CROSS_COMPILE) M=$(CURDIR)/$(1)
+# Each module directory is its own step with its own sources, so that an
+# edit of the driver rebuilds the driver (and the negative control, which
+# includes its sources), not the test modules.
+DRIVER_SRCS := Kbuild $(filter-out %.mod.c,$(wildcard driver/Kbuild driver/*.[ch] \
+	driver/uapi/*.h))
 TEST_KBUILD := $(wildcard tests/modules/Kbuild)
-MODULE_SRCS := Kbuild $(filter-out %.mod.c,$(wildcard driver/Kbuild driver/*.[ch] \
-	driver/uapi/*.h $(if $(TEST_KBUILD),tests/modules/*.[ch] $(TEST_KBUILD))))
+TEST_KO := $(if $(TEST_KBUILD),$(MODDIR)/tests/.built)
+TEST_MODULE_SRCS := $(filter-out %.mod.c,$(wildcard tests/modules/*.[ch])) \
+	$(TEST_KBUILD) driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
 # The negative control (tests/negative): the driver with its registers
 # mapped as Normal memory, built on one kernel only, where qemu/test.sh
 # boots it a second time and expects the audit to fail.
 NEGATIVE_KERNEL := debian-6.1
 NEGATIVE := $(if $(filter $(NEGATIVE_KERNEL),$(KERNEL)),$(wildcard tests/negative/Kbuild))
-MODULE_SRCS += $(if $(NEGATIVE),$(wildcard tests/negative/*.c) $(NEGATIVE))
+NEG_KO := $(if $(NEGATIVE),$(MODDIR)/mmiodemo-negative.ko)
 MODULE_TREE := $(KERNEL) $(KDIR) $(MMIODEMO_KCFLAGS)
 MODULE_KCFLAGS := W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)"
-
-$(B)/kcflags: FORCE
-	@mkdir -p $(@D)
-	@echo '$(MMIODEMO_KCFLAGS)' | cmp -s - $@ || echo '$(MMIODEMO_KCFLAGS)' >$@
-
-$(KO): $(MODULE_SRCS) $(B)/kernel.mk $(B)/kcflags
-	@echo '$(MODULE_TREE)' | cmp -s - $(O)/module-tree || { \
+MODULE_DEPS := $(B)/kernel.mk $(B)/kcflags
+# Before any kbuild: if the objects beside the sources are another
+# kernel's (or flags'), clean all three directories.
+module_tree_check = @echo '$(MODULE_TREE)' | cmp -s - $(O)/module-tree || { \
 		echo "kbuild: cleaning the other kernel's objects"; \
 		$(call kbuild,driver) clean >/dev/null && \
 		$(if $(TEST_KBUILD),$(call kbuild,tests/modules) clean >/dev/null &&) \
 		$(call kbuild,tests/negative) clean >/dev/null && \
 		echo '$(MODULE_TREE)' >$(O)/module-tree; }
+
+$(B)/kcflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MMIODEMO_KCFLAGS)' | cmp -s - $@ || echo '$(MMIODEMO_KCFLAGS)' >$@
+
+$(KO): $(DRIVER_SRCS) $(MODULE_DEPS)
+	$(module_tree_check)
 	$(call kbuild,driver) $(MODULE_KCFLAGS) modules
-	@rm -rf $(MODDIR) && mkdir -p $(MODDIR)
+	@mkdir -p $(MODDIR)
 	cp driver/*.ko $(MODDIR)/
-ifneq ($(TEST_KBUILD),)
+
+$(MODDIR)/tests/.built: $(TEST_MODULE_SRCS) $(MODULE_DEPS) | $(KO)
+	$(module_tree_check)
 	$(call kbuild,tests/modules) $(MODULE_KCFLAGS) \
 		KBUILD_EXTRA_SYMBOLS=$(CURDIR)/driver/Module.symvers modules
 	@mkdir -p $(MODDIR)/tests
 	cp tests/modules/*.ko $(MODDIR)/tests/
-endif
-ifneq ($(NEGATIVE),)
+	@touch $@
+
+$(MODDIR)/mmiodemo-negative.ko: $(DRIVER_SRCS) $(wildcard tests/negative/*.c) \
+		$(NEGATIVE) $(MODULE_DEPS) | $(KO)
+	$(module_tree_check)
 	$(call kbuild,tests/negative) $(MODULE_KCFLAGS) modules
-	cp tests/negative/mmiodemo-negative.ko $(MODDIR)/
-endif
+	cp tests/negative/mmiodemo-negative.ko $@
 
 # The tool: userspace/tool.c and its command groups, linked with the library.
 TOOL_SRCS := $(wildcard userspace/*.c)
@@ -303,8 +319,8 @@ $(B)/guest-files: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@
 
-$(B)/initramfs.cpio.gz: qemu/init qemu/mkinitramfs.sh $(KO) $(GUEST_FILES) \
-		$(B)/guest-files $(B)/kernel.mk
+$(B)/initramfs.cpio.gz: qemu/init qemu/mkinitramfs.sh $(KO) $(TEST_KO) \
+		$(NEG_KO) $(GUEST_FILES) $(B)/guest-files $(B)/kernel.mk
 	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(MODDIR) $(GPIOD_ROOT) \
 		$(GUEST_FILES)
 

@@ -37,6 +37,12 @@ fi
 mkdir -p build/logs
 : >"$results"
 
+# Phase times, printed at the end: since make started (MMIODEMO_T0, set
+# by the Makefile) to here is the build.
+now_ns() { date +%s%N; }
+t_build=${MMIODEMO_T0:-} t_guest=$(now_ns) t_negative=0
+secs() { awk -v ns="$1" 'BEGIN { printf "%.1f s", ns / 1e9 }'; }
+
 passed=0 failed=0 skipped=0
 result() { # result PASS|FAIL|SKIP NAME [DETAIL...]: one line per test
 	local verdict=$1 name=$2
@@ -73,6 +79,7 @@ extra=()
 [ -n "$filter" ] && extra+=("mmiodemo_filter=$filter")
 qemu/boot.sh "$mode" "$kernel" "mmiodemo_nonce=$nonce" "${extra[@]}"
 status=$?
+t_checks=$(now_ns)
 [ "$status" = 124 ] && result FAIL guest.boot_finished_in_time \
 	"QEMU killed after its timeout; see $log"
 
@@ -336,7 +343,9 @@ tool.maps_json_shows_the_same'
 if [ "$mode" = test ] && [ -f "$b/modules/mmiodemo-negative.ko" ] &&
 	wanted audit_test && wanted tool_test; then
 	nlog=build/logs/$kernel-negative.log
+	t_negative=$(now_ns)
 	qemu/boot.sh negative "$kernel" "mmiodemo_nonce=$nonce" >/dev/null
+	t_negative=$(($(now_ns) - t_negative))
 	failed_tests=$(sed -n 's/^not ok [0-9]* \([a-z_.]*\).*/\1/p' "$nlog" | sort)
 	passed_tests=$(sed -n 's/^ok [0-9]* \([a-z_.]*\)$/\1/p' "$nlog" | sort)
 	want=$(sort <<<"$negative_must_fail")
@@ -366,5 +375,12 @@ fi
 python3 qemu/junit.py "build/logs/$run.junit.xml" "$run=$results" ||
 	echo "junit: could not write build/logs/$run.junit.xml" >&2
 echo "console: $log"
+t_end=$(now_ns)
+printf 'phases: %sguest boot and suite %s, host checks %s%s; total %s\n' \
+	"${t_build:+build $(secs $((t_guest - t_build))), }" \
+	"$(secs $((t_checks - t_guest)))" \
+	"$(secs $((t_end - t_checks - t_negative)))" \
+	"$([ "$t_negative" = 0 ] || echo ", negative control boot $(secs "$t_negative")")" \
+	"$(secs $((t_end - ${t_build:-$t_guest})))"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
