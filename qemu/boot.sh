@@ -54,7 +54,7 @@ while read -r name file; do
 	[ -n "$name" ] && blobs+=(-fw_cfg "name=$name,file=$top/build/blobs/$file")
 done <<<"$QEMU_BLOBS"
 cmd=(timeout "$limit" qemu-system-aarch64 -M "$QEMU_MACHINE"
-     "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio.gz"
+     "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio"
      -dtb "$dtb" "${blobs[@]}" -append "$QEMU_APPEND mmiodemo_mode=$mode $*")
 # Not for "bench": a trace line per register access would be timed too.
 [ "$mode" = bench ] || cmd+=(-trace 'pl061_*' -D "$trace")
