@@ -53,13 +53,16 @@ static const struct address_space_operations mmiodemo_dma_aops = {
 #define MMIODEMO_DMA_SIZE_MAX SZ_256M
 /* Far from the registers whatever the page size: in INFO, never hard-coded. */
 #define MMIODEMO_DMA_OFFSET SZ_1G
+/* The page offset in the mmap space (and the folio index) of page @i. */
+#define MMIODEMO_DMA_PGOFF(i) ((MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + (i))
 
 /*
  * A take works through the buffer this many pages at a time (32 MiB of
  * 4 KiB pages), and may reschedule between chunks. It holds no lock a
- * write or a fault waits for but a page table's, one table at a time;
- * each chunk's page-table walks flush the TLB once each, which costs more
- * than the walk itself under QEMU.
+ * write or a fault waits for but a page table's, one table at a time.
+ * Each chunk's page-table walks flush the TLB: chunks of 8192 pages
+ * instead of 512 took an all-dirty 64 MiB take from 32 to 11 ms
+ * (make bench, debian-6.1).
  */
 #define MMIODEMO_TAKE_CHUNK 8192
 
@@ -197,8 +200,7 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	md->inode->i_mapping->a_ops = &mmiodemo_dma_aops;
 	for (i = 0; i < dma->nr_pages; i++) {
 		page_folio(dma->pages[i])->mapping = md->inode->i_mapping;
-		page_folio(dma->pages[i])->index =
-			(MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + i;
+		page_folio(dma->pages[i])->index = MMIODEMO_DMA_PGOFF(i);
 	}
 	r->offset = MMIODEMO_DMA_OFFSET;
 	r->size = (u64)dma->nr_pages << PAGE_SHIFT;
@@ -404,7 +406,7 @@ void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
 				 unsigned long nr)
 {
-	pgoff_t pgoff = (MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + first;
+	pgoff_t pgoff = MMIODEMO_DMA_PGOFF(first);
 
 #ifdef MMIODEMO_HAVE_WP_RANGE
 	pgoff_t start = 0, end = 0;
@@ -416,8 +418,8 @@ static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
 	 * records goes to a scratch bitmap of the buffer (dma.lock held).
 	 */
 	clean_record_shared_mapping_range(md->inode->i_mapping, pgoff, nr,
-					  pgoff - first, md->dma.scratch,
-					  &start, &end);
+					  MMIODEMO_DMA_PGOFF(0),
+					  md->dma.scratch, &start, &end);
 #else
 	unmap_mapping_pages(md->inode->i_mapping, pgoff, nr, false);
 #endif

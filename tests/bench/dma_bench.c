@@ -42,7 +42,7 @@
 #include "mmiodemo.h"
 
 #define RUNS		7
-#define RAMFS_DIR	"/tmp/dma_bench"
+#define RAMFS_DIR	"/tmp/dma_bench"	/* in the guest: its /tmp is a tmpfs */
 #define THP		"/sys/kernel/mm/transparent_hugepage/"
 #define BLOB		"opt/mmiodemo/random"	/* 1 MiB, qemu/mkblobs.py */
 
