@@ -395,3 +395,7 @@ uninstall:
 		$(DESTDIR)$(pkgconfigdir)/libmmiodemo.pc \
 		$(DESTDIR)$(man1dir)/mmiodemo.1 $(DESTDIR)$(bashcompdir)/mmiodemo
 	-rmdir $(DESTDIR)$(includedir)/mmiodemo
+
+# The Debian packages (make deb), the real Debian guest (make test-debian)
+# and the LAVA jobs (make lava-check, make test-lava): each in its own file.
+-include qemu/deb.mk qemu/debian-guest.mk lava/lava.mk
