@@ -133,6 +133,8 @@ FORCE:
 NO_KERNEL_GOALS := help clean distclean test-all $(if $(MATRIX),test)
 # make install builds the tool and the library, which need no kernel.
 NO_KERNEL_GOALS += install uninstall
+# The LAVA jobs' schema check reads the kernels' data, no kernel.
+NO_KERNEL_GOALS += lava-check
 ifneq ($(filter-out $(NO_KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
 include $(B)/kernel.mk
 endif
