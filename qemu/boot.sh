@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # qemu/boot.sh dumpdtb KERNEL OUT.dtb   dump QEMU virt's own device tree
-# qemu/boot.sh run|test|bench KERNEL [APPEND...]
+# qemu/boot.sh run|test|bench|debian KERNEL [APPEND...]
 #     boot KERNEL's image with the initramfs and the overlaid tree built by
-#     make (for "test", the one with the decoy node), in the given guest mode. The console goes to
+#     make (for "test", the one with the decoy node; for "debian", the Debian
+#     system of qemu/debian-guest.sh), in the given guest mode. The console goes to
 #     build/logs/KERNEL-MODE.log (and to stdout for "run" and "bench"), QEMU's pl061_*
 #     trace events to build/logs/KERNEL-MODE.trace (not for "bench"). In "test" mode a
 #     console line "mmiodemo-qmp: system_powerdown" from the guest presses
@@ -42,11 +43,29 @@ rm -f "$logs/$kernel-$mode-"*.ppm
 dtb=$b/mmiodemo-virt.dtb
 [ "$mode" = test ] && dtb=$b/mmiodemo-virt-test.dtb
 [ "$mode" = bench ] && dtb=$b/mmiodemo-virt-bench.dtb
+# "debian": the Debian guest of make test-debian (qemu/debian-guest.sh):
+# Debian's own initramfs, its disk, the payload disk, and the overlay the
+# package installs, applied to QEMU's tree.
+initrd=$b/initramfs.cpio
+disks=()
+append="$QEMU_APPEND mmiodemo_mode=$mode"
+if [ "$mode" = debian ]; then
+	dg=$top/build/debian-guest
+	dtb=$dg/virt-package.dtb
+	initrd=$top/build/cache/debian-guest/initrd.img
+	disks=(-drive "if=none,id=root,format=raw,file=$dg/root.img"
+	       -device "virtio-blk-device,drive=root"
+	       -drive "if=none,id=payload,format=raw,readonly=on,file=$dg/payload.img"
+	       -device "virtio-blk-device,drive=payload")
+	# Every kernel line on the console, as in the busybox guest.
+	append="$QEMU_APPEND root=/dev/vda rw ignore_loglevel"
+fi
 
 limit=$QEMU_TIMEOUT
 [ "$mode" = stress ] && limit=$QEMU_STRESS_TIMEOUT
 [ "$mode" = fuzz ] && limit=$((${FUZZ_S:-600} + 60 + QEMU_TIMEOUT))
 [ "$mode" = bench ] && limit=$QEMU_BENCH_TIMEOUT
+[ "$mode" = debian ] && limit=$QEMU_DEBIAN_TIMEOUT
 # The files the device loads into the DMA buffer (fw_cfg DMA).
 python3 "$top/qemu/mkblobs.py" "$top/build/blobs"
 blobs=()
@@ -54,8 +73,8 @@ while read -r name file; do
 	[ -n "$name" ] && blobs+=(-fw_cfg "name=$name,file=$top/build/blobs/$file")
 done <<<"$QEMU_BLOBS"
 cmd=(timeout "$limit" qemu-system-aarch64 -M "$QEMU_MACHINE"
-     "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$b/initramfs.cpio"
-     -dtb "$dtb" "${blobs[@]}" -append "$QEMU_APPEND mmiodemo_mode=$mode $*")
+     "${qemu_opts[@]}" -kernel "$vmlinuz" -initrd "$initrd" "${disks[@]}"
+     -dtb "$dtb" "${blobs[@]}" -append "$append $*")
 # Not for "bench": a trace line per register access would be timed too.
 [ "$mode" = bench ] || cmd+=(-trace 'pl061_*' -D "$trace")
 # The serial console ends lines with CR LF: keep plain lines.

@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The test boot of the Debian guest (make test-debian), run by systemd
+# (mmiodemo-payload.service) from the payload disk mounted at /mnt/payload:
+# installs mmiodemo's packages with dpkg (DKMS builds the module here,
+# against this system's headers), loads the module as a user would, then
+# runs the guest suite as qemu/init's test mode does, with the same
+# "mmiodemo-guest:" lines for qemu/test.sh, and powers off.
+p=/mnt/payload
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/opt/mmiodemo/bin
+rc=0
+
+# program NAME CMD...: runs CMD between the begin and end lines of NAME.
+program() {
+	name=$1
+	shift
+	echo "mmiodemo-guest: program $name begin"
+	"$@"
+	status=$?
+	echo "mmiodemo-guest: program $name end rc=$status"
+	[ "$status" = 0 ] || rc=1
+}
+
+echo "mmiodemo-guest: kernel $(uname -r)"
+echo "mmiodemo-debian: Debian $(cat /etc/debian_version), $(systemctl --version | head -n1)"
+echo "mmiodemo-debian: \$ dpkg -i $(cd $p/debs && echo *.deb)"
+dpkg -i "$p"/debs/*.deb 2>&1 | sed 's/^/mmiodemo-debian: dpkg: /'
+# Where DKMS built the module, and how.
+for f in /var/lib/dkms/mmiodemo/*/build/make.log; do
+	[ -f "$f" ] && sed "s|^|mmiodemo-debian: dkms $f: |" "$f"
+done
+dkms status 2>&1 | sed 's/^/mmiodemo-debian: dkms status: /'
+udevadm settle
+if modprobe mmiodemo && udevadm settle && [ -c /dev/mmiodemo ]; then
+	echo "mmiodemo-guest: driver mmiodemo.ko loaded"
+	echo "mmiodemo-guest: driver loaded, /dev/mmiodemo present"
+else
+	echo "mmiodemo-guest: driver did not load"
+fi
+if modprobe uio; then
+	echo "mmiodemo-guest: kernel module uio.ko loaded"
+else
+	echo "mmiodemo-guest: kernel module uio.ko did not load"
+fi
+for m in "$p"/modules/*.ko; do
+	if insmod "$m"; then
+		echo "mmiodemo-guest: test module ${m##*/} loaded"
+	else
+		echo "mmiodemo-guest: test module ${m##*/} did not load"
+	fi
+done
+
+# The suite's programs expect /tests, /examples and busybox's few tools
+# Debian has not (after Debian's own in PATH).
+ln -sfn "$p/tests" /tests
+ln -sfn "$p/examples" /examples
+mkdir -p /opt/mmiodemo/bin
+"$p/bin/busybox" --install -s /opt/mmiodemo/bin
+mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
+
+echo "mmiodemo-guest: tests begin"
+program debian_install sh "$p/debian-install-test.sh"
+cd /tests || exit 1
+for t in /tests/*; do
+	case ${t##*/} in
+	*_test) program "${t##*/}" "$t" ;;
+	*_test.sh) program "$(basename "$t" .sh)" "$t" ;;
+	esac
+done
+program fuzz ./fuzz --seconds 20
+program fuzz_unbind ./fuzz --unbind --seconds 6
+program stress ./stress --cycles 10 --threads 4 --seconds 30
+echo "mmiodemo-guest: tests end rc=$rc"
+systemctl poweroff
