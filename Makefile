@@ -239,10 +239,14 @@ $(MODDIR)/mmiodemo-negative.ko: $(DRIVER_SRCS) $(wildcard tests/negative/*.c) \
 	cp tests/negative/mmiodemo-negative.ko $@
 
 # The tool: userspace/tool.c and its command groups, linked with the library.
+# TOOL_STATIC= links it dynamically with the C library (the Debian package);
+# the guest's initramfs has none, hence -static by default.
 TOOL_SRCS := $(wildcard userspace/*.c)
+TOOL_STATIC ?= -static
 $(TOOL): $(TOOL_SRCS) $(wildcard userspace/*.h) $(HDRS) $(LIB)
 	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -Iuserspace -o $@ $(TOOL_SRCS) $(LIB)
+	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) $(TOOL_STATIC) \
+		-Iuserspace -o $@ $(TOOL_SRCS) $(LIB)
 
 $(U)/examples/%: userspace/examples/%.c $(HDRS)
 	@mkdir -p $(@D)
