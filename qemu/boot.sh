@@ -53,12 +53,15 @@ if [ "$mode" = debian ]; then
 	dg=$top/build/debian-guest
 	dtb=$dg/virt-package.dtb
 	initrd=$top/build/cache/debian-guest/initrd.img
-	disks=(-drive "if=none,id=root,format=raw,file=$dg/root.img"
-	       -device "virtio-blk-device,drive=root"
-	       -drive "if=none,id=payload,format=raw,readonly=on,file=$dg/payload.img"
-	       -device "virtio-blk-device,drive=payload")
-	# Every kernel line on the console, as in the busybox guest.
-	append="$QEMU_APPEND root=/dev/vda rw ignore_loglevel"
+	# virt gives virtio-mmio devices their transports last first: the
+	# system's disk, created last, is /dev/vda (its /etc/fstab says so).
+	disks=(-drive "if=none,id=payload,format=raw,readonly=on,file=$dg/payload.img"
+	       -device "virtio-blk-device,drive=payload"
+	       -drive "if=none,id=root,format=raw,file=$dg/root.img"
+	       -device "virtio-blk-device,drive=root")
+	# Every kernel line on the console, as in the busybox guest, and the
+	# host's clock: virt's RTC is the tests' decoy.
+	append="$QEMU_APPEND root=LABEL=debian rw ignore_loglevel mmiodemo_epoch=$(date +%s)"
 fi
 
 limit=$QEMU_TIMEOUT

@@ -47,6 +47,11 @@ die() { echo "test-debian: $*" >&2; exit 1; }
 # resolved by debootstrap.
 DEBIAN_PACKAGES=systemd-sysv,udev,kmod,linux-base,initramfs-tools,dkms,gcc,gcc-12,make,libc6-dev,dpkg-dev,patch,libelf1,libssl3,gpiod,libgpiod2,procps,pkgconf
 
+# The cached image is made again when the second stage, the packages or the
+# kernel change, or this number (raise it when image() changes what it
+# makes).
+IMAGE_FORMAT=1
+
 case $kernel in
 debian-6.1) suite=bookworm ;;
 *) die "KERNEL=$kernel: the Debian guest is bookworm, whose kernel is debian-6.1" ;;
@@ -82,7 +87,8 @@ kernel_debs() {
 
 image() {
 	local key root m stamp
-	key=$( (cat "$0" qemu/debian-stage2.sh; echo "$release $version $DEBIAN_PACKAGES") |
+	key=$( (cat qemu/debian-stage2.sh
+		echo "$IMAGE_FORMAT $release $version $DEBIAN_PACKAGES") |
 		md5sum | cut -d' ' -f1)
 	stamp=$cache/base.key
 	if [ -f "$cache/base.img" ] && [ -f "$cache/initrd.img" ] &&
@@ -144,9 +150,10 @@ poweroff -f
 EOF
 	chmod 755 "$initrd/init"
 	(cd "$initrd" && find . | cpio -o -H newc --quiet) >"$cache/stage2-initramfs.cpio"
+	rm -rf "$initrd"
 
 	say "making the disk image (ext4, 8 GiB sparse)"
-	mke2fs -q -t ext4 -L debian -d "$root" "$cache/stage1.img" 8G
+	mke2fs -q -t ext4 -L debian -d "$root" "$cache/stage1.img" 8G >/dev/null
 	rm -rf "$root"
 	say "second stage in the guest: dpkg configures Debian (long under TCG)"
 	# shellcheck source=/dev/null
@@ -158,7 +165,7 @@ EOF
 		-drive "if=none,id=root,format=raw,file=$cache/stage1.img" \
 		-device virtio-blk-device,drive=root \
 		-append "console=ttyAMA0 panic=-1" </dev/null 2>&1 |
-		tr -d '\r' >"$cache/stage2.log" || true
+		stdbuf -oL tr -d '\r' >"$cache/stage2.log" || true
 	grep -q '^mmiodemo-debian: stage2 ok' "$cache/stage2.log" ||
 		die "the second stage failed; see $cache/stage2.log"
 	say "second stage done in $((SECONDS - t0)) s"
@@ -178,24 +185,32 @@ payload() {
 		die "no packages in build/deb (make deb)"
 	fi
 	cp build/deb/mmiodemo-dkms_*.deb build/deb/mmiodemo-tools_*_arm64.deb "$dir/debs/"
-	for f in build/userspace/*_test build/userspace/fuzz build/userspace/stress \
-		"$b/gpiod_test" tests/guest/*.sh; do
-		[ -f "$f" ] && cp "$f" "$dir/tests/"
+	# The guest's programs as make lists them for the busybox guest
+	# ($b/guest-files), but the tool (the package's is tested), the
+	# benchmarks and uio.ko (Debian's own module is loaded).
+	local files
+	read -r -a files <"$b/guest-files"
+	for f in "${files[@]}"; do
+		case $f in
+		*/examples/*) cp "$f" "$dir/examples/" ;;
+		*_test | *_test.sh | */tap.sh | */fuzz | */stress) cp "$f" "$dir/tests/" ;;
+		esac
 	done
-	cp build/userspace/examples/* "$dir/examples/"
 	cp "$b"/modules/tests/*.ko "$dir/modules/"
 	cp "$busybox" "$dir/bin/busybox"
 	install -m 755 qemu/debian-run.sh "$dir/run.sh"
 	install -m 755 qemu/debian-install-test.sh "$dir/debian-install-test.sh"
 	rm -f "$out/payload.img"
-	mke2fs -q -t ext4 -L mmiodemo -d "$dir" "$out/payload.img" 256M
+	mke2fs -q -t ext4 -L mmiodemo -d "$dir" "$out/payload.img" 256M >/dev/null
 
 	# The device tree a board's boot loader would hand the kernel: QEMU's
-	# own, with the overlay the package installs applied.
+	# own, with the overlay the package installs applied; then, as for
+	# every test boot, the tests' decoy nodes (dts/mmiodemo-virt-decoy.dtso).
 	dpkg-deb -x build/deb/mmiodemo-dkms_*.deb "$x"
 	dtbo=$(find "$x" -name '*.dtbo' | head -n1)
 	[ -n "$dtbo" ] || die "no .dtbo in mmiodemo-dkms"
-	fdtoverlay -i "$b/virt.dtb" -o "$out/virt-package.dtb" "$dtbo"
+	fdtoverlay -i "$b/virt.dtb" -o "$out/virt-package.dtb" "$dtbo" \
+		"$b/mmiodemo-virt-decoy.dtbo"
 	rm -rf "$x"
 	# A fresh copy of the cached system for each test boot.
 	cp --sparse=always "$cache/base.img" "$out/root.img"

@@ -12,9 +12,13 @@
 TAP_PREFIX=debian.
 rel=$(uname -r)
 
+# dkms status says installed for this kernel, and the make.log DKMS kept
+# shows the build ran against this system's headers.
 dkms_installed() {
-	dkms status -k "$rel" mmiodemo | grep -E ": installed" &&
-		grep -F "/lib/modules/$rel/build" /var/lib/dkms/mmiodemo/*/build/make.log
+	status=$(dkms status -k "$rel" mmiodemo) && echo "$status" &&
+		echo "$status" | grep -q ": installed" &&
+		grep -F "Entering directory '/usr/src/linux-headers-$rel'" \
+			/var/lib/dkms/mmiodemo/*/"$rel"/*/log/make.log
 }
 check dkms_built_the_module_here_against_this_systems_headers 0 "installed" \
 	dkms_installed

@@ -10,6 +10,11 @@
 p=/mnt/payload
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/opt/mmiodemo/bin
 rc=0
+# The login prompt on the serial console hangs up the terminal when it
+# starts (agetty's vhangup()), and what this script wrote to it was lost:
+# stop it, then write to the console afresh.
+systemctl stop serial-getty@ttyAMA0.service
+exec >/dev/ttyAMA0 2>&1
 
 # program NAME CMD...: runs CMD between the begin and end lines of NAME.
 program() {
@@ -22,12 +27,21 @@ program() {
 	[ "$status" = 0 ] || rc=1
 }
 
+# The harness's nonce (qemu/test.sh), as qemu/init exports it.
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
+	case $arg in
+	mmiodemo_nonce=*) export MMIODEMO_NONCE="${arg#*=}" ;;
+	# virt's only RTC, the PL031, is the tests' decoy: the host's clock.
+	mmiodemo_epoch=*) date -s "@${arg#*=}" >/dev/null ;;
+	esac
+done
 echo "mmiodemo-guest: kernel $(uname -r)"
 echo "mmiodemo-debian: Debian $(cat /etc/debian_version), $(systemctl --version | head -n1)"
 echo "mmiodemo-debian: \$ dpkg -i $(cd $p/debs && echo *.deb)"
 dpkg -i "$p"/debs/*.deb 2>&1 | sed 's/^/mmiodemo-debian: dpkg: /'
-# Where DKMS built the module, and how.
-for f in /var/lib/dkms/mmiodemo/*/build/make.log; do
+# How DKMS built the module: the log it keeps.
+for f in /var/lib/dkms/mmiodemo/*/*/*/log/make.log; do
 	[ -f "$f" ] && sed "s|^|mmiodemo-debian: dkms $f: |" "$f"
 done
 dkms status 2>&1 | sed 's/^/mmiodemo-debian: dkms status: /'
