@@ -193,7 +193,7 @@ payload() {
 	for f in "${files[@]}"; do
 		case $f in
 		*/examples/*) cp "$f" "$dir/examples/" ;;
-		*_test | *_test.sh | */tap.sh | */fuzz | */stress) cp "$f" "$dir/tests/" ;;
+		*_test | *_test.sh | */tap.sh | */suite.sh | */fuzz | */stress) cp "$f" "$dir/tests/" ;;
 		esac
 	done
 	cp "$b"/modules/tests/*.ko "$dir/modules/"

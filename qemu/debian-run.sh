@@ -16,17 +16,6 @@ rc=0
 systemctl stop serial-getty@ttyAMA0.service
 exec >/dev/ttyAMA0 2>&1
 
-# program NAME CMD...: runs CMD between the begin and end lines of NAME.
-program() {
-	name=$1
-	shift
-	echo "mmiodemo-guest: program $name begin"
-	"$@"
-	status=$?
-	echo "mmiodemo-guest: program $name end rc=$status"
-	[ "$status" = 0 ] || rc=1
-}
-
 # The harness's nonce (qemu/test.sh), as qemu/init exports it.
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
@@ -73,17 +62,11 @@ mkdir -p /opt/mmiodemo/bin
 "$p/bin/busybox" --install -s /opt/mmiodemo/bin
 mountpoint -q /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 
+# program and run_programs: as qemu/init runs the suite.
+# shellcheck source=qemu/suite.sh
+. /tests/suite.sh
 echo "mmiodemo-guest: tests begin"
 program debian_install sh "$p/debian-install-test.sh"
-cd /tests || exit 1
-for t in /tests/*; do
-	case ${t##*/} in
-	*_test) program "${t##*/}" "$t" ;;
-	*_test.sh) program "$(basename "$t" .sh)" "$t" ;;
-	esac
-done
-program fuzz ./fuzz --seconds 20
-program fuzz_unbind ./fuzz --unbind --seconds 6
-program stress ./stress --cycles 10 --threads 4 --seconds 30
+run_programs || exit 1
 echo "mmiodemo-guest: tests end rc=$rc"
 systemctl poweroff
