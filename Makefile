@@ -45,6 +45,11 @@ help:
 	@echo '  make deb          the Debian packages (mmiodemo-dkms, mmiodemo-tools) in build/deb/'
 	@echo '  make test-debian  the packages installed in a real Debian arm64 guest (DKMS'
 	@echo '                    builds the module there), then the suite there (debian-6.1)'
+	@echo '  make lava-check   the LAVA job of every kernel (lava/), validated with'
+	@echo '                    lava-common'"'"'s schema'
+	@echo '  make lava-files   the files of the kernel'"'"'s LAVA job, in build/KERNEL/lava/'
+	@echo '  make test-lava    the kernel'"'"'s LAVA job run by lava-run here; LAVA'"'"'s results'
+	@echo '                    must equal the harness'"'"'s (debian-6.1, debian-6.12[-16k])'
 	@echo '  make install      install the tool, libmmiodemo (static, shared, headers,'
 	@echo '                    pkg-config file), the man page and the bash completion;'
 	@echo '                    with KDIR=: also the module (modules_install)'
@@ -158,7 +163,8 @@ GUEST_TESTS := $(patsubst tests/guest/%.c,$(U)/%, \
 	$(filter-out tests/guest/gpiod_test.c,$(wildcard tests/guest/*_test.c)))
 BENCH := $(patsubst tests/bench/%.c,$(U)/%,$(wildcard tests/bench/*.c))
 GPIOD_TEST := $(B)/gpiod_test
-SCRIPTS := $(wildcard tests/guest/*.sh)
+# qemu/suite.sh: how the guest runs the suite, as /tests/suite.sh.
+SCRIPTS := $(wildcard tests/guest/*.sh) qemu/suite.sh
 # Every userspace/examples/NAME.c is a worked example, built against the
 # uAPI and register headers alone, run in the guest as /examples/NAME by
 # tests/guest/examples_test.sh.

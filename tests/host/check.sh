@@ -17,7 +17,7 @@ kernel_files=()
 for f in driver/*.[ch] driver/uapi/*.h tests/modules/*.c tests/negative/*.c; do
 	[[ $f == *.mod.c ]] || kernel_files+=("$f")
 done
-scripts=(qemu/*.sh tests/*/*.sh .ci/run userspace/mmiodemo.bash-completion)
+scripts=(qemu/*.sh lava/*.sh tests/*/*.sh .ci/run userspace/mmiodemo.bash-completion)
 
 passed=0 failed=0
 check() { # check NAME OUTPUT: no output is a pass
@@ -93,7 +93,7 @@ check driver_calls_run_one_way "$out"
 out=$(tests/host/doc-examples.sh Documentation/*.rst 2>&1)
 check doc_examples_compile_as_written "$out"
 
-out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -s sh qemu/init 2>&1)
+out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -x -s sh qemu/init 2>&1)
 check shellcheck_finds_nothing_in_scripts "$out"
 
 # The bash completion completes commands, options, their values and the
@@ -138,6 +138,36 @@ while read -r verdict name; do
 done < <(tests/host/dt-check.sh \
 	Documentation/devicetree/bindings/misc/mmiodemo,pl061.yaml \
 	"$dtb" build/check 2>&1)
+
+# The LAVA job of every kernel of the matrix validates with lava-common's
+# schema (make lava-check; lava-common is in qemu/host-packages).
+out=$(make -s --no-print-directory lava-check 2>&1 | grep -v '^PASS ')
+check lava_jobs_validate "$out"
+
+# make test-lava's comparison of LAVA's results with the harness's finds
+# a changed verdict, a missing test and an extra one, and only those
+# (lava/lava-run.py --compare).
+cmp_dir=$(mktemp -d)
+printf '%s\n' 'PASS guest.a.one' 'SKIP guest.a.two' 'PASS guest.a.plan_met' \
+	'PASS guest.driver_binds_to_the_pl061_node' 'PASS host.qemu_trace' \
+	'PASS host.console_has_no_kernel_complaint' >"$cmp_dir/harness"
+printf '%s\n' 'pass a.one' 'skip a.two' 'pass a.plan_met' \
+	'pass kernel_log_has_no_complaint' >"$cmp_dir/same"
+printf '%s\n' 'fail a.one' 'pass a.plan_met' 'pass a.three' \
+	'pass kernel_log_has_no_complaint' >"$cmp_dir/changed"
+out=$(/usr/bin/python3 lava/lava-run.py --compare "$cmp_dir/harness" "$cmp_dir/same" 2>&1 ||
+	echo "equal results: exit status $?")
+got=$(/usr/bin/python3 lava/lava-run.py --compare "$cmp_dir/harness" "$cmp_dir/changed" 2>&1)
+status=$?
+want="4 tests in the harness's results, 4 in LAVA's, 3 differ:
+guest.a.one: the harness pass, LAVA fail
+guest.a.three: the harness has no such test, LAVA pass
+guest.a.two: the harness skip, LAVA has no such test"
+[ "$status" = 1 ] && [ "$got" = "$want" ] ||
+	out+="different results: exit status $status, output:
+$got"
+rm -rf "$cmp_dir"
+check lava_comparison_finds_each_difference "$out"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
