@@ -32,6 +32,8 @@ release=$(sed -n 's/^KERNEL_RELEASE := //p' "$b/kernel.mk")
 vmlinuz=$(sed -n 's/^VMLINUZ := //p' "$b/kernel.mk")
 die() { echo "test-lava: $*" >&2; exit 2; }
 say() { echo "test-lava: $*"; }
+# shellcheck source=qemu/lib.sh
+. qemu/lib.sh
 
 # The job's artefacts. The LAVA initramfs is the guest's with a second
 # cpio appended (the kernel unpacks both): lava-suite.sh, and the modules
@@ -92,11 +94,8 @@ fi
 
 # Host packages: LAVA's dispatcher, and libguestfs with its appliance
 # builder, with which the dispatcher makes the overlay disk.
-missing=()
-for p in lava-dispatcher python3-guestfs supermin qemu-utils kmod; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing+=("$p")
-done
+mapfile -t missing < <(missing_packages lava-dispatcher python3-guestfs supermin \
+	qemu-utils kmod)
 if [ "${#missing[@]}" -gt 0 ]; then
 	say "installing ${missing[*]}"
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \

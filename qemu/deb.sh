@@ -22,6 +22,8 @@ unset KDIR TOOLCHAIN CROSS_COMPILE
 
 say() { printf 'deb: %s\n' "$*" >&2; }
 die() { printf 'deb: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=qemu/lib.sh
+. "$top/qemu/lib.sh"
 
 # The host's packaging tools, installed if missing (as qemu/setup.sh does
 # for qemu/host-packages; these serve make deb alone). libc6:arm64: the C
@@ -32,11 +34,7 @@ die() { printf 'deb: error: %s\n' "$*" >&2; exit 1; }
 # packages in lockstep, which libc6:arm64 does not).
 wanted=(dpkg-dev debhelper dh-dkms lintian device-tree-compiler fakeroot
 	libc6:arm64)
-missing=()
-for p in "${wanted[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing+=("$p")
-done
+mapfile -t missing < <(missing_packages "${wanted[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "missing host packages (${missing[*]}): run as root or install them"
 	export DEBIAN_FRONTEND=noninteractive

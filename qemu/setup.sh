@@ -26,6 +26,8 @@ tick() {
 	"$top/qemu/ticker.sh" "setup: $what" "$top/build/logs/setup-$kernel.log" "$@"
 }
 die() { printf 'setup: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=qemu/lib.sh
+. "$top/qemu/lib.sh"
 
 [ -f "$conf" ] || die "unknown kernel '$kernel': no $conf (have: $(basename -s .conf "$top"/qemu/kernels/*.conf | tr '\n' ' '))"
 # shellcheck source=/dev/null
@@ -42,11 +44,7 @@ apt_update() {
 
 # Host packages.
 mapfile -t wanted < <(grep -v '^#' "$top/qemu/host-packages")
-missing=()
-for p in "${wanted[@]}"; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
-		missing+=("$p")
-done
+mapfile -t missing < <(missing_packages "${wanted[@]}")
 if [ "${#missing[@]}" -gt 0 ]; then
 	[ "$(id -u)" = 0 ] || die "missing host packages (${missing[*]}): run as root or install them"
 	apt_update
