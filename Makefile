@@ -49,7 +49,7 @@ help:
 	@echo '                    lava-common'"'"'s schema'
 	@echo '  make lava-files   the files of the kernel'"'"'s LAVA job, in build/KERNEL/lava/'
 	@echo '  make test-lava    the kernel'"'"'s LAVA job run by lava-run here; LAVA'"'"'s results'
-	@echo '                    must equal the harness'"'"'s (debian-6.1, debian-6.12[-16k])'
+	@echo '                    must equal the harness'"'"'s (every Debian kernel)'
 	@echo '  make install      install the tool, libmmiodemo (static, shared, headers,'
 	@echo '                    pkg-config file), the man page and the bash completion;'
 	@echo '                    with KDIR=: also the module (modules_install)'

@@ -54,17 +54,13 @@ modfile() { # modfile NAME: the module's file in the kernel's package
 		\( -name "$1.ko" -o -name "$1.ko.xz" -o -name "${1//_/-}.ko" \
 		-o -name "${1//_/-}.ko.xz" \) 2>/dev/null | head -n1 || true
 }
-builtin() { # builtin NAME: the kernel has NAME built in
-	local f
-	for f in "$kroot"/{,usr/}lib/modules/"$release"/modules.builtin; do
-		[ -f "$f" ] && grep -Eq "/(${1}|${1//_/-})\.ko\$" "$f" && return 0
-	done
-	return 1
+kdir=$(sed -n 's/^KDIR := //p' "$b/kernel.mk")
+built_in() { # built_in SYMBOL: the kernel's configuration has CONFIG_SYMBOL=y
+	grep -qx "CONFIG_$1=y" "$kdir/.config"
 }
 add_module() { # add_module NAME: NAME after its dependencies
 	local f dep
 	case " $mods " in *" $1 "*) return 0 ;; esac
-	builtin "$1" && return 0
 	f=$(modfile "$1")
 	[ -n "$f" ] || die "no $1.ko for $kernel in $kroot/lib/modules/$release (nor usr/lib/modules): its LAVA guest could not mount LAVA's overlay disk"
 	for dep in $(modinfo -F depends "$f" | tr , ' '); do
@@ -77,10 +73,38 @@ add_module() { # add_module NAME: NAME after its dependencies
 	echo "$1" >>"$extra/lib/modules/lava/order"
 	mods+=" $1"
 }
+# Since 7.x, Debian ships a kernel's modules apart, in linux-modules-REL,
+# which make test does not fetch: here it is, from the kernel's
+# project-local apt configuration (qemu/setup.sh), unpacked in the cache.
+suite=$(sed -n 's/^KERNEL_SUITE=//p' "qemu/kernels/$kernel.conf")
+if [ -z "$(modfile virtio_blk)" ] && ! built_in VIRTIO_BLK && [ -n "$suite" ]; then
+	mroot=$cache/modules/$release
+	if [ ! -d "$mroot/usr" ] && [ ! -d "$mroot/lib" ]; then
+		kapt=()
+		apt_opts kapt "$top/build/cache/apt/$suite" "$suite"
+		say "fetching linux-modules-$release (arm64) for the overlay disk's modules"
+		rm -rf "$mroot" "$mroot.tmp" "$cache/dl"
+		mkdir -p "$cache/dl" "$mroot.tmp"
+		(cd "$cache/dl" && apt-get "${kapt[@]}" download "linux-modules-$release:arm64" \
+			>/dev/null 2>&1) || die "apt-get download linux-modules-$release:arm64 failed"
+		dpkg-deb -x "$cache/dl/"*.deb "$mroot.tmp"
+		rm -rf "$cache/dl"
+		mv "$mroot.tmp" "$mroot"
+	fi
+	kroot=$mroot
+fi
 # virtio-blk over PCI (QEMU's if=virtio on virt), ext2 through ext4 and
 # the checksum ext4 asks the crypto API for.
-for m in virtio_pci virtio_blk crc32c_generic ext4; do
-	add_module "$m"
+# Each NAME:SYMBOL is left out where the kernel has CONFIG_SYMBOL=y (6.12
+# and 7.x build virtio_pci in); what they depend on comes with them. Up
+# to 6.x, ext4 asks the crypto API for crc32c (crc32c_generic); since 7.x
+# it calls the crc32c library, and crc32c_generic is gone.
+for m in virtio_pci:VIRTIO_PCI virtio_blk:VIRTIO_BLK crc32c_generic:CRYPTO_CRC32C \
+	ext4:EXT4_FS; do
+	built_in "${m#*:}" && continue
+	[ "${m%:*}" = crc32c_generic ] && [ -z "$(modfile crc32c_generic)" ] &&
+		[ -n "$(modfile crc32c-cryptoapi)" ] && continue
+	add_module "${m%:*}"
 done
 say "LAVA initramfs: $(basename "$b")/initramfs.cpio and lava-suite.sh, modules$mods"
 (cd "$extra" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) >"$extra.cpio"

@@ -14,3 +14,14 @@ missing_packages() {
 	done
 	return 0
 }
+
+# apt_opts ARRAY DIR SUITE: into ARRAY, apt's options for the
+# project-local configuration in DIR (an absolute path; qemu/setup.sh's
+# local_apt makes it) that prefers SUITE. The system's sources stay out.
+# shellcheck disable=SC2034 # o names the caller's array
+apt_opts() {
+	local -n o=$1
+	o=(-o "Dir::Etc::SourceList=$2/sources.list"
+	   -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$2/lists"
+	   -o "Dir::Cache=$2/cache" -o "APT::Default-Release=$3")
+}

@@ -90,9 +90,7 @@ local_apt() {
 	for suite in "$@"; do
 		list+="deb [arch=arm64,amd64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $(mirror) $suite main"$'\n'
 	done
-	opts=(-o "Dir::Etc::SourceList=$dir/sources.list"
-	      -o Dir::Etc::SourceParts=/dev/null -o "Dir::State::Lists=$dir/lists"
-	      -o "Dir::Cache=$dir/cache" -o "APT::Default-Release=$1")
+	apt_opts opts "$dir" "$1"
 	if ! printf '%s' "$list" | cmp -s - "$dir/sources.list" ||
 		! compgen -G "$dir/lists/*_Packages*" >/dev/null; then
 		printf '%s' "$list" >"$dir/sources.list"
