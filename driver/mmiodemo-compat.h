@@ -66,14 +66,4 @@ static inline void mmiodemo_vm_flags_set(struct vm_area_struct *vma,
 #define MMIODEMO_HAVE_MMAP_PREPARE
 #endif
 
-/*
- * wp_shared_mapping_range(): write-protects the PTEs of a range of an
- * address_space in one page-table walk. Built only when something selects
- * CONFIG_MAPPING_DIRTY_HELPERS (vmwgfx): Debian's arm64 kernels do, the
- * harness's own debug kernel does not.
- */
-#ifdef CONFIG_MAPPING_DIRTY_HELPERS
-#define MMIODEMO_HAVE_WP_RANGE
-#endif
-
 #endif /* MMIODEMO_COMPAT_H */

@@ -16,11 +16,10 @@
  * Dirty tracking follows fbdev's deferred I/O and the kernel's own shared
  * file mappings: a page is mapped write-protected, by its fault or ahead of
  * it (fault-around, .map_pages, as filemap_map_pages() does), its first
- * write calls .page_mkwrite, which records it, and taking a set
- * write-protects its pages again by range, in chunks: one page-table walk
- * of the range, wp_shared_mapping_range() (as vmwgfx does), where the
- * kernel builds it, else the range is unmapped. The pages' rmap needs the
- * folio's mapping and index set as for a page-cache page.
+ * write calls .page_mkwrite, which records it, and taking a set unmaps
+ * its pages by range, in chunks, so that their next write faults again.
+ * The pages' rmap needs the folio's mapping and index set as for a
+ * page-cache page.
  */
 
 #include <linux/bitmap.h>
@@ -60,9 +59,9 @@ static const struct address_space_operations mmiodemo_dma_aops = {
  * A take works through the buffer this many pages at a time (32 MiB of
  * 4 KiB pages), and may reschedule between chunks. It holds no lock a
  * write or a fault waits for but a page table's, one table at a time.
- * Each chunk's page-table walks flush the TLB: chunks of 8192 pages
- * instead of 512 took an all-dirty 64 MiB take from 32 to 11 ms
- * (make bench, debian-6.1).
+ * Each chunk's unmap flushes the TLB once: chunks of 8192 pages instead
+ * of 512 cost fewer flushes (with the write-protect walks of before, they
+ * took an all-dirty 64 MiB take from 32 to 11 ms; make bench, debian-6.1).
  */
 #define MMIODEMO_TAKE_CHUNK 8192
 
@@ -86,7 +85,6 @@ static void mmiodemo_dma_free(void *data)
 	kvfree(dma->addrs);
 	bitmap_free(dma->dirty);
 	bitmap_free(dma->unsynced);
-	bitmap_free(dma->scratch);
 }
 
 /*
@@ -165,12 +163,10 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	dma->addrs = kvcalloc(dma->nr_pages, sizeof(*dma->addrs), GFP_KERNEL);
 	dma->dirty = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	dma->unsynced = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
-	dma->scratch = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	ret = devm_add_action_or_reset(md->dev, mmiodemo_dma_free, md);
 	if (ret)
 		return ret;
-	if (!dma->pages || !dma->addrs || !dma->dirty || !dma->unsynced ||
-	    !dma->scratch)
+	if (!dma->pages || !dma->addrs || !dma->dirty || !dma->unsynced)
 		return -ENOMEM;
 
 	for (i = 0; i < dma->nr_pages; i += n) {
@@ -333,9 +329,9 @@ static vm_fault_t mmiodemo_dma_map_pages(struct vm_fault *vmf, pgoff_t start,
  * until the kernel has made its PTE writable (VM_FAULT_LOCKED). A take
  * (mmiodemo_dma_take_chunk()) clears the bits of a chunk, waiting for
  * the page lock of each page it took that is locked (a write recording it
- * right now), then write-protects the chunk: a write that was recorded
- * before the take cleared its bit has a writable PTE by then, which the
- * take protects again; one recorded after is in the set again. So each
+ * right now), then unmaps the chunk: a write that was recorded before
+ * the take cleared its bit has a writable PTE by then, which the take
+ * removes; one recorded after is in the set again. So each
  * write is in the set a take returns or in the next one, never in neither.
  */
 static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
@@ -389,47 +385,34 @@ void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 
 /*
  * Makes pages [first, first + nr) fault again on their next write, in every
- * writable mapping: one walk of each mapping's page tables for the range,
- * instead of one reverse-map walk per page (folio_mkclean()). Where the
- * kernel builds wp_shared_mapping_range() (CONFIG_MAPPING_DIRTY_HELPERS:
- * Debian's arm64 kernels) the pages stay mapped, read-only and clean, as
- * folio_mkclean() leaves them; else they are unmapped, and a read maps
- * them again.
+ * mapping: their range is unmapped (one walk of each mapping's page tables
+ * for the range, instead of one reverse-map walk per page with
+ * folio_mkclean()), and their next access maps them again, read-only.
  *
- * wp_shared_mapping_range() walks with walk_page_mapping(), which stops at
- * the first mapping its test skips: a read-only one would leave the
- * writable mappings after it writable, their writes lost (make fuzz found
- * it). Files opened read-only therefore map through another address_space
- * (md->ro_inode, mmiodemo-lifetime.c), and this one holds writable shared
- * mappings only.
+ * Not wp_shared_mapping_range() and clean_record_shared_mapping_range()
+ * (vmwgfx's write-protect and clean walks), which left pages mapped and
+ * took 10.6 ms instead of 32 ms for 64 MiB: two separate walks leave a
+ * window. An entry made read-only and dirty by mprotect(PROT_READ) is
+ * skipped by the first walk; if mprotect(PROT_READ | PROT_WRITE) makes it
+ * writable again between the walks (a dirty read-only entry becomes
+ * writable with no fault, can_change_pte_writable()), the second walk
+ * only cleans it, and on arm64 a clean entry with the write permission
+ * (DBM) takes writes with no fault: they were lost. make test's short
+ * fuzz found it on debian-6.1 (seed 3332894621723: "GET_DIRTY lost page
+ * 293"). An unmapped entry has nothing mprotect() can make writable.
  */
 static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
 				 unsigned long nr)
 {
-	pgoff_t pgoff = MMIODEMO_DMA_PGOFF(first);
-
-#ifdef MMIODEMO_HAVE_WP_RANGE
-	pgoff_t start = 0, end = 0;
-
-	wp_shared_mapping_range(md->inode->i_mapping, pgoff, nr);
-	/*
-	 * And clean: mprotect() makes a read-only PTE writable again, with
-	 * no fault, if it is dirty (can_change_pte_writable()). What it
-	 * records goes to a scratch bitmap of the buffer (dma.lock held).
-	 */
-	clean_record_shared_mapping_range(md->inode->i_mapping, pgoff, nr,
-					  MMIODEMO_DMA_PGOFF(0),
-					  md->dma.scratch, &start, &end);
-#else
-	unmap_mapping_pages(md->inode->i_mapping, pgoff, nr, false);
-#endif
+	unmap_mapping_pages(md->inode->i_mapping, MMIODEMO_DMA_PGOFF(first), nr,
+			    false);
 }
 
 /*
  * Takes the pages of [first, end) that are in @set out of it into @taken,
- * and protects them again (the invariant above mmiodemo_dma_page_mkwrite()):
+ * and unmaps them (the invariant above mmiodemo_dma_page_mkwrite()):
  * clears their bits a word at a time and, right after each word, waits for
- * the pages of it locked by a write recording them; then protects the
+ * the pages of it locked by a write recording them; then unmaps the
  * range. Returns their number.
  *
  * The pages of a word are looked at bit by bit, with no find_next_bit()

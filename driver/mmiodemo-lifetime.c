@@ -9,8 +9,8 @@
  * md->ro_inode (files open read-only), inodes of a small pseudo
  * filesystem: unbinding sets @gone and zaps both, and from then on faults
  * answer SIGBUS and file operations ENODEV. The DMA buffer's takes
- * write-protect the first by range; its mappings are all shared and may
- * be written, as wp_shared_mapping_range() needs (mmiodemo-dma.c). Whatever uses
+ * unmap ranges of the first (mmiodemo-dma.c), whose mappings are all
+ * shared and may be written. Whatever uses
  * the hardware or the DMA buffer does so between mmiodemo_enter() and
  * mmiodemo_exit() (mmiodemo-priv.h).
  */

@@ -88,7 +88,6 @@ struct mmiodemo_dma {
 	unsigned long nr_mapped; /* pages mapped for the device so far */
 	unsigned long *dirty; /* written since the last GET_DIRTY */
 	unsigned long *unsynced; /* written since the last SYNC_FOR_DEVICE */
-	unsigned long *scratch; /* a take's, under @lock */
 	struct mutex lock; /* serialises GET_DIRTY and the syncs */
 	/* Read-only counters in debugfs "stats/": they only grow. */
 	atomic_long_t faults; /* each maps its page: by .fault or .map_pages */

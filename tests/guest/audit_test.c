@@ -211,8 +211,7 @@ TEST_F(audit, read_only_fd_dma_pages_show_no_tracking)
 }
 
 /*
- * A take write-protects the page it took (or unmaps it, on a kernel
- * without wp_shared_mapping_range()); read, the page is read-only and
+ * A take unmaps the page it took; read again, the page is read-only and
  * armed until written.
  */
 TEST_F(audit, taken_dma_page_is_read_only_until_written)
