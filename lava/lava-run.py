@@ -38,7 +38,7 @@ HARNESS_ONLY = (
     "guest.suite_ran_to_the_end",
     "guest.test_module_loads.",
     "host.",
-    # The KUnit suite (the debug kernel's only) is not reported to LAVA.
+    # The KUnit suite is not reported to LAVA (lava/lava-suite.sh).
     "kunit.",
 )
 # The harness's name of each LAVA test case (lava/lava-suite.sh).

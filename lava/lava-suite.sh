@@ -13,8 +13,9 @@
 #   kernel_log_has_no_complaint
 #                            no oops, WARNING, BUG, KASAN... in the kernel's
 #                            log (qemu/test.sh: host.console_has_no_kernel_complaint).
-# Not the KUnit suite: only the debug kernel has it, and its LAVA job
-# cannot run here (see Documentation/lava.rst).
+# Not the KUnit suite: make test runs it on the debug kernel, whose LAVA
+# job make test-lava cannot run, so a report of it could not be tested
+# (Documentation/lava.rst).
 # The programs' output goes to the console as it comes: the host may have
 # to act on a "mmiodemo-qmp:" line (make test-lava does, lava/lava-run.py).
 
