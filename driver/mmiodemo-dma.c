@@ -72,17 +72,32 @@ static void mmiodemo_dma_free(void *data)
 {
 	struct mmiodemo *md = data;
 	struct mmiodemo_dma *dma = &md->dma;
-	unsigned long i;
+	unsigned long i, end;
 
-	for (i = 0; i < dma->nr_pages && dma->pages[i]; i++) {
+	/*
+	 * A device that may still read the buffer (ramfb could not be
+	 * stopped) would read freed memory: the pages are leaked instead.
+	 */
+	if (dma->device_holds) {
+		dev_warn(md->dev,
+			 "%lu pages leaked: the device may read them\n",
+			 dma->nr_pages);
+		goto arrays;
+	}
+	/* Each run of the device's mappings is unmapped as it was mapped. */
+	for (i = 0; i < dma->nr_mapped; i = end) {
+		end = find_next_bit(dma->run_first, dma->nr_mapped, i + 1);
+		dma_unmap_page(md->dev, dma->addrs[i], (end - i) << PAGE_SHIFT,
+			       DMA_BIDIRECTIONAL);
+	}
+	for (i = 0; dma->pages && i < dma->nr_pages && dma->pages[i]; i++) {
 		dma->pages[i]->mapping = NULL;
-		if (i < dma->nr_mapped)
-			dma_unmap_page(md->dev, dma->addrs[i], PAGE_SIZE,
-				       DMA_BIDIRECTIONAL);
 		__free_page(dma->pages[i]);
 	}
+arrays:
 	kvfree(dma->pages);
 	kvfree(dma->addrs);
+	bitmap_free(dma->run_first);
 	bitmap_free(dma->dirty);
 	bitmap_free(dma->unsynced);
 }
@@ -124,9 +139,40 @@ static unsigned long mmiodemo_dma_alloc_run(struct mmiodemo_dma *dma,
 }
 
 /*
+ * Maps pages [first, ...) for the device (streaming DMA, bidirectional):
+ * as many physically contiguous pages as one mapping may hold
+ * (dma_max_mapping_size(): unlimited without an IOMMU or bounce buffers,
+ * 256 KiB with swiotlb), so that a framebuffer of them is one run of bus
+ * addresses behind an IOMMU or bounce buffers too. Each page's bus
+ * address is kept: a sync names exactly one page of its run. Returns the
+ * pages mapped, 0 on failure.
+ */
+static unsigned long mmiodemo_dma_map_run(struct mmiodemo *md,
+					  unsigned long first)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long max =
+		max_t(size_t, dma_max_mapping_size(md->dev) >> PAGE_SHIFT, 1);
+	unsigned long i, n = 1;
+	dma_addr_t addr;
+
+	while (first + n < dma->nr_pages && n < max &&
+	       page_to_pfn(dma->pages[first + n]) ==
+		       page_to_pfn(dma->pages[first]) + n)
+		n++;
+	addr = dma_map_page(md->dev, dma->pages[first], 0, n << PAGE_SHIFT,
+			    DMA_BIDIRECTIONAL);
+	if (dma_mapping_error(md->dev, addr))
+		return 0;
+	for (i = 0; i < n; i++)
+		dma->addrs[first + i] = addr + (i << PAGE_SHIFT);
+	__set_bit(first, dma->run_first);
+	return n;
+}
+
+/*
  * Allocates the buffer, whole pages, freed with the device: runs of
- * contiguous pages, each page mapped for the device on its own (streaming
- * DMA, bidirectional) so that a sync names exactly one page. Then
+ * contiguous pages, mapped for the device a run at a time. Then
  * describes its region of the mmap space.
  */
 int mmiodemo_dma_init(struct mmiodemo *md)
@@ -152,7 +198,10 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 				     MMIODEMO_DT_DMA_SIZE, size,
 				     MMIODEMO_DMA_SIZE_MAX);
 
-	/* The bus master, fw_cfg, takes 64-bit addresses: no bounce buffers. */
+	/*
+	 * The bus master, fw_cfg, takes 64-bit addresses: nothing bounces
+	 * unless the kernel forces it (swiotlb=force), or an IOMMU remaps.
+	 */
 	ret = dma_set_mask_and_coherent(md->dev, DMA_BIT_MASK(64));
 	if (ret)
 		return dev_err_probe(md->dev, ret,
@@ -161,12 +210,14 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	dma->nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
 	dma->pages = kvcalloc(dma->nr_pages, sizeof(*dma->pages), GFP_KERNEL);
 	dma->addrs = kvcalloc(dma->nr_pages, sizeof(*dma->addrs), GFP_KERNEL);
+	dma->run_first = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	dma->dirty = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	dma->unsynced = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	ret = devm_add_action_or_reset(md->dev, mmiodemo_dma_free, md);
 	if (ret)
 		return ret;
-	if (!dma->pages || !dma->addrs || !dma->dirty || !dma->unsynced)
+	if (!dma->pages || !dma->addrs || !dma->run_first || !dma->dirty ||
+	    !dma->unsynced)
 		return -ENOMEM;
 
 	for (i = 0; i < dma->nr_pages; i += n) {
@@ -179,12 +230,11 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	 * failure dma_mapping_error() reports (dma_alloc_pages() would
 	 * report it with NULL instead).
 	 */
-	for (i = 0; i < dma->nr_pages; i++) {
-		dma->addrs[i] = dma_map_page(md->dev, dma->pages[i], 0,
-					     PAGE_SIZE, DMA_BIDIRECTIONAL);
-		if (dma_mapping_error(md->dev, dma->addrs[i]))
+	for (i = 0; i < dma->nr_pages; i += n) {
+		n = mmiodemo_dma_map_run(md, i);
+		if (!n)
 			goto nomem;
-		dma->nr_mapped = i + 1;
+		dma->nr_mapped = i + n;
 	}
 
 	/*
@@ -226,7 +276,9 @@ bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,
 /*
  * After the device's mappings were zapped at unbind: a fault that looked
  * at the device before it was gone may still be installing its PTE, with
- * the page locked. Wait for each such page, then zap again.
+ * the page locked (.fault and .page_mkwrite lock it before they let go
+ * of gone_lock; fault-around inserts under gone_lock). Wait for each such
+ * page, then zap again.
  */
 void mmiodemo_dma_revoke(struct mmiodemo *md)
 {
@@ -269,12 +321,18 @@ static vm_fault_t mmiodemo_dma_fault(struct vm_fault *vmf)
 	if (!mmiodemo_dma_fault_enter(md, vmf, &i))
 		return VM_FAULT_SIGBUS;
 
+	/*
+	 * Locked before the device can be marked gone: unbind's revoke waits
+	 * for this lock, so it zaps again after the kernel has installed the
+	 * PTE (mmiodemo_dma_revoke()).
+	 */
 	page = md->dma.pages[i];
 	get_page(page);
+	lock_page(page);
 	vmf->page = page;
 	atomic_long_inc(&md->dma.faults);
 	up_read(&md->gone_lock);
-	return 0;
+	return VM_FAULT_LOCKED;
 }
 
 /*
@@ -409,11 +467,36 @@ static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
 }
 
 /*
+ * A page of [first, end) taken into @taken and now unmapped that is pinned
+ * for DMA (FOLL_PIN: process_vm_writev(), O_DIRECT, io_uring's fixed
+ * buffers) may still be written through its pin, with no fault: it goes
+ * back into @set, to be reported by every take until one finds it
+ * unpinned, as reclaim keeps a pinned folio (6.1 mm/vmscan.c). Unmapped, a
+ * page cannot be newly pinned: the pin count is read after the PTEs are
+ * gone, and GUP-fast, which takes its pin before it checks the PTE again,
+ * either sees the PTE gone or is seen here (the barrier pairs with its
+ * atomic reference count increment).
+ */
+static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
+				     unsigned long *set, unsigned long first,
+				     unsigned long end, unsigned long *taken)
+{
+	unsigned long i = first;
+
+	/* The PTEs gone before the pins are read: pairs with GUP-fast. */
+	smp_mb();
+	for_each_set_bit_from(i, taken, end)
+		if (folio_maybe_dma_pinned(page_folio(dma->pages[i])))
+			set_bit(i, set);
+}
+
+/*
  * Takes the pages of [first, end) that are in @set out of it into @taken,
  * and unmaps them (the invariant above mmiodemo_dma_page_mkwrite()):
  * clears their bits a word at a time and, right after each word, waits for
  * the pages of it locked by a write recording them; then unmaps the
- * range. Returns their number.
+ * range, and puts pinned pages back (mmiodemo_dma_keep_pinned()).
+ * Returns their number.
  *
  * The pages of a word are looked at bit by bit, with no find_next_bit()
  * call per page: those calls cost 3.6 ms of an all-dirty 8192-page chunk,
@@ -455,8 +538,10 @@ static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 			}
 		}
 	}
-	if (n)
+	if (n) {
 		mmiodemo_dma_protect(md, lo, hi + 1 - lo);
+		mmiodemo_dma_keep_pinned(dma, set, lo, hi + 1, taken);
+	}
 	return n;
 }
 
@@ -477,6 +562,17 @@ static unsigned long mmiodemo_dma_take(struct mmiodemo *md, unsigned long *set,
 		cond_resched();
 	}
 	return n;
+}
+
+/* Puts the pages of @taken back into @set, atomically, word by word. */
+static void mmiodemo_dma_untake(struct mmiodemo_dma *dma, unsigned long *set,
+				const unsigned long *taken)
+{
+	unsigned long w;
+
+	for (w = 0; w < BITS_TO_LONGS(dma->nr_pages); w++)
+		if (taken[w])
+			atomic_long_or(taken[w], (atomic_long_t *)&set[w]);
 }
 
 static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
@@ -506,13 +602,19 @@ static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
 	mutex_unlock(&dma->lock);
 	mmiodemo_exit(md);
 
-	/* Copied out with no lock held: the bitmap may be in this buffer. */
+	/*
+	 * Copied out with no lock held: the bitmap may be in this buffer. If
+	 * it cannot be, the pages taken go back into the log, for the next
+	 * GET_DIRTY: a failed call loses nothing.
+	 */
 	bitmap_to_arr64(words, taken, dma->nr_pages);
 	ret = 0;
 	if (copy_to_user(u64_to_user_ptr(arg.bitmap), words,
 			 nr_words * sizeof(*words)) ||
-	    copy_to_user(argp, &arg, sizeof(arg)))
+	    copy_to_user(argp, &arg, sizeof(arg))) {
+		mmiodemo_dma_untake(dma, dma->dirty, taken);
 		ret = -EFAULT;
+	}
 out:
 	bitmap_free(taken);
 	kfree(words);
@@ -520,15 +622,63 @@ out:
 }
 
 /*
+ * SYNC_FOR_CPU of pages [first, end), one chunk: an invalidate of the CPU's
+ * caches (or, with bounce buffers, a copy of the bounce buffer over the
+ * page) would destroy what the CPU wrote and has not synced for the
+ * device. So, with every page of the chunk locked (a write to one waits in
+ * .page_mkwrite, a first touch in .fault), the chunk's pages of the sync
+ * set are taken out of it and unmapped as by SYNC_FOR_DEVICE, and synced
+ * for the device first; then each page is synced for the CPU. Nothing can
+ * write a page in between: a writable PTE exists only while the page is
+ * in the sync set (the invariant above mmiodemo_dma_page_mkwrite()).
+ * What the device wrote to a page with unsynced CPU writes is overwritten
+ * where the CPU wrote (all of the page, with bounce buffers).
+ */
+static void mmiodemo_dma_sync_for_cpu(struct mmiodemo *md, unsigned long first,
+				      unsigned long end, unsigned long *taken)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long i, n = 0, lo = end, hi = 0;
+
+	for (i = first; i < end; i++)
+		lock_page(dma->pages[i]);
+	/* No take can wait for these locks: dma.lock is held. */
+	for (i = first; i < end; i++) {
+		if (!test_and_clear_bit(i, dma->unsynced))
+			continue;
+		__set_bit(i, taken);
+		lo = min(lo, i);
+		hi = i;
+		n++;
+	}
+	if (n) {
+		mmiodemo_dma_protect(md, lo, hi + 1 - lo);
+		mmiodemo_dma_keep_pinned(dma, dma->unsynced, lo, hi + 1, taken);
+	}
+	for (i = first; i < end; i++) {
+		if (test_bit(i, taken))
+			dma_sync_single_for_device(md->dev, dma->addrs[i],
+						   PAGE_SIZE,
+						   DMA_BIDIRECTIONAL);
+		dma_sync_single_for_cpu(md->dev, dma->addrs[i], PAGE_SIZE,
+					DMA_BIDIRECTIONAL);
+	}
+	for (i = first; i < end; i++)
+		unlock_page(dma->pages[i]);
+}
+
+/*
  * Syncs pages [first, first + nr): for the device, the pages of the sync
- * set in that range, taken out of it; for the CPU, all of them. Returns
- * how many pages it synced, or -ENODEV once the device is gone.
+ * set in that range, taken out of it; for the CPU, all of them, the
+ * range's pages of the sync set first for the device
+ * (mmiodemo_dma_sync_for_cpu()). Returns how many pages it synced, or
+ * -ENODEV once the device is gone.
  */
 static long mmiodemo_dma_sync_pages(struct mmiodemo *md, unsigned long first,
 				    unsigned long nr, bool for_device)
 {
 	struct mmiodemo_dma *dma = &md->dma;
-	unsigned long i, count, *taken;
+	unsigned long i, next, count, *taken;
 
 	taken = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	if (!taken)
@@ -541,18 +691,17 @@ static long mmiodemo_dma_sync_pages(struct mmiodemo *md, unsigned long first,
 	mutex_lock(&dma->lock);
 	if (for_device) {
 		count = mmiodemo_dma_take(md, dma->unsynced, first, nr, taken);
-	} else {
-		bitmap_set(taken, first, nr);
-		count = nr;
-	}
-	for_each_set_bit(i, taken, dma->nr_pages) {
-		if (for_device)
+		for_each_set_bit(i, taken, dma->nr_pages)
 			dma_sync_single_for_device(md->dev, dma->addrs[i],
 						   PAGE_SIZE,
 						   DMA_BIDIRECTIONAL);
-		else
-			dma_sync_single_for_cpu(md->dev, dma->addrs[i],
-						PAGE_SIZE, DMA_BIDIRECTIONAL);
+	} else {
+		for (i = first; i < first + nr; i = next) {
+			next = min(first + nr, i + MMIODEMO_TAKE_CHUNK);
+			mmiodemo_dma_sync_for_cpu(md, i, next, taken);
+			cond_resched();
+		}
+		count = nr;
 	}
 	atomic_long_inc(&dma->syncs);
 	atomic_long_add(count, &dma->pages_synced);

@@ -322,14 +322,21 @@ long mmiodemo_fb_off(struct mmiodemo *md)
 	return ret;
 }
 
-/* At unbind, before the buffer is freed: the device stops reading it. */
+/*
+ * At unbind, before the buffer is freed: the device stops reading it, or
+ * the buffer is kept (mmiodemo_dma_free()).
+ */
 void mmiodemo_fb_revoke(struct mmiodemo *md)
 {
 	if (!md->fwcfg.base)
 		return;
 	mutex_lock(&md->fwcfg.lock);
-	if (mmiodemo_fb_park(&md->fwcfg))
-		dev_err(md->dev, "cannot stop ramfb scanning out the buffer\n");
+	if (mmiodemo_fb_park(&md->fwcfg)) {
+		/* Freed, its pages could be read by ramfb as someone else's. */
+		md->dma.device_holds = true;
+		dev_err(md->dev,
+			"cannot stop ramfb scanning out the buffer: it is never freed\n");
+	}
 	mutex_unlock(&md->fwcfg.lock);
 }
 

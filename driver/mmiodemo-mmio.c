@@ -200,21 +200,55 @@ static int mmiodemo_regs_access(struct vm_area_struct *vma, unsigned long addr,
 	return len;
 }
 
-static const struct vm_operations_struct mmiodemo_regs_vm_ops = {
-#ifdef MMIODEMO_HAVE_MMAP_PREPARE
-	.mapped = mmiodemo_vm_mapped,
-#endif
-	.open = mmiodemo_vm_open,
-	.close = mmiodemo_vm_close,
-	.access = mmiodemo_regs_access,
-};
-
 /* Where mmap offset @off of the register region maps to. */
 static unsigned long mmiodemo_regs_pfn(const struct mmiodemo_region_desc *r,
 				       u64 off)
 {
 	return PHYS_PFN(r->phys + (off - r->offset));
 }
+
+#ifndef MMIODEMO_HAVE_MMAP_PREPARE
+/*
+ * A register page is mapped at its first touch, under gone_lock, as
+ * vfio-pci maps a BAR since Linux 5.8. Not at mmap time: f_op->mmap runs
+ * before mmap_region() links the VMA into the file's i_mmap (6.1
+ * mm/mmap.c), so an unbind in between would zap nothing and leave the
+ * new VMA with live PTEs to a block whose driver is gone. Here a fault
+ * that sees the device bound inserts its PTE before unbind can set @gone
+ * and zap, and one that sees it gone answers SIGBUS. With
+ * f_op->mmap_prepare the kernel remaps the block once the VMA is linked,
+ * and vm_ops->mapped fails the mapping of an unbound device.
+ */
+static vm_fault_t mmiodemo_regs_fault(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mmiodemo *md = mmiodemo_vma_md(vma);
+	const struct mmiodemo_region_desc *r =
+		&md->regions[MMIODEMO_REGION_REGS];
+	u64 off = (u64)vmf->pgoff << PAGE_SHIFT;
+	vm_fault_t ret = VM_FAULT_SIGBUS;
+
+	/* A trylock, as the buffer's faults: see mmiodemo_dma_fault_enter(). */
+	if (!down_read_trylock(&md->gone_lock))
+		return VM_FAULT_SIGBUS;
+	if (!md->gone)
+		ret = vmf_insert_pfn(vma, vmf->address,
+				     mmiodemo_regs_pfn(r, off));
+	up_read(&md->gone_lock);
+	return ret;
+}
+#endif
+
+static const struct vm_operations_struct mmiodemo_regs_vm_ops = {
+#ifdef MMIODEMO_HAVE_MMAP_PREPARE
+	.mapped = mmiodemo_vm_mapped,
+#else
+	.fault = mmiodemo_regs_fault,
+#endif
+	.open = mmiodemo_vm_open,
+	.close = mmiodemo_vm_close,
+	.access = mmiodemo_regs_access,
+};
 
 #ifdef MMIODEMO_HAVE_MMAP_PREPARE
 /* Describes the mapping; the kernel remaps the PFNs once the VMA exists. */
@@ -227,14 +261,17 @@ void mmiodemo_mmio_mmap_prepare(struct vm_area_desc *desc,
 	mmap_action_ioremap_full(desc, mmiodemo_regs_pfn(r, off));
 }
 #else
-int mmiodemo_mmio_mmap(struct vm_area_struct *vma,
-		       const struct mmiodemo_region_desc *r, u64 off)
+/*
+ * Nothing is mapped yet (mmiodemo_regs_fault() says why): the VMA gets
+ * the flags io_remap_pfn_range() would give it, and the device's memory
+ * type, which its faults map with.
+ */
+void mmiodemo_mmio_mmap(struct vm_area_struct *vma)
 {
 	vma->vm_ops = &mmiodemo_regs_vm_ops;
 	vma->vm_page_prot = pgprot_device(vma->vm_page_prot);
-	return io_remap_pfn_range(vma, vma->vm_start, mmiodemo_regs_pfn(r, off),
-				  vma->vm_end - vma->vm_start,
-				  vma->vm_page_prot);
+	mmiodemo_vm_flags_set(vma,
+			      VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 }
 #endif
 

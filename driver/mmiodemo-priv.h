@@ -80,12 +80,14 @@ struct vm_area_desc;
 /* Events an open file queues; a full queue drops newer ones (seqno gap). */
 #define MMIODEMO_EVENT_QUEUE 64
 
-/* The DMA buffer: separate pages, each with its own DMA address. */
+/* The DMA buffer: pages mapped for the device in runs (mmiodemo-dma.c). */
 struct mmiodemo_dma {
 	unsigned long nr_pages;
 	struct page **pages;
-	dma_addr_t *addrs;
+	dma_addr_t *addrs; /* each page's bus address */
+	unsigned long *run_first; /* the first page of each mapping */
 	unsigned long nr_mapped; /* pages mapped for the device so far */
+	bool device_holds; /* ramfb could not be stopped: never freed */
 	unsigned long *dirty; /* written since the last GET_DIRTY */
 	unsigned long *unsynced; /* written since the last SYNC_FOR_DEVICE */
 	struct mutex lock; /* serialises GET_DIRTY and the syncs */
@@ -233,8 +235,7 @@ void mmiodemo_fb_revoke(struct mmiodemo *md);
 int mmiodemo_mmio_init(struct mmiodemo *md, struct platform_device *pdev);
 long mmiodemo_mmio_ioctl(struct mmiodemo *md, struct mmiodemo_reg __user *argp,
 			 bool write);
-int mmiodemo_mmio_mmap(struct vm_area_struct *vma,
-		       const struct mmiodemo_region_desc *r, u64 off);
+void mmiodemo_mmio_mmap(struct vm_area_struct *vma);
 void mmiodemo_mmio_mmap_prepare(struct vm_area_desc *desc,
 				const struct mmiodemo_region_desc *r, u64 off);
 long mmiodemo_mmio_update(struct mmiodemo *md,

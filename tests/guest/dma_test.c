@@ -17,6 +17,7 @@
 #include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -643,6 +644,124 @@ TEST_F_TIMEOUT(dma, writes_racing_with_takes_are_never_lost, 60)
 	for (p = 0; p < self->npages; p++)
 		EXPECT_EQ(0x5a, self->map[p * self->ps + 1]) TH_LOG("page %zu", p);
 	free(rc.seen);
+}
+
+/* A writer through pins: one process_vm_writev() into its own mapping. */
+struct pin_race {
+	FIXTURE_DATA(dma) *self;
+	atomic_int done;
+	size_t npages;		/* pages written, from page 0 */
+	uint8_t *src;		/* what they get */
+	ssize_t ret;
+};
+
+static void *pin_writer(void *arg)
+{
+	struct pin_race *pr = arg;
+	struct iovec local = {
+		.iov_base = pr->src,
+		.iov_len = pr->npages * pr->self->ps,
+	};
+	struct iovec remote = {
+		.iov_base = (void *)pr->self->map,
+		.iov_len = local.iov_len,
+	};
+
+	pr->ret = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
+	atomic_store(&pr->done, 1);
+	return NULL;
+}
+
+/*
+ * Writes through a pin are never lost to the dirty log. process_vm_writev()
+ * pins the pages it writes (FOLL_PIN, one write fault each), then copies
+ * into them page after page, with no fault: a take that unmaps a page
+ * before its copy lands must keep it in the set. In each round one thread
+ * writes the first 64 pages, whole, in one call, while this one takes the
+ * log and notes what each reported page holds right after the take; then
+ * a last take: a page whose content changed since it was last reported
+ * must be in it. Rounds for 3 s.
+ */
+TEST_F_TIMEOUT(dma, writes_through_pins_are_in_a_later_set, 30)
+{
+	uint64_t noted[64], now;
+	size_t p, changed = 0, missing = 0;
+	struct pin_race pr = { .self = self };
+	long rounds = 0, takes = 0;
+	pthread_t writer;
+	time_t t0;
+
+	pr.npages = self->npages < 64 ? self->npages : 64;
+	pr.src = malloc(pr.npages * self->ps);
+	ASSERT_NE(NULL, pr.src);
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	for (p = 0; p < pr.npages; p++) {
+		*(volatile uint64_t *)(self->map + p * self->ps) = 0;
+		noted[p] = 0;
+	}
+	ASSERT_LE(0, get_dirty(self));
+
+	for (t0 = time(NULL); time(NULL) - t0 < 3; rounds++) {
+		memset(pr.src, (int)(rounds % 255) + 1, pr.npages * self->ps);
+		atomic_store(&pr.done, 0);
+		ASSERT_EQ(0, pthread_create(&writer, NULL, pin_writer, &pr));
+		while (!atomic_load(&pr.done)) {
+			ASSERT_LE(0, get_dirty(self));
+			takes++;
+			for (p = 0; p < pr.npages; p++)
+				if (bit(self, p))
+					noted[p] = *(volatile uint64_t *)(self->map + p * self->ps);
+		}
+		pthread_join(writer, NULL);
+		ASSERT_EQ((ssize_t)(pr.npages * self->ps), pr.ret)
+			TH_LOG("process_vm_writev: %s", strerror(errno));
+
+		/* Quiet: what changed since its last report is in this set. */
+		ASSERT_LE(0, get_dirty(self));
+		for (p = 0; p < pr.npages; p++) {
+			now = *(volatile uint64_t *)(self->map + p * self->ps);
+			if (now != noted[p]) {
+				changed++;
+				missing += !bit(self, p);
+			}
+			noted[p] = now;
+		}
+	}
+	TH_LOG("%ld rounds of %zu pages written through pins, %ld takes during them; %zu pages changed since their last report, %zu of them missing from the next set",
+	       rounds, pr.npages, takes, changed, missing);
+	EXPECT_EQ(0U, missing);
+	free(pr.src);
+}
+
+/*
+ * A GET_DIRTY that cannot copy its bitmap out fails with EFAULT and loses
+ * nothing: the pages it took are in the next one.
+ */
+TEST_F(dma, get_dirty_that_cannot_copy_out_loses_nothing)
+{
+	struct mmiodemo_dirty d = {
+		.nr_pages = (uint32_t)self->npages,
+	};
+	void *ro;
+
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	ro = mmap(NULL, (self->npages + 63) / 64 * 8, PROT_READ,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, ro);
+	self->map[1 * self->ps] = 1;
+	self->map[3 * self->ps] = 3;
+
+	d.bitmap = (uintptr_t)ro;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(2, get_dirty(self)) TH_LOG("the failed take lost its pages");
+	EXPECT_EQ(1, bit(self, 1));
+	EXPECT_EQ(1, bit(self, 3));
+	munmap(ro, (self->npages + 63) / 64 * 8);
 }
 
 /*
