@@ -21,7 +21,8 @@
  *   SYMBOL DELAY_US HITS MISSED
  *
  * SYMBOL is the function probed ("-" while disarmed), HITS the returns
- * that were delayed (successful ones only: 0 returned), MISSED the
+ * that were delayed (successful ones only: an mmap hook that returned 0,
+ * a .fault that returned no VM_FAULT_ERROR bit), MISSED the
  * kretprobe's nmissed. Without kretprobes in the kernel (the debug
  * kernel), arming fails with EOPNOTSUPP. The handlers run atomic, and so
  * busy-wait (mdelay(), udelay()).
@@ -31,6 +32,8 @@
 #include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/kprobes.h>
+#include <linux/limits.h>
+#include <linux/mm_types.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/ptrace.h>
@@ -40,12 +43,15 @@
 #define WIDEN_MAX_US 20000
 
 /*
- * @name: the debugfs file; @symbols: tried in this order; @delay_us: 0
- * while disarmed (not registered); @symbol: the one registered, or NULL.
+ * @name: the debugfs file; @symbols: tried in this order; @fail: the bits
+ * of a return value (32 bits: an int or a vm_fault_t) that say the call
+ * failed; @delay_us: 0 while disarmed (not registered); @symbol: the one
+ * registered, or NULL.
  */
 struct widen_probe {
 	const char *name;
 	const char *const *symbols;
+	u32 fail;
 	unsigned int delay_us;
 	atomic_long_t hits;
 	const char *symbol;
@@ -62,8 +68,10 @@ static const char *const widen_mmap_symbols[] = { "mmiodemo_mmap",
 static const char *const widen_fault_symbols[] = { "mmiodemo_dma_fault", NULL };
 
 static struct widen_probe widen_probes[] = {
-	{ .name = "mmap", .symbols = widen_mmap_symbols },
-	{ .name = "fault", .symbols = widen_fault_symbols },
+	{ .name = "mmap", .symbols = widen_mmap_symbols, .fail = U32_MAX },
+	{ .name = "fault",
+	  .symbols = widen_fault_symbols,
+	  .fail = (__force u32)VM_FAULT_ERROR },
 };
 
 static DEFINE_MUTEX(widen_lock);
@@ -77,7 +85,7 @@ static int widen_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	unsigned int us = READ_ONCE(p->delay_us);
 
 	/* A failed call has no window behind it. */
-	if (regs_return_value(regs))
+	if ((u32)regs_return_value(regs) & p->fail)
 		return 0;
 	atomic_long_inc(&p->hits);
 	mdelay(us / 1000);
