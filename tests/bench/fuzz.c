@@ -546,6 +546,7 @@ static void op_mmap(struct slot *s, enum op op)
 	mp->first = first;
 	mp->n = n;
 	mp->regs = op == OP_MMAP_REGS;
+	mp->racing = false;
 	mp->writable = prot & PROT_WRITE;
 	mp->rw_fd = s->fd_rw[k];
 	count(op);
@@ -720,6 +721,20 @@ static bool uffd_setup(struct slot *s)
 	return true;
 }
 
+/* Lets PIN_HELD's copy into page @p go on: it may land from now on. */
+static void pin_release(struct slot *s, size_t p)
+{
+	struct uffdio_copy cp = {
+		.dst = (uintptr_t)s->uffd_page,
+		.src = (uintptr_t)s->pin_src,
+		.len = m->ps,
+	};
+
+	__atomic_store_n(&held[p], 0, __ATOMIC_SEQ_CST);
+	if (ioctl(s->uffd, UFFDIO_COPY, &cp) && errno != EEXIST)
+		fail(s, "UFFDIO_COPY: %s", strerror(errno));
+}
+
 static void *pin_writer(void *arg)
 {
 	struct slot *s = arg;
@@ -750,7 +765,6 @@ static void *pin_writer(void *arg)
 static void op_pin_write(struct slot *s, enum op op)
 {
 	static const unsigned int widths[] = { 1, 2, 4, 8 };
-	struct uffdio_copy cp = { 0 };
 	struct pollfd pfd;
 	struct uffd_msg msg;
 	struct map *mp = NULL;
@@ -815,11 +829,13 @@ static void op_pin_write(struct slot *s, enum op op)
 			__atomic_store_n(&held[p], (uint32_t)v,
 					 __ATOMIC_SEQ_CST);
 	}
+	if (hold && pthread_create(&t, NULL, pin_writer, s)) {
+		fail(s, "pthread_create: %s", strerror(errno));
+		pin_release(s, p);
+		hold = false;
+	}
 	if (!hold) {
 		pin_writer(s);
-	} else if (pthread_create(&t, NULL, pin_writer, s)) {
-		fail(s, "pthread_create: %s", strerror(errno));
-		return;
 	} else {
 		pfd.fd = s->uffd;
 		pfd.events = POLLIN;
@@ -834,12 +850,7 @@ static void op_pin_write(struct slot *s, enum op op)
 		} else {
 			fail(s, "process_vm_writev did not read its held source");
 		}
-		__atomic_store_n(&held[p], 0, __ATOMIC_SEQ_CST);
-		cp.dst = (uintptr_t)s->uffd_page;
-		cp.src = (uintptr_t)s->pin_src;
-		cp.len = m->ps;
-		if (ioctl(s->uffd, UFFDIO_COPY, &cp) && errno != EEXIST)
-			fail(s, "UFFDIO_COPY: %s", strerror(errno));
+		pin_release(s, p);
 		pthread_join(t, NULL);
 	}
 	for (j = 0; j < s->npin; j++) {
@@ -1160,8 +1171,8 @@ static enum op pick(struct slot *s)
 static void child_ops(struct slot *s)
 {
 	static const enum op ops[] = {
-		OP_WRITE, OP_WRITE, OP_WRITE, OP_PIN_WRITE, OP_READ, OP_READ_PAGE,
-		OP_GET_DIRTY, OP_SYNC_DEV, OP_MSYNC, OP_DONTNEED,
+		OP_WRITE, OP_WRITE, OP_WRITE, OP_PIN_WRITE, OP_READ,
+		OP_READ_PAGE, OP_GET_DIRTY, OP_SYNC_DEV, OP_MSYNC, OP_DONTNEED,
 	};
 	unsigned int i, n = 1 + (unsigned int)below(s, 32);
 
@@ -1237,8 +1248,14 @@ static void op_racing(struct slot *s)
 			     strerror(errno));
 		return;
 	}
-	*mp = (struct map){ .used = true, .addr = p, .first = first, .n = n,
-			    .regs = regs, .rw_fd = s->fd_rw[k], .racing = true };
+	memset(mp, 0, sizeof(*mp));
+	mp->used = true;
+	mp->addr = p;
+	mp->first = first;
+	mp->n = n;
+	mp->regs = regs;
+	mp->rw_fd = s->fd_rw[k];
+	mp->racing = true;
 	if (below(s, 2))	/* a first fault racing the unbind */
 		load(mp->addr + below(s, n) * m->ps, 4, &v, SIGBUS);
 	count(OP_MMAP_RACING);
@@ -1407,13 +1424,14 @@ static void unbind_cycle(void)
 					break;
 				}
 			m->mincore_checked += !mp->regs;
-			if (load(mp->addr, 4, &v, SIGBUS))
+			if (load(mp->addr, 4, &v, SIGBUS)) {
 				fail(s, "a read through %p (%s%s) after unbind did not die of SIGBUS",
 				     mp->addr, mp->regs ? "registers" : "buffer",
 				     mp->racing ? ", mapped during the unbind" : "");
-			else
+			} else {
 				m->sigbus++;
-			m->racing_maps_dead += mp->racing;
+				m->racing_maps_dead += mp->racing;
+			}
 			if (mp->writable && !mp->regs) {
 				if (store(mp->addr + (mp->n - 1) * m->ps, 1, 1,
 					  SIGBUS))
