@@ -3,9 +3,13 @@
  * fuzz: a model-checking fuzzer for /dev/mmiodemo. Slot threads (and the
  * processes they fork) run random sequences of open, mmap of either region
  * at random page offsets, munmap (whole or part), mprotect, mremap, fork,
- * MAP_POPULATE, MADV_DONTNEED, msync, fsync, writes, reads, GET_DIRTY,
- * SYNC_FOR_DEVICE/FOR_CPU on random ranges, event reads and polls, close;
- * with --unbind, the device is also unbound and bound again.
+ * MAP_POPULATE, MADV_DONTNEED, msync, fsync, writes (stores, and
+ * process_vm_writev() through pins, some held across a take), reads,
+ * GET_DIRTY, SYNC_FOR_DEVICE/FOR_CPU on random ranges, event reads and
+ * polls, close; with --unbind, the device is also unbound and bound again
+ * while the slots map both regions and touch their mappings. Writes
+ * through O_DIRECT (which needs a disk in the guest) and io_uring fixed
+ * buffers are not made.
  *
  *   fuzz [--seconds N] [--seed N] [--slots N] [--unbind]
  *
@@ -28,9 +32,18 @@
  * the next set too). The model allows that and counts it ("early").
  * SYNC_FOR_DEVICE, msync and fsync return a count, not a bitmap: the count
  * must lie between the pages that must be in the set and those that may.
+ * SYNC_FOR_CPU takes the range's pages out of the sync set and says
+ * nothing of them: each may have been taken; the slot's pages of the range
+ * must still read as the model says (no CPU write is discarded).
+ * A write through a pin (process_vm_writev()) lands through the kernel's
+ * mapping of the page, with no fault: a pinned page stays in the set, so
+ * such a write must be in the first take after it lands. PIN_HELD holds
+ * the copy (its source is a userfaultfd page) until the slot has taken.
  * Every read of a page the slot owns must equal the model; with --unbind,
- * every access through a mapping made before the unbind must die of
- * SIGBUS and every ioctl on an old file must fail with ENODEV.
+ * every access through a mapping made before the unbind completed (the
+ * slots keep mapping while it runs) must die of SIGBUS, no page of a
+ * buffer mapping may be mapped (mincore()), and every ioctl on an old
+ * file must fail with ENODEV.
  *
  * The seed (printed first; SEED=N or --seed N replays it) fixes each
  * slot's sequence of operations; the interleaving is the kernel's. On a
@@ -54,9 +67,12 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/userfaultfd.h>
 
 #include "common.h"
 #include "mmiodemo.h"
@@ -67,13 +83,15 @@
 #define MAX_FDS		3
 #define LOG_LEN		48
 #define LOG_LINE	112
+#define MAX_PIN		64	/* pages a PIN_WRITE writes in one call */
 
 #define OPS(X)							\
 	X(OPEN) X(CLOSE) X(MMAP) X(MMAP_POPULATE) X(MMAP_REGS)	\
 	X(MMAP_REFUSED) X(MUNMAP) X(MUNMAP_PART) X(MPROTECT)	\
 	X(MREMAP) X(FORK) X(DONTNEED) X(MSYNC) X(FSYNC) X(WRITE)	\
-	X(WRITE_RO) X(READ) X(READ_PAGE) X(GET_DIRTY) X(SYNC_DEV)	\
-	X(SYNC_CPU) X(EVENTS) X(UNBIND)
+	X(WRITE_RO) X(PIN_WRITE) X(PIN_HELD) X(PIN_RO) X(READ)	\
+	X(READ_PAGE) X(GET_DIRTY) X(SYNC_DEV) X(SYNC_CPU) X(EVENTS)	\
+	X(UNBIND) X(MMAP_RACING) X(TOUCH_RACING)
 #define OP_ENUM(n) OP_##n,
 #define OP_NAME(n) #n,
 enum op { OPS(OP_ENUM) NR_OPS };
@@ -85,9 +103,10 @@ static const unsigned int op_weight[NR_OPS] = {
 	[OP_MMAP_POPULATE] = 1, [OP_MMAP_REGS] = 1, [OP_MMAP_REFUSED] = 1,
 	[OP_MUNMAP] = 2, [OP_MUNMAP_PART] = 2, [OP_MPROTECT] = 2,
 	[OP_MREMAP] = 2, [OP_FORK] = 1, [OP_DONTNEED] = 2, [OP_MSYNC] = 2,
-	[OP_FSYNC] = 1, [OP_WRITE] = 40, [OP_WRITE_RO] = 1, [OP_READ] = 12,
+	[OP_FSYNC] = 1, [OP_WRITE] = 40, [OP_WRITE_RO] = 1,
+	[OP_PIN_WRITE] = 8, [OP_PIN_HELD] = 4, [OP_PIN_RO] = 1, [OP_READ] = 12,
 	[OP_READ_PAGE] = 2, [OP_GET_DIRTY] = 8, [OP_SYNC_DEV] = 8,
-	[OP_SYNC_CPU] = 1, [OP_EVENTS] = 1,
+	[OP_SYNC_CPU] = 6, [OP_EVENTS] = 1,
 };
 
 enum set { SET_DIRTY, SET_SYNC, NR_SETS };
@@ -96,25 +115,28 @@ static const char *const set_names[] = { "dirty log", "sync set" };
 /* Everything shared by the threads and the processes they fork. */
 struct model {
 	pthread_mutex_t set_lock[NR_SETS];	/* one take of a set at a time */
-	volatile int stop, failed, pause, parked;
+	volatile int stop, failed, pause, parked, racing;
 	uint64_t seed;
 	size_t ps, npages, nslots;
 	uint64_t dma_offset, regs_offset;
-	bool regs_mappable;
+	bool regs_mappable, have_uffd;
 	long ops[NR_OPS];
 	long takes_checked, pages_checked, early, bytes_checked, sigbus;
+	long racing_maps_dead, mincore_checked;
 };
 
 static struct model *m;
 static uint8_t *shadow;			/* the buffer's bytes */
 static uint32_t *started, *done;	/* per page: writes begun, finished */
 static uint32_t *cov[NR_SETS], *amb[NR_SETS];
+static uint32_t *held;			/* per page: a pinned write not copied */
 
 struct map {
 	bool used;
 	uint8_t *addr;
 	size_t first, n;	/* buffer pages; for the registers: 0, 1 */
 	bool regs, writable, rw_fd;
+	bool racing;		/* made while the device was being unbound */
 };
 
 struct slot {
@@ -129,6 +151,15 @@ struct slot {
 	unsigned int nlog;
 	pthread_t thread;
 	bool child;
+	/* PIN_WRITE: what process_vm_writev() writes, from where, to where. */
+	uint8_t *pin_src;		/* a page: the data, MAX_PIN x 8 bytes */
+	uint8_t *uffd_page;		/* a page userfaultfd serves, or NULL */
+	int uffd;
+	struct iovec pin_local[MAX_PIN], pin_remote[MAX_PIN];
+	size_t pin_page[MAX_PIN], pin_off[MAX_PIN];
+	unsigned int npin;
+	ssize_t pin_ret;
+	int pin_errno;
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -283,18 +314,31 @@ static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
 /*
  * Checks a take of @set over pages [first, first + n) that returned the
  * bitmap s->bitmap (@exact) or only @reported pages, and updates the model.
+ * @reported < 0: a take that says nothing of what it took (SYNC_FOR_CPU
+ * hands the range's pages of the sync set to the device first): every
+ * page of the range may have been taken, none surely was.
+ *
+ * A page reported while one of its writes was in flight (B < write <= A)
+ * may be reported again by the next take without being spurious: that
+ * take's A is past the last sure report, cov, which only moves up to B.
+ * So a pinned page that every take reports while the pin lasts (and the
+ * first one after) passes the spurious check. The lost check is not
+ * weakened for it: amb moves to A only for a page reported, and not past
+ * a write whose copy through a pin is known not to have happened when the
+ * take ended (held[], set by PIN_HELD while its copy waits): that write
+ * cannot be in this take, so it must be in a later one.
  */
 static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		     bool exact, long reported, const char *what)
 {
 	size_t p, must = 0, may = 0;
-	uint32_t b, a;
+	uint32_t b, a, h, top;
 	bool in;
 
 	for (p = first; p < first + n; p++)
 		s->after[p] = __atomic_load_n(&started[p], __ATOMIC_SEQ_CST);
 
-	if (!exact) {
+	if (!exact && reported >= 0) {
 		for (p = first; p < first + n; p++) {
 			if (s->before[p] > amb[set][p])
 				must++;
@@ -323,15 +367,19 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 				     what, p, set_names[set], a);
 			if (in && b <= cov[set][p])
 				__atomic_add_fetch(&m->early, 1, __ATOMIC_RELAXED);
+		} else if (reported < 0) {
+			in = true;	/* possibly taken, unknown */
 		} else {
 			/* Possibly reported unless the count says none was. */
 			in = b > amb[set][p] ||
 			     (a > cov[set][p] && reported > (long)must);
 		}
-		if (b > cov[set][p])
+		if (b > cov[set][p] && reported >= 0)
 			cov[set][p] = b;
-		if (in && a > amb[set][p])
-			amb[set][p] = a;
+		h = __atomic_load_n(&held[p], __ATOMIC_SEQ_CST);
+		top = h && h <= a ? h - 1 : a;
+		if (in && top > amb[set][p])
+			amb[set][p] = top;
 	}
 	__atomic_add_fetch(&m->takes_checked, 1, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&m->pages_checked, (long)n, __ATOMIC_RELAXED);
@@ -498,6 +546,7 @@ static void op_mmap(struct slot *s, enum op op)
 	mp->first = first;
 	mp->n = n;
 	mp->regs = op == OP_MMAP_REGS;
+	mp->racing = false;
 	mp->writable = prot & PROT_WRITE;
 	mp->rw_fd = s->fd_rw[k];
 	count(op);
@@ -641,6 +690,181 @@ static void op_write_ro(struct slot *s)
 	count(OP_WRITE_RO);
 }
 
+static void op_get_dirty(struct slot *s);
+static void op_sync(struct slot *s, bool for_device);
+
+/* The slot's userfaultfd and the page it serves: PIN_HELD's source. */
+static bool uffd_setup(struct slot *s)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	void *p;
+
+	if (s->uffd_page)
+		return true;
+	/* Kernel faults too (the copy of process_vm_writev): root only. */
+	s->uffd = (int)syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
+	if (s->uffd < 0)
+		return false;
+	p = mmap(NULL, m->ps, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	reg.range.start = (uintptr_t)p;
+	reg.range.len = m->ps;
+	if (p == MAP_FAILED || ioctl(s->uffd, UFFDIO_API, &api) ||
+	    ioctl(s->uffd, UFFDIO_REGISTER, &reg)) {
+		if (p != MAP_FAILED)
+			munmap(p, m->ps);
+		close(s->uffd);
+		return false;
+	}
+	s->uffd_page = p;
+	return true;
+}
+
+/* Lets PIN_HELD's copy into page @p go on: it may land from now on. */
+static void pin_release(struct slot *s, size_t p)
+{
+	struct uffdio_copy cp = {
+		.dst = (uintptr_t)s->uffd_page,
+		.src = (uintptr_t)s->pin_src,
+		.len = m->ps,
+	};
+
+	__atomic_store_n(&held[p], 0, __ATOMIC_SEQ_CST);
+	if (ioctl(s->uffd, UFFDIO_COPY, &cp) && errno != EEXIST)
+		fail(s, "UFFDIO_COPY: %s", strerror(errno));
+}
+
+static void *pin_writer(void *arg)
+{
+	struct slot *s = arg;
+
+	s->pin_ret = process_vm_writev(getpid(), s->pin_local, s->npin,
+				       s->pin_remote, s->npin, 0);
+	s->pin_errno = errno;
+	return NULL;
+}
+
+/*
+ * PIN_WRITE: process_vm_writev() into the slot's own mapping writes 1 to
+ * MAX_PIN of its pages, 1 to 8 bytes each as WRITE does, through pins
+ * (pin_user_pages_remote(FOLL_WRITE): a write fault, then a copy through
+ * the kernel's mapping of the page, which takes no fault). Counted as
+ * WRITE counts: started before the call, done after it, so a take racing
+ * it may or may not have the page.
+ *
+ * PIN_HELD: the same, but the data comes from a page userfaultfd serves,
+ * so the copy into the first page waits, its page pinned, until the slot
+ * has run a take (a GET_DIRTY or SYNC_FOR_DEVICE; other slots' takes run
+ * too). Until the slot answers the fault, held[] tells take_end() that
+ * this write's copy has not happened: no take that ended before can have
+ * it, so the first take after it must (a pinned page stays in its set).
+ *
+ * PIN_RO: into a read-only mapping: EFAULT, nothing written.
+ */
+static void op_pin_write(struct slot *s, enum op op)
+{
+	static const unsigned int widths[] = { 1, 2, 4, 8 };
+	struct pollfd pfd;
+	struct uffd_msg msg;
+	struct map *mp = NULL;
+	size_t k, p, off, want = 0, i;
+	unsigned int width, n, j;
+	pthread_t t;
+	uint64_t v;
+	bool hold = op == OP_PIN_HELD;
+	uint8_t *src = s->pin_src;
+
+	if (op == OP_PIN_RO) {
+		for (j = 0; j < MAX_MAPS; j++) {
+			mp = &s->maps[(j + s->id) % MAX_MAPS];
+			if (mp->used && !mp->regs && !mp->writable)
+				break;
+		}
+		if (j == MAX_MAPS)
+			return;
+	} else {
+		mp = any_map(s, true, true);
+	}
+	if (!mp || !owned_page(s, mp, &k))
+		return;
+	if (hold && (!m->have_uffd || s->child || !uffd_setup(s)))
+		hold = false;
+	if (hold) {
+		src = s->uffd_page;
+		/* Missing again: the next read of it waits for the slot. */
+		madvise(src, m->ps, MADV_DONTNEED);
+	}
+	n = 1 + (unsigned int)below(s, MAX_PIN);
+	for (j = 0; j < n && k < mp->n; j++, k += m->nslots) {
+		width = widths[below(s, 4)];
+		off = below(s, m->ps / width) * width;
+		v = rnd(s);
+		memcpy(s->pin_src + j * 8, &v, width);
+		s->pin_local[j].iov_base = src + j * 8;
+		s->pin_local[j].iov_len = width;
+		s->pin_remote[j].iov_base = mp->addr + k * m->ps + off;
+		s->pin_remote[j].iov_len = width;
+		s->pin_page[j] = mp->first + k;
+		s->pin_off[j] = off;
+		want += width;
+	}
+	s->npin = j;
+	p = s->pin_page[0];
+	note(s, "%s %u pages from page %zu (via %p)",
+	     hold ? "process_vm_writev, first copy held," :
+		    "process_vm_writev", s->npin, p, mp->addr);
+	if (op == OP_PIN_RO) {
+		pin_writer(s);
+		if (s->pin_ret != -1 || s->pin_errno != EFAULT)
+			fail(s, "process_vm_writev into a read-only mapping: expected EFAULT, got %zd (%s)",
+			     s->pin_ret, strerror(s->pin_errno));
+		count(op);
+		return;
+	}
+	for (j = 0; j < s->npin; j++) {
+		v = __atomic_add_fetch(&started[s->pin_page[j]], 1,
+				       __ATOMIC_SEQ_CST);
+		if (hold && !j)
+			__atomic_store_n(&held[p], (uint32_t)v,
+					 __ATOMIC_SEQ_CST);
+	}
+	if (hold && pthread_create(&t, NULL, pin_writer, s)) {
+		fail(s, "pthread_create: %s", strerror(errno));
+		pin_release(s, p);
+		hold = false;
+	}
+	if (!hold) {
+		pin_writer(s);
+	} else {
+		pfd.fd = s->uffd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 10000) == 1 &&
+		    read(s->uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+		    msg.event == UFFD_EVENT_PAGEFAULT) {
+			/* The first page is pinned, its copy waits: take. */
+			if (below(s, 2))
+				op_get_dirty(s);
+			else
+				op_sync(s, true);
+		} else {
+			fail(s, "process_vm_writev did not read its held source");
+		}
+		pin_release(s, p);
+		pthread_join(t, NULL);
+	}
+	for (j = 0; j < s->npin; j++) {
+		i = s->pin_page[j];
+		__atomic_add_fetch(&done[i], 1, __ATOMIC_SEQ_CST);
+		memcpy(shadow + i * m->ps + s->pin_off[j], s->pin_src + j * 8,
+		       s->pin_remote[j].iov_len);
+	}
+	if (s->pin_ret != (ssize_t)want)
+		fail(s, "process_vm_writev of %zu bytes into the slot's writable mapping: %zd (%s)",
+		     want, s->pin_ret, strerror(s->pin_errno));
+	count(hold ? OP_PIN_HELD : OP_PIN_WRITE);
+}
+
 static void op_read(struct slot *s, bool whole)
 {
 	static const unsigned int widths[] = { 1, 2, 4, 8 };
@@ -715,6 +939,42 @@ static void op_get_dirty(struct slot *s)
 	count(OP_GET_DIRTY);
 }
 
+/*
+ * Every page of [first, first + n) the slot owns and has mapped must hold
+ * what the model says (no CPU write is discarded).
+ */
+static void check_owned(struct slot *s, size_t first, size_t n,
+			const char *what)
+{
+	struct map *mp;
+	size_t p, i;
+	uint64_t v;
+	unsigned int j;
+
+	for (p = first; p < first + n; p++) {
+		if (p % m->nslots != s->id)
+			continue;
+		for (j = 0; j < MAX_MAPS; j++) {
+			mp = &s->maps[j];
+			if (mp->used && !mp->regs && p >= mp->first &&
+			    p < mp->first + mp->n)
+				break;
+		}
+		if (j == MAX_MAPS)
+			continue;
+		for (i = 0; i < m->ps; i += 8) {
+			load(mp->addr + (p - mp->first) * m->ps + i, 8, &v, 0);
+			if (v != shadow_get(p * m->ps + i, 8)) {
+				fail(s, "after %s, page %zu +%#zx reads %#" PRIx64 ", the model says %#" PRIx64,
+				     what, p, i, v, shadow_get(p * m->ps + i, 8));
+				return;
+			}
+		}
+		__atomic_add_fetch(&m->bytes_checked, (long)m->ps,
+				   __ATOMIC_RELAXED);
+	}
+}
+
 /* Pages [first, first + n) of a random range, whole pages. */
 static void pick_range(struct slot *s, size_t *first, size_t *n)
 {
@@ -739,14 +999,20 @@ static void op_sync(struct slot *s, bool for_device)
 	sy.offset = first * m->ps;
 	sy.len = n == m->npages ? 0 : n * m->ps;
 	if (!for_device) {
-		pthread_mutex_lock(&m->set_lock[SET_SYNC]);
+		/*
+		 * Hands the range's pages of the sync set to the device and
+		 * takes them out of it: a take whose result is not told.
+		 */
+		take_begin(s, SET_SYNC, first, n);
 		ret = ioctl(s->fds[k], MMIODEMO_IOC_SYNC_FOR_CPU, &sy);
-		pthread_mutex_unlock(&m->set_lock[SET_SYNC]);
 		note(s, "SYNC_FOR_CPU pages %zu-%zu = %d, count %u", first,
 		     first + n - 1, ret, sy.count);
+		take_end(s, SET_SYNC, first, n, false, -1, "SYNC_FOR_CPU");
 		if (ret || sy.count != n)
 			fail(s, "SYNC_FOR_CPU of %zu pages: %s, count %u", n,
 			     ret ? strerror(errno) : "ok", sy.count);
+		else
+			check_owned(s, first, n, "SYNC_FOR_CPU");
 		count(OP_SYNC_CPU);
 		return;
 	}
@@ -874,6 +1140,9 @@ static void run_op(struct slot *s, enum op op)
 	case OP_FSYNC: op_msync(s, true); break;
 	case OP_WRITE: op_write(s); break;
 	case OP_WRITE_RO: op_write_ro(s); break;
+	case OP_PIN_WRITE:
+	case OP_PIN_HELD:
+	case OP_PIN_RO: op_pin_write(s, op); break;
 	case OP_READ: op_read(s, false); break;
 	case OP_READ_PAGE: op_read(s, true); break;
 	case OP_GET_DIRTY: op_get_dirty(s); break;
@@ -902,8 +1171,8 @@ static enum op pick(struct slot *s)
 static void child_ops(struct slot *s)
 {
 	static const enum op ops[] = {
-		OP_WRITE, OP_WRITE, OP_WRITE, OP_READ, OP_READ_PAGE,
-		OP_GET_DIRTY, OP_SYNC_DEV, OP_MSYNC, OP_DONTNEED,
+		OP_WRITE, OP_WRITE, OP_WRITE, OP_PIN_WRITE, OP_READ,
+		OP_READ_PAGE, OP_GET_DIRTY, OP_SYNC_DEV, OP_MSYNC, OP_DONTNEED,
 	};
 	unsigned int i, n = 1 + (unsigned int)below(s, 32);
 
@@ -927,6 +1196,71 @@ static void slot_reset(struct slot *s)
 	}
 }
 
+/*
+ * While the device is being unbound: map either region through a file
+ * opened before, and touch mappings (an access may die of SIGBUS). What
+ * is mapped is checked once the unbind has completed (unbind_cycle()).
+ */
+static void op_racing(struct slot *s)
+{
+	struct map *mp = free_map(s);
+	int k = any_fd(s, false);
+	size_t first, n;
+	uint64_t off, v;
+	bool regs;
+	void *p;
+
+	if (below(s, 3) == 0) {
+		mp = any_map(s, false, false);
+		if (!mp)
+			return;
+		load(mp->addr + below(s, mp->n) * m->ps, 4, &v, SIGBUS);
+		count(OP_TOUCH_RACING);
+		return;
+	}
+	if (k < 0) {	/* gone once the unbind has removed the node */
+		s->fds[0] = open(DEVICE, O_RDWR | O_CLOEXEC);
+		s->fd_rw[0] = true;
+		if (s->fds[0] < 0 && errno != ENOENT && errno != ENODEV)
+			fail(s, "open during unbind: %s", strerror(errno));
+		return;
+	}
+	if (!mp) {
+		op_munmap(s, false);
+		return;
+	}
+	regs = m->regs_mappable && below(s, 2);
+	if (regs) {
+		first = 0;
+		n = PL061_BLOCK_SIZE / m->ps;
+		off = m->regs_offset;
+	} else {
+		first = below(s, m->npages);
+		n = 1 + below(s, m->npages - first);
+		off = m->dma_offset + first * m->ps;
+	}
+	p = mmap(NULL, n * m->ps, PROT_READ, MAP_SHARED, s->fds[k], (off_t)off);
+	note(s, "mmap during unbind (%zu pages, fd %d, offset %#" PRIx64 ") = %p",
+	     n, s->fds[k], off, p == MAP_FAILED ? NULL : p);
+	if (p == MAP_FAILED) {
+		if (errno != ENODEV)
+			fail(s, "mmap during unbind: %s, not ENODEV",
+			     strerror(errno));
+		return;
+	}
+	memset(mp, 0, sizeof(*mp));
+	mp->used = true;
+	mp->addr = p;
+	mp->first = first;
+	mp->n = n;
+	mp->regs = regs;
+	mp->rw_fd = s->fd_rw[k];
+	mp->racing = true;
+	if (below(s, 2))	/* a first fault racing the unbind */
+		load(mp->addr + below(s, n) * m->ps, 4, &v, SIGBUS);
+	count(OP_MMAP_RACING);
+}
+
 static void *slot_main(void *arg)
 {
 	struct slot *s = arg;
@@ -940,7 +1274,10 @@ static void *slot_main(void *arg)
 			__atomic_sub_fetch(&m->parked, 1, __ATOMIC_SEQ_CST);
 			continue;
 		}
-		run_op(s, pick(s));
+		if (m->racing)
+			op_racing(s);
+		else
+			run_op(s, pick(s));
 	}
 	return NULL;
 }
@@ -1013,6 +1350,7 @@ static int model_load(void)
 			cov[i] = shared(m->npages * 4);
 			amb[i] = shared(m->npages * 4);
 		}
+		held = shared(m->npages * 4);
 	}
 	memcpy(shadow, p, m->npages * m->ps);
 	memset(started, 0, m->npages * 4);
@@ -1021,33 +1359,54 @@ static int model_load(void)
 		memset(cov[i], 0, m->npages * 4);
 		memset(amb[i], 0, m->npages * 4);
 	}
+	memset(held, 0, m->npages * 4);
 	munmap(p, m->npages * m->ps);
 	free(bm);
 	close(fd);
 	return 0;
 }
 
-/*
- * With every slot parked: unbind, check that each old mapping dies of
- * SIGBUS and each old file answers ENODEV, drop them, bind again.
- */
-static void unbind_cycle(void)
+static void park_slots(void)
 {
-	struct mmiodemo_info info;
-	unsigned int i, j;
-	struct slot *s;
-	uint64_t v;
-	int tries;
-
 	m->pause = 1;
 	while (m->parked < (int)m->nslots && !m->stop)
 		usleep(1000);
-	if (m->stop)
+}
+
+/*
+ * The slots stop their operations and map both regions (and touch their
+ * mappings) while the device is unbound. Once the unbind has completed
+ * and they are parked: each mapping, made before the unbind or while it
+ * ran, dies of SIGBUS and has no page mapped (mincore()), each old file
+ * answers ENODEV; they are dropped and the device bound again.
+ */
+static void unbind_cycle(void)
+{
+	unsigned char *vec = calloc(m->npages, 1);
+	struct mmiodemo_info info;
+	unsigned int i, j;
+	struct slot *s;
+	unsigned int delay;
+	size_t q;
+	uint64_t v;
+	int tries;
+
+	park_slots();
+	if (m->stop || !vec)
 		goto out;
+	delay = 500 + rnd(&slots[0]) % 3000;
+	m->racing = 1;
+	m->pause = 0;
+	usleep(delay);
 	if (sysfs_write(DRIVER "/unbind", DEVNAME)) {
 		fail(NULL, "unbind: %s", strerror(errno));
 		goto out;
 	}
+	/* Completed: nothing may be mapped any more. */
+	park_slots();
+	m->racing = 0;
+	if (m->stop)
+		goto out;
 	for (i = 0; i < m->nslots; i++) {
 		s = &slots[i];
 		for (j = 0; j < MAX_MAPS; j++) {
@@ -1055,11 +1414,24 @@ static void unbind_cycle(void)
 
 			if (!mp->used)
 				continue;
-			if (load(mp->addr, 4, &v, SIGBUS))
-				fail(s, "a read through %p after unbind did not die of SIGBUS",
-				     mp->addr);
-			else
+			if (!mp->regs && mincore(mp->addr, mp->n * m->ps, vec))
+				fail(s, "mincore: %s", strerror(errno));
+			for (q = 0; !mp->regs && q < mp->n; q++)
+				if (vec[q] & 1) {
+					fail(s, "page %zu of the mapping at %p is still mapped after unbind%s",
+					     mp->first + q, mp->addr,
+					     mp->racing ? " (mapped during the unbind)" : "");
+					break;
+				}
+			m->mincore_checked += !mp->regs;
+			if (load(mp->addr, 4, &v, SIGBUS)) {
+				fail(s, "a read through %p (%s%s) after unbind did not die of SIGBUS",
+				     mp->addr, mp->regs ? "registers" : "buffer",
+				     mp->racing ? ", mapped during the unbind" : "");
+			} else {
 				m->sigbus++;
+				m->racing_maps_dead += mp->racing;
+			}
 			if (mp->writable && !mp->regs) {
 				if (store(mp->addr + (mp->n - 1) * m->ps, 1, 1,
 					  SIGBUS))
@@ -1086,6 +1458,8 @@ static void unbind_cycle(void)
 	if (model_load())
 		fail(NULL, "the device did not come back after bind");
 out:
+	free(vec);
+	m->racing = 0;
 	m->pause = 0;
 }
 
@@ -1164,6 +1538,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	out("# fuzz: %zu pages of %zu bytes\n", m->npages, m->ps);
+	c = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
+	m->have_uffd = c >= 0;
+	if (c < 0)
+		out("# fuzz: no userfaultfd (%s): PIN_HELD runs as PIN_WRITE\n",
+		    strerror(errno));
+	else
+		close(c);
 
 	pthread_mutexattr_init(&attr);
 	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
@@ -1182,7 +1563,8 @@ int main(int argc, char **argv)
 		s->bitmap = calloc((m->npages + 63) / 64, 8);
 		s->before = calloc(m->npages, 4);
 		s->after = calloc(m->npages, 4);
-		if (!s->bitmap || !s->before || !s->after)
+		s->pin_src = calloc(1, m->ps);
+		if (!s->bitmap || !s->before || !s->after || !s->pin_src)
 			return 1;
 		pthread_create(&s->thread, NULL, slot_main, s);
 	}
@@ -1212,6 +1594,9 @@ int main(int argc, char **argv)
 	out("\n# fuzz: %ld takes checked, %ld page checks, %ld early reports, %ld bytes read back, %ld SIGBUS after unbind\n",
 	    m->takes_checked, m->pages_checked, m->early, m->bytes_checked,
 	    m->sigbus);
+	if (unbind)
+		out("# fuzz: %ld mappings made during an unbind dead after it, %ld buffer mappings with nothing mapped (mincore)\n",
+		    m->racing_maps_dead, m->mincore_checked);
 	out("%s 1 fuzz_%s\n", m->failed ? "not ok" : "ok",
 	    unbind ? "unbind_rebind_holds_the_model" :
 		     "model_holds_for_every_take");
