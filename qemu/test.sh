@@ -314,7 +314,7 @@ fi
 # page, green; after SYNC_FOR_DEVICE green on both.
 if [ "$full_suite" = 1 ] && wanted bounce_test; then
 	unsynced=00ff00
-	grep -Eq 'Kernel command line: (.* )?swiotlb=force( |$)' "$log" &&
+	grep -Eq 'Kernel command line: (.* )?swiotlb=([0-9]+,)*force( |$)' "$log" &&
 		unsynced=0000ff
 	fb_check bounce-unsynced "color:16x16:$unsynced" \
 		bounce_scan_out_before_sync_for_device_is_what_the_device_had
