@@ -7,9 +7,10 @@
 
 # The kernels "make test" runs. Without KERNEL=, "make test" is the whole
 # matrix, "make stress" and "make fuzz" use the debug kernel and the rest
-# debian-6.1.
+# debian-6.1. The -swiotlb entries boot debian-6.1's and debian-7.3's
+# kernels with swiotlb=force: the device works on bounce buffers.
 KERNELS := debian-6.1 debian-6.12 debian-6.12-16k debian-7.3 debian-7.3-16k \
-	   debug
+	   debian-6.1-swiotlb debian-7.3-swiotlb debug
 ifeq ($(origin KERNEL),undefined)
 MATRIX := 1
 KERNEL := $(if $(filter stress fuzz,$(MAKECMDGOALS)),debug,debian-6.1)
@@ -59,6 +60,7 @@ help:
 	@echo '  make distclean    remove build/ (downloads and built kernels too)'
 	@echo 'Variables:'
 	@echo '  KERNEL=NAME       one of: $(KERNELS)'
+	@echo '                    (NAME-swiotlb: NAME'"'"'s kernel booted with swiotlb=force)'
 	@echo '  T=PATTERN         make test: only guest programs whose names contain'
 	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
 	@echo '  FUZZ_S=N          make fuzz: seconds of fuzzing (default 600)'

@@ -19,7 +19,8 @@ kernel=${2:?usage: qemu/boot.sh dumpdtb|run|test KERNEL ...}
 shift 2
 # shellcheck source=/dev/null
 . "$top/qemu/machine.conf"
-# A kernel's own conf may ask for more time (QEMU_TIMEOUT).
+# A kernel's own conf may ask for more time (QEMU_TIMEOUT) and add to the
+# kernel command line (KERNEL_APPEND).
 # shellcheck source=/dev/null
 . "$top/qemu/kernels/$kernel.conf"
 
@@ -48,7 +49,9 @@ dtb=$b/mmiodemo-virt.dtb
 # package installs, applied to QEMU's tree.
 initrd=$b/initramfs.cpio
 disks=()
-append="$QEMU_APPEND mmiodemo_mode=$mode"
+# A kernel's conf may add to the command line (KERNEL_APPEND, e.g.
+# swiotlb=force).
+append="$QEMU_APPEND ${KERNEL_APPEND:+$KERNEL_APPEND }mmiodemo_mode=$mode"
 if [ "$mode" = debian ]; then
 	dg=$top/build/debian-guest
 	dtb=$dg/virt-package.dtb
@@ -61,7 +64,7 @@ if [ "$mode" = debian ]; then
 	       -device "virtio-blk-device,drive=root")
 	# Every kernel line on the console, as in the busybox guest, and the
 	# host's clock: virt's RTC is the tests' decoy.
-	append="$QEMU_APPEND root=LABEL=debian rw ignore_loglevel mmiodemo_epoch=$(date +%s)"
+	append="$QEMU_APPEND ${KERNEL_APPEND:+$KERNEL_APPEND }root=LABEL=debian rw ignore_loglevel mmiodemo_epoch=$(date +%s)"
 fi
 
 limit=$QEMU_TIMEOUT

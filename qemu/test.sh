@@ -308,6 +308,19 @@ if [ "$full_suite" = 1 ] && wanted fb_test; then
 	fb_check row gradient:640x480:row=100:ffffff fb_screendump_shows_the_synced_row
 	fb_check unbound color:16x16:000000 fb_screendump_after_unbind_is_blank
 fi
+# tests/guest/bounce_test.c: a blue picture synced for the device and
+# scanned out, then drawn green without a sync: under swiotlb=force the
+# device still reads blue (its bounce slot), on a plain boot the CPU's
+# page, green; after SYNC_FOR_DEVICE green on both.
+if [ "$full_suite" = 1 ] && wanted bounce_test; then
+	unsynced=00ff00
+	grep -Eq 'Kernel command line: (.* )?swiotlb=([0-9]+,)*force( |$)' "$log" &&
+		unsynced=0000ff
+	fb_check bounce-unsynced "color:16x16:$unsynced" \
+		bounce_scan_out_before_sync_for_device_is_what_the_device_had
+	fb_check bounce-synced color:16x16:00ff00 \
+		bounce_scan_out_after_sync_for_device_is_the_cpus_picture
+fi
 
 # Host: each region was mapped through the hook the kernel offers. Where
 # its fs.h has f_op->mmap_prepare, the driver must use it (with
