@@ -632,7 +632,8 @@ out:
  * write a page in between: a writable PTE exists only while the page is
  * in the sync set (the invariant above mmiodemo_dma_page_mkwrite()).
  * What the device wrote to a page with unsynced CPU writes is overwritten
- * where the CPU wrote (all of the page, with bounce buffers).
+ * where the CPU wrote (all of the page, with bounce buffers), and a page
+ * pinned for writing keeps the CPU's content.
  */
 static void mmiodemo_dma_sync_for_cpu(struct mmiodemo *md, unsigned long first,
 				      unsigned long end, unsigned long *taken)
@@ -656,6 +657,13 @@ static void mmiodemo_dma_sync_for_cpu(struct mmiodemo *md, unsigned long first,
 		mmiodemo_dma_keep_pinned(dma, dma->unsynced, lo, hi + 1, taken);
 	}
 	for (i = first; i < end; i++) {
+		/*
+		 * Taken and back in the set: pinned, so written through its
+		 * pin maybe right now, which a sync for the CPU would undo.
+		 * It keeps the CPU's content and stays in the set.
+		 */
+		if (test_bit(i, taken) && test_bit(i, dma->unsynced))
+			continue;
 		if (test_bit(i, taken))
 			dma_sync_single_for_device(md->dev, dma->addrs[i],
 						   PAGE_SIZE,
