@@ -38,13 +38,18 @@
  *   dma.lock           (mutex) one take of a dirty set or sync at a time.
  *   fwcfg.lock         (mutex) one fw_cfg transfer at a time; taken with
  *                      gone_lock read-held, never with dma.lock.
- *   the page lock      of each buffer page: a write records its page and a
- *                      take clears it under this lock (the dirty-tracking
- *                      invariant, mmiodemo-dma.c). Held by page_mkwrite
- *                      (under mmap_lock or the VMA lock) until the PTE is
- *                      writable; a take, under dma.lock, waits for it on
- *                      a page it took (lock, unlock) and holds none while
- *                      it write-protects. Fault-around takes none.
+ *   the page lock      of each buffer page: a write records its page
+ *                      under this lock (the dirty-tracking invariant,
+ *                      mmiodemo-dma.c). Held by .page_mkwrite until the
+ *                      PTE is writable and by .fault until the PTE is in
+ *                      (both under mmap_lock or the VMA lock, taken with
+ *                      gone_lock read-held); a take, under dma.lock,
+ *                      clears bits with atomics, waits for it on a page it
+ *                      took (lock, unlock) and holds none while it unmaps;
+ *                      SYNC_FOR_CPU, under dma.lock, holds those of a
+ *                      chunk, in page order, while it unmaps and syncs
+ *                      them; unbind's revoke waits for each (lock,
+ *                      unlock). Fault-around takes none.
  *   lock               (spinlock, irq-safe) the register read-modify-writes
  *                      of the driver (DIR, IE), every register ioctl, and
  *                      the list of listeners; taken by the interrupt

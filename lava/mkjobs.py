@@ -26,6 +26,7 @@ takes screendumps through it, as qemu/boot.sh does).
 import argparse
 import os
 import random
+import subprocess
 import sys
 
 import yaml
@@ -71,10 +72,21 @@ def blobs(conf):
     return [tuple(line.split()) for line in conf["QEMU_BLOBS"].splitlines() if line.strip()]
 
 
+def kernel_append(kernel):
+    """The kernel conf's KERNEL_APPEND, as qemu/boot.sh reads it (a conf
+    may source another, so the shell reads it)."""
+    conf = os.path.join(TOP, "qemu", "kernels", kernel + ".conf")
+    out = subprocess.run(["bash", "-c", '. "$1"; printf %s "${KERNEL_APPEND:-}"', "-", conf],
+                         check=True, capture_output=True, text=True)
+    return out.stdout
+
+
 def job(kernel, base, nonce):
     conf = machine_conf()
     art = "%s/build/%s/lava" % (base.rstrip("/"), kernel)
-    append = "%s mmiodemo_mode=lava mmiodemo_nonce=%s" % (conf["QEMU_APPEND"], nonce)
+    extra = kernel_append(kernel)
+    append = "%s %smmiodemo_mode=lava mmiodemo_nonce=%s" % (
+        conf["QEMU_APPEND"], extra + " " if extra else "", nonce)
     images = {
         "kernel": {
             "image_arg": '-kernel {kernel} -append "%s"' % append,

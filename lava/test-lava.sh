@@ -76,7 +76,8 @@ add_module() { # add_module NAME: NAME after its dependencies
 # Since 7.x, Debian ships a kernel's modules apart, in linux-modules-REL,
 # which make test does not fetch: here it is, from the kernel's
 # project-local apt configuration (qemu/setup.sh), unpacked in the cache.
-suite=$(sed -n 's/^KERNEL_SUITE=//p' "qemu/kernels/$kernel.conf")
+# shellcheck source=/dev/null
+suite=$(. "qemu/kernels/$kernel.conf" && echo "${KERNEL_SUITE:-}")
 if [ -z "$(modfile virtio_blk)" ] && ! built_in VIRTIO_BLK && [ -n "$suite" ]; then
 	mroot=$cache/modules/$release
 	if [ ! -d "$mroot/usr" ] && [ ! -d "$mroot/lib" ]; then

@@ -27,12 +27,17 @@
  *   the dirty log   pages written since the last MMIODEMO_IOC_GET_DIRTY;
  *   the sync set    pages written since the last MMIODEMO_IOC_SYNC_FOR_DEVICE.
  * Each ioctl takes its set in chunks of pages: it clears their bits, waits
- * for a write recording one of them, and write-protects them again (the
- * next write faults again). So every write that finished before the
- * ioctl started is in this set or an earlier one, and a write to a page
- * the ioctl already passed is in the next set. A write caught between its
- * fault and its store can be reported one set early, and then also in the
- * next. fsync(), fdatasync() and msync(MS_SYNC) of a range take the sync
+ * for a write recording one of them, and unmaps them (the next access
+ * faults again). So every write that finished before the ioctl started is
+ * in this set or an earlier one, and a write to a page the ioctl already
+ * passed is in the next set. A write caught between its fault and its
+ * store can be reported one set early, and then also in the next. A page
+ * pinned for DMA (the kernel writes it through the pin, with no fault:
+ * process_vm_writev(), O_DIRECT since Linux 6.5, io_uring fixed buffers)
+ * stays in the set while pinned: every take reports it until one finds it
+ * unpinned, so a write through a pin is in the first set taken after it
+ * lands. References taken without FOLL_PIN (O_DIRECT before 6.5) are not
+ * seen. fsync(), fdatasync() and msync(MS_SYNC) of a range take the sync
  * set of that range, as SYNC_FOR_DEVICE does. A bitmap is an array of
  * __u64; page p is bit (p % 64) of word p / 64.
  */
@@ -106,10 +111,18 @@ struct mmiodemo_dirty {
 /*
  * MMIODEMO_IOC_SYNC_FOR_DEVICE: hand the pages of the sync set that lie in
  * [offset, offset + len) to the device (a cache clean of exactly those
- * pages), take them out of the set and write-protect them again.
+ * pages, or a copy into their bounce buffers), take them out of the set
+ * and unmap them (the next write faults again); count: pages handed.
  * MMIODEMO_IOC_SYNC_FOR_CPU: make what the device wrote in that range
- * visible to the CPU. len 0 means the whole buffer. EINVAL if the range is
- * not whole pages inside the buffer or reserved is not 0.
+ * visible to the CPU (a cache invalidate, or a copy from the bounce
+ * buffers). Pages of the range in the sync set, written by the CPU and not
+ * yet synced for the device, are synced for the device first and leave the
+ * set: the CPU's writes are never discarded, and what the device wrote to
+ * such a page since it last got it is lost where the CPU wrote (with
+ * bounce buffers: all of the page). A page pinned for writing keeps the
+ * CPU's content and stays in the set. Writes to the range wait while it
+ * runs. count: the range's pages. len 0 means the whole buffer. EINVAL if
+ * the range is not whole pages inside the buffer or reserved is not 0.
  */
 struct mmiodemo_sync {
 	__u64 offset;		/* bytes into the buffer, page aligned */
