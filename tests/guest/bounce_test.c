@@ -82,14 +82,7 @@ FIXTURE(bounce) {
 static int sync_pages(FIXTURE_DATA(bounce) *self, unsigned long cmd,
 		      size_t first, size_t n)
 {
-	struct mmiodemo_sync s = {
-		.offset = first * self->ps,
-		.len = n * self->ps,
-	};
-
-	if (ioctl(self->fd, cmd, &s))
-		return -errno;
-	return (int)s.count;
+	return sync_range(self->fd, cmd, self->ps, first, n);
 }
 
 /* The device loads [from, from + len) of the blob at buffer @offset. */

@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "libmmiodemo.h"
@@ -87,6 +89,41 @@ static inline int sysfs_write(const char *file, const char *value)
 		ret = -1;
 	close(fd);
 	return ret;
+}
+
+/* Is the PL061 bound to mmiodemo? */
+static inline int driver_is_bound(void)
+{
+	struct stat st;
+
+	return !stat(DRIVER "/" DEVNAME, &st);
+}
+
+static inline int driver_unbind(void)
+{
+	return sysfs_write(DRIVER "/unbind", DEVNAME);
+}
+
+static inline int driver_bind(void)
+{
+	return driver_is_bound() ? 0 : sysfs_write(DRIVER "/bind", DEVNAME);
+}
+
+/*
+ * An ioctl @cmd (SYNC_FOR_DEVICE or SYNC_FOR_CPU) of buffer pages
+ * [first, first + n) of @ps bytes (n 0: to the end): its count, or -errno.
+ */
+static inline int sync_range(int fd, unsigned long cmd, size_t ps,
+			     size_t first, size_t n)
+{
+	struct mmiodemo_sync s = {
+		.offset = first * ps,
+		.len = n * ps,
+	};
+
+	if (ioctl(fd, cmd, &s))
+		return -errno;
+	return (int)s.count;
 }
 
 #endif /* MMIODEMO_TESTS_COMMON_H */

@@ -81,14 +81,7 @@ static int get_dirty(FIXTURE_DATA(dma) *self)
 static int sync_pages(FIXTURE_DATA(dma) *self, unsigned long cmd,
 		      size_t first, size_t n)
 {
-	struct mmiodemo_sync s = {
-		.offset = first * self->ps,
-		.len = n * self->ps,
-	};
-
-	if (ioctl(self->fd, cmd, &s))
-		return -errno;
-	return (int)s.count;
+	return sync_range(self->fd, cmd, self->ps, first, n);
 }
 
 static int bit(FIXTURE_DATA(dma) *self, size_t page)

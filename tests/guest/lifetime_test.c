@@ -26,24 +26,6 @@
 #include "common.h"
 #include "mmiodemo.h"
 
-
-static int is_bound(void)
-{
-	struct stat st;
-
-	return !stat(DRIVER "/" DEVNAME, &st);
-}
-
-static int unbind(void)
-{
-	return sysfs_write(DRIVER "/unbind", DEVNAME);
-}
-
-static int bind(void)
-{
-	return is_bound() ? 0 : sysfs_write(DRIVER "/bind", DEVNAME);
-}
-
 FIXTURE(life) {
 	int fd;
 	struct mmiodemo_info info;
@@ -53,7 +35,7 @@ FIXTURE(life) {
 
 FIXTURE_SETUP(life)
 {
-	ASSERT_EQ(0, bind()) TH_LOG("cannot bind " DEVNAME);
+	ASSERT_EQ(0, driver_bind()) TH_LOG("cannot bind " DEVNAME);
 	self->fd = open(DEVICE, O_RDWR);
 	ASSERT_LE(0, self->fd) TH_LOG("open: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_INFO, &self->info));
@@ -65,7 +47,7 @@ FIXTURE_SETUP(life)
 FIXTURE_TEARDOWN(life)
 {
 	close(self->fd);
-	bind();
+	driver_bind();
 }
 
 static void *map_dma(FIXTURE_DATA(life) *self, size_t first, size_t n)
@@ -116,7 +98,7 @@ TEST_F_SIGNAL(life, dma_mapping_gets_sigbus_after_unbind, SIGBUS)
 
 	ASSERT_NE(NULL, p);
 	p[0] = 1;
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, driver_unbind());
 	(void)p[0];	/* was mapped: zapped */
 }
 
@@ -131,7 +113,7 @@ TEST_F(life, register_mapping_gets_sigbus_after_unbind)
 		 (off_t)self->regs->offset);
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(0, touch_in_child(p + PL061_PERIPHID(0)));
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, driver_unbind());
 	EXPECT_EQ(SIGBUS, touch_in_child(p + PL061_PERIPHID(0)));
 	munmap((void *)p, self->regs->size);
 }
@@ -145,7 +127,7 @@ TEST_F(life, old_fd_gets_enodev_from_read_and_ioctls)
 	struct mmiodemo_sync s = { 0 };
 	uint32_t lines = 1;
 
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, driver_unbind());
 	EXPECT_EQ(-1, read(self->fd, &ev, sizeof(ev)));
 	EXPECT_EQ(ENODEV, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_INFO, &self->info));
@@ -169,7 +151,7 @@ TEST_F(life, old_fd_polls_pollerr_and_pollhup)
 {
 	struct pollfd p = { .fd = self->fd, .events = POLLIN };
 
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, driver_unbind());
 	EXPECT_EQ(1, poll(&p, 1, 1000));
 	EXPECT_EQ(POLLERR | POLLHUP, p.revents & (POLLERR | POLLHUP));
 }
@@ -177,7 +159,7 @@ TEST_F(life, old_fd_polls_pollerr_and_pollhup)
 /* An old fd: a new mmap() gets ENODEV. */
 TEST_F(life, old_fd_cannot_map_again)
 {
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, driver_unbind());
 	EXPECT_EQ(NULL, map_dma(self, 0, 1));
 	EXPECT_EQ(ENODEV, errno);
 }
@@ -200,7 +182,7 @@ TEST_F(life, blocked_reader_is_woken_with_enodev)
 
 	ASSERT_EQ(0, pthread_create(&t, NULL, blocked_read, &self->fd));
 	usleep(200000);
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, driver_unbind());
 	ASSERT_EQ(0, pthread_join(t, &err));
 	EXPECT_EQ(ENODEV, (intptr_t)err);
 }
@@ -212,8 +194,8 @@ TEST_F(life, rebinding_gives_a_working_device)
 	volatile uint8_t *p;
 	int fd;
 
-	ASSERT_EQ(0, unbind());
-	ASSERT_EQ(0, bind());
+	ASSERT_EQ(0, driver_unbind());
+	ASSERT_EQ(0, driver_bind());
 	fd = open(DEVICE, O_RDWR);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(0, ioctl(fd, MMIODEMO_IOC_REG_READ, &reg));
@@ -357,12 +339,12 @@ TEST_F(life, closing_after_unbind_releases_the_device)
 
 	ASSERT_NE(NULL, p);
 	p[0] = 9;
-	ASSERT_EQ(0, unbind());
+	ASSERT_EQ(0, driver_unbind());
 	ASSERT_EQ(0, munmap(p, 2 * self->ps));
 	ASSERT_EQ(0, close(self->fd));
 	self->fd = open("/dev/null", O_RDONLY);	/* for the teardown */
-	ASSERT_EQ(0, bind());
-	EXPECT_TRUE(is_bound());
+	ASSERT_EQ(0, driver_bind());
+	EXPECT_TRUE(driver_is_bound());
 }
 
 /*

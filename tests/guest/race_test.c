@@ -52,23 +52,6 @@
 #define WIDEN_US	"2000"
 #define MAX_MAPS	4096
 
-static int is_bound(void)
-{
-	struct stat st;
-
-	return !stat(DRIVER "/" DEVNAME, &st);
-}
-
-static int unbind(void)
-{
-	return sysfs_write(DRIVER "/unbind", DEVNAME);
-}
-
-static int bind(void)
-{
-	return is_bound() ? 0 : sysfs_write(DRIVER "/bind", DEVNAME);
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -222,7 +205,7 @@ static void race(struct __test_metadata *_metadata, struct verdict *v,
 
 	memset(v, 0, sizeof(*v));
 	for (rc.now = 0; rc.now < CYCLES && now_s() - t0 < BUDGET_S; rc.now++) {
-		ASSERT_EQ(0, bind()) TH_LOG("cannot bind " DEVNAME);
+		ASSERT_EQ(0, driver_bind()) TH_LOG("cannot bind " DEVNAME);
 		rc.stop = 0;
 		first = rc.nr_maps;
 		for (n = 0; n < THREADS; n++)
@@ -233,7 +216,7 @@ static void race(struct __test_metadata *_metadata, struct verdict *v,
 		     spin++)
 			usleep(500);
 		usleep(500 + rc.now * 300 % 2500);
-		ASSERT_EQ(0, unbind()) TH_LOG("unbind: %s", strerror(errno));
+		ASSERT_EQ(0, driver_unbind()) TH_LOG("unbind: %s", strerror(errno));
 		rc.stop = 1;
 		for (n = 0; n < THREADS; n++)
 			pthread_join(t[n], NULL);
@@ -278,7 +261,7 @@ FIXTURE_SETUP(race)
 	struct sigaction sa = { .sa_handler = on_sigbus };
 	int fd;
 
-	ASSERT_EQ(0, bind()) TH_LOG("cannot bind " DEVNAME);
+	ASSERT_EQ(0, driver_bind()) TH_LOG("cannot bind " DEVNAME);
 	fd = open(DEVICE, O_RDWR);
 	ASSERT_LE(0, fd) TH_LOG("open: %s", strerror(errno));
 	ASSERT_EQ(0, ioctl(fd, MMIODEMO_IOC_INFO, &self->info));
@@ -296,7 +279,7 @@ FIXTURE_TEARDOWN(race)
 	widen_off();
 	if (self->fault_around[0])
 		sysfs_write(FAULT_AROUND, self->fault_around);
-	bind();
+	driver_bind();
 	for (i = 0; i < rc.nr_maps; i++)
 		munmap(rc.maps[i], rc.len);
 }
