@@ -453,6 +453,24 @@ static struct map *split(struct slot *s, struct map *mp, size_t k)
 	return tail;
 }
 
+/*
+ * What a new mapping covers: the register block (@regs), or a random range
+ * of buffer pages; its first page, page count and mmap offset.
+ */
+static void pick_mapping(struct slot *s, bool regs, size_t *first,
+			 size_t *n, uint64_t *off)
+{
+	if (regs) {
+		*first = 0;
+		*n = PL061_BLOCK_SIZE / m->ps;
+		*off = m->regs_offset;
+	} else {
+		*first = below(s, m->npages);
+		*n = 1 + below(s, m->npages - *first);
+		*off = m->dma_offset + *first * m->ps;
+	}
+}
+
 /* --- the operations ------------------------------------------------ */
 
 static void op_open(struct slot *s)
@@ -501,15 +519,7 @@ static void op_mmap(struct slot *s, enum op op)
 	if (op == OP_MMAP_REGS && !m->regs_mappable)
 		return;
 	prot = PROT_READ | (s->fd_rw[k] && below(s, 3) ? PROT_WRITE : 0);
-	if (op == OP_MMAP_REGS) {
-		first = 0;
-		n = PL061_BLOCK_SIZE / m->ps;
-		off = m->regs_offset;
-	} else {
-		first = below(s, m->npages);
-		n = 1 + below(s, m->npages - first);
-		off = m->dma_offset + first * m->ps;
-	}
+	pick_mapping(s, op == OP_MMAP_REGS, &first, &n, &off);
 	if (op == OP_MMAP_POPULATE)
 		flags |= MAP_POPULATE;
 	if (op == OP_MMAP_REFUSED) {
@@ -1230,15 +1240,7 @@ static void op_racing(struct slot *s)
 		return;
 	}
 	regs = m->regs_mappable && below(s, 2);
-	if (regs) {
-		first = 0;
-		n = PL061_BLOCK_SIZE / m->ps;
-		off = m->regs_offset;
-	} else {
-		first = below(s, m->npages);
-		n = 1 + below(s, m->npages - first);
-		off = m->dma_offset + first * m->ps;
-	}
+	pick_mapping(s, regs, &first, &n, &off);
 	p = mmap(NULL, n * m->ps, PROT_READ, MAP_SHARED, s->fds[k], (off_t)off);
 	note(s, "mmap during unbind (%zu pages, fd %d, offset %#" PRIx64 ") = %p",
 	     n, s->fds[k], off, p == MAP_FAILED ? NULL : p);
