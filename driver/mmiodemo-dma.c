@@ -720,6 +720,35 @@ static long mmiodemo_dma_sync_pages(struct mmiodemo *md, unsigned long first,
 	return count;
 }
 
+/*
+ * Before the device reads or writes pages [first, first + nr) (LOAD,
+ * FB_SHOW): every page of the range is synced for the device, the range's
+ * pages of the sync set taken out of it, as SYNC_FOR_DEVICE takes them. A
+ * page that stayed in the set would be synced for the device again by a
+ * later SYNC_FOR_CPU, over what the device wrote. Every page, not only
+ * the set's: with bounce buffers, the device may write part of a page,
+ * and the rest of its bounce buffer must be the page's. The caller holds
+ * the device (mmiodemo_enter()).
+ */
+int mmiodemo_dma_give(struct mmiodemo *md, unsigned long first,
+		      unsigned long nr)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long i, *taken;
+
+	taken = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	if (!taken)
+		return -ENOMEM;
+	mutex_lock(&dma->lock);
+	mmiodemo_dma_take(md, dma->unsynced, first, nr, taken);
+	for (i = first; i < first + nr; i++)
+		dma_sync_single_for_device(md->dev, dma->addrs[i], PAGE_SIZE,
+					   DMA_BIDIRECTIONAL);
+	mutex_unlock(&dma->lock);
+	bitmap_free(taken);
+	return 0;
+}
+
 static long mmiodemo_dma_sync(struct mmiodemo *md, void __user *argp,
 			      bool for_device)
 {

@@ -140,9 +140,11 @@ static int mmiodemo_fwcfg_find(struct mmiodemo_fwcfg *fc, const char *name,
 
 /*
  * Copies @len bytes of @select from byte @skip on into the buffer at
- * @offset, a DMA transfer per page: the buffer's pages are not contiguous.
- * Each page is cleaned for the device first, so that no dirty cache line
- * of the CPU's lands on what the device wrote.
+ * @offset, a DMA transfer per page: each page's bus address is its own
+ * (they are consecutive only within one mapping of the buffer). The pages
+ * are handed to the device first (mmiodemo_dma_give()), so that no dirty
+ * cache line of the CPU's lands on what the device wrote, and no later
+ * SYNC_FOR_CPU hands them to the device again over it.
  */
 static int mmiodemo_fwcfg_load_pages(struct mmiodemo *md, u16 select, u32 skip,
 				     u64 offset, u64 len)
@@ -153,14 +155,19 @@ static int mmiodemo_fwcfg_load_pages(struct mmiodemo *md, u16 select, u32 skip,
 	u64 done, n;
 	int ret;
 
+	if (!len)
+		return 0;
+	ret = mmiodemo_dma_give(md, offset >> PAGE_SHIFT,
+				((offset + len - 1) >> PAGE_SHIFT) -
+					(offset >> PAGE_SHIFT) + 1);
+	if (ret)
+		return ret;
 	ret = mmiodemo_fwcfg_dma(&md->fwcfg, control | FW_CFG_DMA_CTL_SKIP,
 				 skip, 0);
 	for (done = 0; !ret && done < len; done += n) {
 		i = (offset + done) >> PAGE_SHIFT;
 		n = min_t(u64, len - done,
 			  PAGE_SIZE - offset_in_page(offset + done));
-		dma_sync_single_for_device(md->dev, dma->addrs[i], PAGE_SIZE,
-					   DMA_BIDIRECTIONAL);
 		ret = mmiodemo_fwcfg_dma(&md->fwcfg, FW_CFG_DMA_CTL_READ, n,
 					 dma->addrs[i] +
 						 offset_in_page(offset + done));
@@ -258,7 +265,7 @@ long mmiodemo_fb_show(struct mmiodemo *md, struct mmiodemo_fb __user *argp)
 {
 	struct mmiodemo_fwcfg *fc = &md->fwcfg;
 	struct mmiodemo_dma *dma = &md->dma;
-	unsigned long first, nr, i;
+	unsigned long first, nr;
 	struct mmiodemo_fb fb;
 	long ret;
 
@@ -281,9 +288,9 @@ long mmiodemo_fb_show(struct mmiodemo *md, struct mmiodemo_fb __user *argp)
 	ret = -EBUSY;
 	if (fc->fb_on)
 		goto out;
-	for (i = first; i < first + nr; i++)
-		dma_sync_single_for_device(md->dev, dma->addrs[i], PAGE_SIZE,
-					   DMA_BIDIRECTIONAL);
+	ret = mmiodemo_dma_give(md, first, nr);
+	if (ret)
+		goto out;
 	ret = mmiodemo_ramfb_set(fc, dma->addrs[first], fb.width, fb.height,
 				 fb.stride);
 	fc->fb_on = !ret;

@@ -35,9 +35,11 @@
  *                      waiting for it answers SIGBUS at once, as it would
  *                      a moment later, instead of queueing behind the
  *                      writer with mmap_lock held.
- *   dma.lock           (mutex) one take of a dirty set or sync at a time.
  *   fwcfg.lock         (mutex) one fw_cfg transfer at a time; taken with
- *                      gone_lock read-held, never with dma.lock.
+ *                      gone_lock read-held. LOAD and FB_SHOW take dma.lock
+ *                      inside it (mmiodemo_dma_give()); nothing holding
+ *                      dma.lock takes it.
+ *   dma.lock           (mutex) one take of a dirty set or sync at a time.
  *   the page lock      of each buffer page: a write records its page
  *                      under this lock (the dirty-tracking invariant,
  *                      mmiodemo-dma.c). Held by .page_mkwrite until the
@@ -219,6 +221,8 @@ long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp);
 /* mmiodemo-dma.c */
 int mmiodemo_dma_init(struct mmiodemo *md);
 void mmiodemo_dma_revoke(struct mmiodemo *md);
+int mmiodemo_dma_give(struct mmiodemo *md, unsigned long first,
+		      unsigned long nr);
 void mmiodemo_dma_mmap(struct vm_area_struct *vma);
 void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc);
 bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,

@@ -217,6 +217,27 @@ TEST_F(bounce, device_writes_are_seen_after_sync_for_cpu)
 				  bad, first, self->map[2 * self->ps + first]);
 }
 
+/*
+ * A LOAD hands its pages to the device, CPU writes not yet synced
+ * included: SYNC_FOR_CPU afterwards shows what the device wrote, and does
+ * not hand those writes to the device again over it (with bounce buffers
+ * it did: the whole page was the CPU's again).
+ */
+TEST_F(bounce, load_over_unsynced_cpu_writes_is_what_sync_for_cpu_shows)
+{
+	size_t first = 0, bad;
+
+	memset((void *)(self->map + 2 * self->ps), 0xa5, 2 * self->ps);
+	ASSERT_EQ((int)self->ps, load(self, 100, 2 * self->ps + self->ps / 2,
+				      self->ps));
+	EXPECT_EQ(2, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_CPU, 2, 2));
+	bad = wrong_after_load(self, &first);
+	EXPECT_EQ(0U, bad) TH_LOG("%zu bytes of pages 2-3 wrong, first byte %zu: 0x%02x",
+				  bad, first, self->map[2 * self->ps + first]);
+	/* Handed to the device by the load: not in the sync set any more. */
+	EXPECT_EQ(0, sync_pages(self, MMIODEMO_IOC_SYNC_FOR_DEVICE, 2, 2));
+}
+
 /* Pages [first, first + 3): the bytes that are not cpu_byte(, round). */
 static size_t wrong_cpu_bytes(FIXTURE_DATA(bounce) *self, size_t first,
 			      unsigned int round, struct __test_metadata *_metadata)
