@@ -468,8 +468,7 @@ static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
 
 /*
  * A page of [first, end) taken into @taken and now unmapped that is pinned
- * for DMA (FOLL_PIN: process_vm_writev(), O_DIRECT, io_uring's fixed
- * buffers) may still be written through its pin, with no fault: it goes
+ * for DMA (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may still be written through its pin, with no fault: it goes
  * back into @set, to be reported by every take until one finds it
  * unpinned, as reclaim keeps a pinned folio (6.1 mm/vmscan.c). Unmapped, a
  * page cannot be newly pinned: the pin count is read after the PTEs are

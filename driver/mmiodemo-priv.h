@@ -31,7 +31,7 @@
  *                      held, and nothing holding it touches user memory
  *                      (copies to userspace come after mmiodemo_exit()).
  *                      Faults take it with down_read_trylock()
- *                      (mmiodemo-dma.c): a fault that finds unbind
+ *                      (mmiodemo-dma.c, mmiodemo-mmio.c): a fault that finds unbind
  *                      waiting for it answers SIGBUS at once, as it would
  *                      a moment later, instead of queueing behind the
  *                      writer with mmap_lock held.
@@ -39,7 +39,8 @@
  *                      gone_lock read-held. LOAD and FB_SHOW take dma.lock
  *                      inside it (mmiodemo_dma_give()); nothing holding
  *                      dma.lock takes it.
- *   dma.lock           (mutex) one take of a dirty set or sync at a time.
+ *   dma.lock           (mutex) one take of a set, sync or hand-over to
+ *                      the device at a time.
  *   the page lock      of each buffer page: a write records its page
  *                      under this lock (the dirty-tracking invariant,
  *                      mmiodemo-dma.c). Held by .page_mkwrite until the

@@ -177,7 +177,7 @@ const struct command commands[] = {
 			"  ACCESS     writable or read-only, from the PTE's write permission\n"
 			"  TRACKING   DMA buffer pages only: armed (write-protected, the next\n"
 			"             write faults and is logged as dirty) or written (logged,\n"
-			"             writable until the log is cleared); - for a mapping\n"
+			"             writable until a take unmaps it); - for a mapping\n"
 			"             that can never be written (a read-only fd's)\n"
 			"  KERNEL     the memory type of the kernel's own mapping of the\n"
 			"             region, which should match TYPE: a mismatch is an\n"

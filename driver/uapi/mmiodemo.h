@@ -25,7 +25,9 @@
  * neighbours too, read-only: fault-around). The driver records every
  * page userspace writes (MMIODEMO_REGION_F_DIRTY_LOG) in two page bitmaps:
  *   the dirty log   pages written since the last MMIODEMO_IOC_GET_DIRTY;
- *   the sync set    pages written since the last MMIODEMO_IOC_SYNC_FOR_DEVICE.
+ *   the sync set    pages written since they were last handed to the device
+ *                   (SYNC_FOR_DEVICE, fsync/msync, or SYNC_FOR_CPU, LOAD and
+ *                   FB_SHOW of a range that holds them).
  * Each ioctl takes its set in chunks of pages: it clears their bits, waits
  * for a write recording one of them, and unmaps them (the next access
  * faults again). So every write that finished before the ioctl started is
@@ -33,7 +35,7 @@
  * passed is in the next set. A write caught between its fault and its
  * store can be reported one set early, and then also in the next. A page
  * pinned for DMA (the kernel writes it through the pin, with no fault:
- * process_vm_writev(), O_DIRECT since Linux 6.5, io_uring fixed buffers)
+ * process_vm_writev(), O_DIRECT since Linux 6.5)
  * stays in the set while pinned: every take reports it until one finds it
  * unpinned, so a write through a pin is in the first set taken after it
  * lands. References taken without FOLL_PIN (O_DIRECT before 6.5) are not
@@ -99,7 +101,8 @@ struct mmiodemo_info {
 /*
  * MMIODEMO_IOC_GET_DIRTY: copy the dirty log to bitmap and clear it.
  * EINVAL if nr_pages is smaller than the buffer or reserved is not 0,
- * EFAULT if bitmap cannot be written, ENODEV if there is no DMA buffer.
+ * EFAULT if bitmap cannot be written (the pages it took go back into the
+ * log: a failed call loses nothing), ENODEV if there is no DMA buffer.
  */
 struct mmiodemo_dirty {
 	__u64 bitmap;		/* user pointer to (nr_pages + 63) / 64 __u64 */
@@ -118,10 +121,11 @@ struct mmiodemo_dirty {
  * buffers). Pages of the range in the sync set, written by the CPU and not
  * yet synced for the device, are synced for the device first and leave the
  * set: the CPU's writes are never discarded, and what the device wrote to
- * such a page since it last got it is lost where the CPU wrote (with
- * bounce buffers: all of the page). A page pinned for writing keeps the
- * CPU's content and stays in the set. Writes to the range wait while it
- * runs. count: the range's pages. len 0 means the whole buffer. EINVAL if
+ * such a page since it last got it is lost in each cache line the CPU
+ * wrote (with bounce buffers: all of the page). A page pinned for writing
+ * keeps the CPU's content and stays in the set. The range's pages are
+ * locked 8192 at a time while they are synced: a fault or write on one of
+ * them waits. count: the range's pages. len 0 means the whole buffer. EINVAL if
  * the range is not whole pages inside the buffer or reserved is not 0.
  */
 struct mmiodemo_sync {
@@ -135,9 +139,10 @@ struct mmiodemo_sync {
  * MMIODEMO_IOC_LOAD: the device (QEMU's fw_cfg DMA engine) copies bytes
  * [blob_offset, blob_offset + len) of the host file named name into the
  * DMA buffer at offset (any byte offsets). len 0 means the rest of the
- * file; len returns the bytes loaded. The driver cleans those pages for
- * the device first; call MMIODEMO_IOC_SYNC_FOR_CPU on the range before
- * reading it. The device's writes are not in the dirty sets, which record
+ * file; len returns the bytes loaded. The driver hands those pages to the
+ * device first, as SYNC_FOR_DEVICE would (CPU writes not synced yet
+ * included, and they leave the sync set); call MMIODEMO_IOC_SYNC_FOR_CPU
+ * on the range before reading it. The device's writes are not in the dirty sets, which record
  * the CPU's. ENOENT: no file of that name; EINVAL: a range outside the file
  * or the buffer, an empty name or one without its NUL, reserved not 0;
  * EOPNOTSUPP: the device has no DMA engine (no "fw-cfg" reg in its node);
@@ -157,12 +162,14 @@ struct mmiodemo_load {
  * MMIODEMO_IOC_FB_SHOW: the device (QEMU's ramfb) scans out height lines of
  * width pixels, stride bytes apart, from the DMA buffer at offset, and
  * keeps reading them until MMIODEMO_IOC_FB_OFF or unbind. The driver
- * cleans those pages for the device first; later CPU writes reach the
+ * hands those pages to the device first, as LOAD does; later CPU writes reach the
  * device after MMIODEMO_IOC_SYNC_FOR_DEVICE (or msync) of the dirty pages.
  * EINVAL: a format other than MMIODEMO_FB_XRGB8888, width or height
  * outside MMIODEMO_FB_MIN..MMIODEMO_FB_MAX_*, a stride not a multiple of
  * 4 or under width * 4, an offset not page aligned, a framebuffer that
- * runs past the buffer's end or over memory that is not contiguous,
+ * runs past the buffer's end or over pages that are not one run of
+ * consecutive bus addresses (with bounce buffers, a run is at most one
+ * mapping of 256 KiB),
  * reserved not 0; EFBIG: a framebuffer larger than the whole buffer;
  * EBUSY: a scan-out is already on; EOPNOTSUPP: the device has no ramfb.
  * MMIODEMO_IOC_FB_OFF stops it (0 if it was off): ramfb cannot be turned

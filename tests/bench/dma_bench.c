@@ -169,7 +169,8 @@ static unsigned int get_dirty(void)
 
 /*
  * Seconds to take @len bytes of written pages: GET_DIRTY for the buffer,
- * mprotect(PROT_READ) for a file (the write-protection a take is).
+ * mprotect(PROT_READ) for a file (the write-protection a take once was;
+ * a take now unmaps its pages).
  */
 static double take(enum side s, size_t len)
 {
@@ -196,7 +197,7 @@ static double take(enum side s, size_t len)
 
 /*
  * Seconds to write every page again after a take: the buffer after
- * GET_DIRTY (write-protected), a file after MADV_DONTNEED (unmapped).
+ * GET_DIRTY (unmapped by it), a file after MADV_DONTNEED (unmapped).
  */
 static double redirty(enum side s)
 {

@@ -42,8 +42,8 @@
  * Every read of a page the slot owns must equal the model; with --unbind,
  * every access through a mapping made before the unbind completed (the
  * slots keep mapping while it runs) must die of SIGBUS, no page of a
- * buffer mapping may be mapped (mincore()), and every ioctl on an old
- * file must fail with ENODEV.
+ * buffer mapping may be mapped (mincore()), and INFO on every old file
+ * must fail with ENODEV.
  *
  * The seed (printed first; SEED=N or --seed N replays it) fixes each
  * slot's sequence of operations; the interleaving is the kernel's. On a

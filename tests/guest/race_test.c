@@ -9,13 +9,18 @@
  * them milliseconds wide for the test: a kretprobe busy-waits after the
  * driver's function returns, before the kernel's next step.
  *
- *   regs_mmap_vs_unbind    the register page, mapped by f_op->mmap (or
- *                          f_op->mmap_prepare on 7.x); the kernel links
- *                          the VMA into the file's address_space after
- *                          the hook returns, where unbind's zap finds it.
- *   dma_fault_vs_unbind    a buffer page's read fault: the kernel locks
- *                          the page and installs the PTE after .fault
- *                          returns. Fault-around is switched off for the
+ *   regs_mmap_vs_unbind    the time between the mmap hook's return
+ *                          (f_op->mmap, or f_op->mmap_prepare on 7.x) and
+ *                          the kernel linking the VMA into the file's
+ *                          address_space, where unbind's zap finds it: a
+ *                          register PTE filled by the hook (as 6.1 and
+ *                          6.12 did until the driver mapped them by
+ *                          fault) would survive an unbind in it.
+ *   dma_fault_vs_unbind    the time between a buffer page's .fault
+ *                          returning and the kernel installing the PTE:
+ *                          a revoke in it must still zap that PTE (the
+ *                          driver returns the page locked so that it
+ *                          does). Fault-around is switched off for the
  *                          test (debugfs fault_around_bytes), or .map_pages
  *                          would map most pages and .fault never run.
  *

@@ -10,8 +10,8 @@
  *          mmiodemo_mmap_prepare (f_op->mmap_prepare): the kernel links
  *          the new VMA into the file's address_space only after the hook
  *          returns, so an unbind's zap meanwhile does not see the VMA.
- *   fault  mmiodemo_dma_fault (the DMA buffer's .fault): the kernel locks
- *          the page and installs its PTE only after .fault returns.
+ *   fault  mmiodemo_dma_fault (the DMA buffer's .fault): the kernel
+ *          installs its PTE only after .fault returns.
  *
  * Idle when loaded (the harness loads every test module at boot): a probe
  * is registered only while its debugfs file "mmiodemo-widen/NAME" holds a
@@ -23,8 +23,8 @@
  * SYMBOL is the function probed ("-" while disarmed), HITS the returns
  * that were delayed (successful ones only: an mmap hook that returned 0,
  * a .fault that returned no VM_FAULT_ERROR bit), MISSED the
- * kretprobe's nmissed. Without kretprobes in the kernel (the debug
- * kernel), arming fails with EOPNOTSUPP. The handlers run atomic, and so
+ * kretprobe's nmissed. Without kretprobes in the kernel (CONFIG_KRETPROBES),
+ * arming fails with EOPNOTSUPP. The handlers run atomic, and so
  * busy-wait (mdelay(), udelay()).
  */
 
