@@ -468,13 +468,14 @@ static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
 
 /*
  * A page of [first, end) taken into @taken and now unmapped that is pinned
- * for DMA (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may still be written through its pin, with no fault: it goes
- * back into @set, to be reported by every take until one finds it
- * unpinned, as reclaim keeps a pinned folio (6.1 mm/vmscan.c). Unmapped, a
- * page cannot be newly pinned: the pin count is read after the PTEs are
- * gone, and GUP-fast, which takes its pin before it checks the PTE again,
- * either sees the PTE gone or is seen here (the barrier pairs with its
- * atomic reference count increment).
+ * for DMA (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may still
+ * be written through its pin, with no fault: it goes back into @set, to
+ * be reported by every take until one finds it unpinned, as reclaim keeps
+ * a pinned folio (6.1 mm/vmscan.c). Unmapped, a page cannot be newly
+ * pinned: the pin count is read after the PTEs are gone, and GUP-fast,
+ * which takes its pin before it checks the PTE again, either sees the PTE
+ * gone or is seen here (the barrier pairs with its atomic reference count
+ * increment).
  */
 static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
 				     unsigned long *set, unsigned long first,
