@@ -188,6 +188,22 @@ static int widen(const char *name, const char **why)
 	return errno == EOPNOTSUPP || errno == ENOSYS ? 1 : -1;
 }
 
+/*
+ * Sets the delay of the armed probe @name to twice the unbind that took
+ * @unbind_s seconds, 2 to 100 ms: the window must hold a whole revoke,
+ * which KASAN and a busy host make slow.
+ */
+static void widen_fit(const char *name, double unbind_s)
+{
+	char path[128], us[16];
+	double want = 2e6 * unbind_s;
+
+	want = want < 2000 ? 2000 : want > 100000 ? 100000 : want;
+	snprintf(path, sizeof(path), WIDEN "/%s", name);
+	snprintf(us, sizeof(us), "%.0f", want);
+	sysfs_write(path, us);
+}
+
 static void widen_off(void)
 {
 	sysfs_write(WIDEN "/mmap", "0");
@@ -203,7 +219,7 @@ static void race(struct __test_metadata *_metadata, struct verdict *v,
 {
 	unsigned char vec;
 	pthread_t t[THREADS];
-	double t0 = now_s();
+	double t0 = now_s(), t1;
 	unsigned int i, first, found = 0;
 	uint32_t val = 0;
 	int n, spin;
@@ -221,7 +237,9 @@ static void race(struct __test_metadata *_metadata, struct verdict *v,
 		     spin++)
 			usleep(500);
 		usleep(500 + rc.now * 300 % 2500);
+		t1 = now_s();
 		ASSERT_EQ(0, driver_unbind()) TH_LOG("unbind: %s", strerror(errno));
+		widen_fit(dma ? "fault" : "mmap", now_s() - t1);
 		rc.stop = 1;
 		for (n = 0; n < THREADS; n++)
 			pthread_join(t[n], NULL);

@@ -15,7 +15,7 @@
  *
  * Idle when loaded (the harness loads every test module at boot): a probe
  * is registered only while its debugfs file "mmiodemo-widen/NAME" holds a
- * delay. Writing a number of microseconds (1 to 20000) arms it, 0 disarms
+ * delay. Writing a number of microseconds (1 to 100000) arms it, 0 disarms
  * it; reading it gives one line:
  *
  *   SYMBOL DELAY_US HITS MISSED
@@ -40,7 +40,7 @@
 #include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
-#define WIDEN_MAX_US 20000
+#define WIDEN_MAX_US 100000
 
 /*
  * @name: the debugfs file; @symbols: tried in this order; @fail: the bits
