@@ -39,7 +39,8 @@
  * stays in the set while pinned: every take reports it until one finds it
  * unpinned, so a write through a pin is in the first set taken after it
  * lands. References taken without FOLL_PIN (O_DIRECT before 6.5) are not
- * seen. fsync(), fdatasync() and msync(MS_SYNC) of a range take the sync
+ * seen. io_uring cannot register the buffer as a fixed buffer (EOPNOTSUPP
+ * before 6.5, EFAULT since). fsync(), fdatasync() and msync(MS_SYNC) of a range take the sync
  * set of that range, as SYNC_FOR_DEVICE does. A bitmap is an array of
  * __u64; page p is bit (p % 64) of word p / 64.
  */

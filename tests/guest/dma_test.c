@@ -17,8 +17,11 @@
 #include <time.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include <linux/io_uring.h>
 
 #include "kselftest_harness.h"
 #include "common.h"
@@ -726,6 +729,36 @@ TEST_F_TIMEOUT(dma, writes_through_pins_are_in_a_later_set, 30)
 	       rounds, pr.npages, takes, changed, missing);
 	EXPECT_EQ(0U, missing);
 	free(pr.src);
+}
+
+/*
+ * io_uring cannot make the buffer a fixed buffer, whose later writes
+ * would land through a long-term pin: registering it is refused
+ * (EOPNOTSUPP before Linux 6.5, which takes only shmem and hugetlb files;
+ * EFAULT since, when GUP refuses long-term write pins of a file mapping
+ * that tracks writes).
+ */
+TEST_F(dma, io_uring_cannot_register_the_buffer)
+{
+	struct io_uring_params params = { 0 };
+	struct iovec iov;
+	int ring, ret;
+
+	ring = (int)syscall(__NR_io_uring_setup, 4, &params);
+	if (ring < 0)
+		SKIP(return, "no io_uring here: %s", strerror(errno));
+	self->map = map_buffer(self, self->fd, 0, self->npages,
+			       PROT_READ | PROT_WRITE, 0);
+	ASSERT_NE(NULL, self->map);
+	iov.iov_base = (void *)self->map;
+	iov.iov_len = 4 * self->ps;
+	ret = (int)syscall(__NR_io_uring_register, ring,
+			   IORING_REGISTER_BUFFERS, &iov, 1);
+	TH_LOG("IORING_REGISTER_BUFFERS: %d (%s)", ret,
+	       ret ? strerror(errno) : "registered");
+	EXPECT_EQ(-1, ret);
+	EXPECT_TRUE(errno == EOPNOTSUPP || errno == EFAULT);
+	close(ring);
 }
 
 /*
