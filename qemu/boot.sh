@@ -49,8 +49,6 @@ dtb=$b/mmiodemo-virt.dtb
 # package installs, applied to QEMU's tree.
 initrd=$b/initramfs.cpio
 disks=()
-# A kernel's conf may add to the command line (KERNEL_APPEND, e.g.
-# swiotlb=force).
 append="$QEMU_APPEND ${KERNEL_APPEND:+$KERNEL_APPEND }mmiodemo_mode=$mode"
 if [ "$mode" = debian ]; then
 	dg=$top/build/debian-guest
