@@ -314,28 +314,33 @@ $(BENCH_DTB): $(DTB)
 
 all: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO)
 
-# The kernel's own uio.ko, for the UIO device of the test module
-# mmiodemo-bench (Debian: CONFIG_UIO=m), from the unpacked kernel package
-# (KDIR is its usr/src/linux-headers-*; 7.x keeps its modules in another
-# package, which is not fetched) or a kernel built here, decompressed for
-# busybox's insmod. None where UIO is built in or absent.
-KROOT := $(abspath $(KDIR)/../../..)
-UIO_KO_SRC := $(firstword $(wildcard \
-	$(foreach d,$(KROOT)/lib/modules/$(KERNEL_RELEASE)/kernel \
-		$(KROOT)/usr/lib/modules/$(KERNEL_RELEASE)/kernel $(KDIR), \
-		$(d)/drivers/uio/uio.ko $(d)/drivers/uio/uio.ko.xz)))
-UIO_KO := $(if $(UIO_KO_SRC),$(B)/kernel-modules/uio.ko)
+# Modules of the kernel's own package the guest loads, where Debian builds
+# them as modules: uio.ko for the UIO device of the test module
+# mmiodemo-bench, virtio_mmio.ko and virtio_blk.ko for the disk the
+# fuzzer's O_DIRECT reads come from (qemu/machine.conf's QEMU_DISK). Taken
+# from KMODULES (qemu/setup.sh: the kernel package's modules, 7.x's
+# linux-modules package, or the tree of a kernel built here), decompressed
+# for busybox's insmod. None where built in.
+KERNEL_MODULES := drivers/uio/uio drivers/virtio/virtio_mmio \
+	drivers/block/virtio_blk
+kmod_src = $(firstword $(wildcard $(KMODULES)/$(1).ko $(KMODULES)/$(1).ko.xz))
+KMOD_KO := $(foreach m,$(KERNEL_MODULES),$(if $(call kmod_src,$(m)), \
+	$(B)/kernel-modules/$(notdir $(m)).ko))
 
-$(B)/kernel-modules/uio.ko: $(UIO_KO_SRC)
-	@mkdir -p $(@D)
-	$(if $(filter %.xz,$<),xz -dc,cat) $< >$@.tmp
-	mv $@.tmp $@
+define kmod_rule
+$(B)/kernel-modules/$(notdir $(1)).ko: $(call kmod_src,$(1))
+	@mkdir -p $$(@D)
+	$$(if $$(filter %.xz,$$<),xz -dc,cat) $$< >$$@.tmp
+	mv $$@.tmp $$@
+endef
+$(foreach m,$(KERNEL_MODULES),$(if $(call kmod_src,$(m)), \
+	$(eval $(call kmod_rule,$(m)))))
 
 # The guest's whole world, with every module built for the kernel. The
 # list of its programs is a prerequisite too, so a test that was deleted
 # leaves the image.
 GUEST_FILES := $(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS) \
-	$(EXAMPLES) $(UIO_KO)
+	$(EXAMPLES) $(KMOD_KO)
 $(B)/guest-files: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@

@@ -49,8 +49,12 @@ trap 'rm -rf "$extra"' EXIT
 mkdir -p "$extra/lib/modules/lava" "$extra/tests"
 install -m 755 lava/lava-suite.sh "$extra/tests/"
 mods=''
+# The kernel's modules: KMODULES of qemu/setup.sh (7.x: its linux-modules
+# package).
+kmods=$(sed -n 's/^KMODULES := //p' "$b/kernel.mk")
 modfile() { # modfile NAME: the module's file in the kernel's package
 	find "$kroot/lib/modules/$release" "$kroot/usr/lib/modules/$release" \
+		${kmods:+"$kmods"} \
 		\( -name "$1.ko" -o -name "$1.ko.xz" -o -name "${1//_/-}.ko" \
 		-o -name "${1//_/-}.ko.xz" \) 2>/dev/null | head -n1 || true
 }
@@ -73,27 +77,6 @@ add_module() { # add_module NAME: NAME after its dependencies
 	echo "$1" >>"$extra/lib/modules/lava/order"
 	mods+=" $1"
 }
-# Since 7.x, Debian ships a kernel's modules apart, in linux-modules-REL,
-# which make test does not fetch: here it is, from the kernel's
-# project-local apt configuration (qemu/setup.sh), unpacked in the cache.
-# shellcheck source=/dev/null
-suite=$(. "qemu/kernels/$kernel.conf" && echo "${KERNEL_SUITE:-}")
-if [ -z "$(modfile virtio_blk)" ] && ! built_in VIRTIO_BLK && [ -n "$suite" ]; then
-	mroot=$cache/modules/$release
-	if [ ! -d "$mroot/usr" ] && [ ! -d "$mroot/lib" ]; then
-		kapt=()
-		apt_opts kapt "$top/build/cache/apt/$suite" "$suite"
-		say "fetching linux-modules-$release (arm64) for the overlay disk's modules"
-		rm -rf "$mroot" "$mroot.tmp" "$cache/dl"
-		mkdir -p "$cache/dl" "$mroot.tmp"
-		(cd "$cache/dl" && apt-get "${kapt[@]}" download "linux-modules-$release:arm64" \
-			>/dev/null 2>&1) || die "apt-get download linux-modules-$release:arm64 failed"
-		dpkg-deb -x "$cache/dl/"*.deb "$mroot.tmp"
-		rm -rf "$cache/dl"
-		mv "$mroot.tmp" "$mroot"
-	fi
-	kroot=$mroot
-fi
 # virtio-blk over PCI (QEMU's if=virtio on virt), ext2 through ext4 and
 # the checksum ext4 asks the crypto API for.
 # Each NAME:SYMBOL is left out where the kernel has CONFIG_SYMBOL=y (6.12

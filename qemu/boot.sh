@@ -48,8 +48,10 @@ dtb=$b/mmiodemo-virt.dtb
 # Debian's own initramfs, its disk, the payload disk, and the overlay the
 # package installs, applied to QEMU's tree.
 initrd=$b/initramfs.cpio
-disks=()
-append="$QEMU_APPEND ${KERNEL_APPEND:+$KERNEL_APPEND }mmiodemo_mode=$mode"
+disks=(-drive "if=none,id=mmiodemo-disk,format=raw,readonly=on,file=$top/build/blobs/$QEMU_DISK"
+       -device "virtio-blk-device,drive=mmiodemo-disk,serial=mmiodemo-disk")
+# mmiodemo_disk=1: the guest must find that disk (tests/bench/fuzz.c).
+append="$QEMU_APPEND ${KERNEL_APPEND:+$KERNEL_APPEND }mmiodemo_mode=$mode mmiodemo_disk=1"
 if [ "$mode" = debian ]; then
 	dg=$top/build/debian-guest
 	dtb=$dg/virt-package.dtb

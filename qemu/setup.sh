@@ -173,6 +173,9 @@ resolve() {
 	fi
 	# kbuild without an architecture: the host's (amd64) build tools.
 	kpkgs=("$imgpkg:arm64" "$headers:arm64" "$common" "$kbuild=$version")
+	# 7.x ships the modules apart: the guest loads a few (KMODULES).
+	[ "$imgpkg" = "$image" ] ||
+		kpkgs+=("linux-modules-${image#linux-image-}:arm64")
 	mapfile -t kdebs < <(apt-get "${kapt[@]}" download --print-uris \
 		"${kpkgs[@]}" 2>/dev/null | awk '{ print $2 }')
 	[ "${#kdebs[@]}" = "${#kpkgs[@]}" ]
@@ -324,6 +327,7 @@ if [ -n "${KERNEL_FRAGMENT:-}" ]; then
 	image="$ksrc_name + qemu/kernels/$KERNEL_FRAGMENT"
 	version=$(sed 's/^linux-source-[^_]*_\([^_]*\)_.*/\1/' "$ksrc/.unpacked")
 	kheaders=$ksrc
+	kmodules=$kdir
 else
 	kroot=$cache/kernels/$image-$version
 	unpack "$kroot" "$(deb "$imgpkg")" "$(deb "$headers")" "$(deb "$common")" \
@@ -342,8 +346,13 @@ else
 	fi
 	krel=${image#linux-image-}
 	vmlinuz=$kroot/boot/vmlinuz-$krel
-	# 7.x: the unsigned image, where the modules are.
-	[ -f "$vmlinuz" ] || vmlinuz=$kroot/usr/lib/modules/$krel/vmlinuz.unsigned
+	kmodules=$kroot/lib/modules/$krel/kernel
+	# 7.x: the unsigned image, and the modules in a package of their own.
+	if [ ! -f "$vmlinuz" ]; then
+		vmlinuz=$kroot/usr/lib/modules/$krel/vmlinuz.unsigned
+		unpack "$kroot.modules" "$(deb "linux-modules-$krel")"
+		kmodules=$kroot.modules/usr/lib/modules/$krel/kernel
+	fi
 	[ -f "$vmlinuz" ] || die "no kernel image in $(deb "$imgpkg")"
 fi
 
@@ -360,6 +369,7 @@ GPIOD_ROOT := $gpiod_root
 GPIOD_API := $gpiod_api
 KSRC := $src
 KHEADERS := $kheaders
+KMODULES := $kmodules
 TOOLCHAIN := ${toolchain:+$top/qemu/toolchain.sh $toolchain}
 EOF
 # Rewrite only on change, so an unchanged kernel rebuilds nothing.
