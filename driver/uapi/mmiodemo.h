@@ -124,7 +124,11 @@ struct mmiodemo_dirty {
  * set: the CPU's writes are never discarded, and what the device wrote to
  * such a page since it last got it is lost in each cache line the CPU
  * wrote (with bounce buffers: all of the page). A page pinned for writing
- * keeps the CPU's content and stays in the set. The range's pages are
+ * keeps the CPU's content and stays in the set. Before Linux 6.5 an
+ * O_DIRECT read holds plain references, which are not seen: what it brings
+ * after a take of the sync set began is in neither set, and a later
+ * SYNC_FOR_CPU may overwrite it (with bounce buffers, with the older copy):
+ * wait for such reads before taking a set or syncing. The range's pages are
  * locked 8192 at a time while they are synced: a fault or write on one of
  * them waits. count: the range's pages. len 0 means the whole buffer. EINVAL if
  * the range is not whole pages inside the buffer or reserved is not 0.

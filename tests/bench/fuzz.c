@@ -3,13 +3,14 @@
  * fuzz: a model-checking fuzzer for /dev/mmiodemo. Slot threads (and the
  * processes they fork) run random sequences of open, mmap of either region
  * at random page offsets, munmap (whole or part), mprotect, mremap, fork,
- * MAP_POPULATE, MADV_DONTNEED, msync, fsync, writes (stores, and
- * process_vm_writev() through pins, some held across a take), reads,
- * GET_DIRTY, SYNC_FOR_DEVICE/FOR_CPU on random ranges, event reads and
- * polls, close; with --unbind, the device is also unbound and bound again
- * while the slots map both regions and touch their mappings. Writes
- * through O_DIRECT (which needs a disk in the guest) and io_uring fixed
- * buffers are not made.
+ * MAP_POPULATE, MADV_DONTNEED, msync, fsync, writes (stores,
+ * process_vm_writev() through pins, some held across a take, and
+ * O_DIRECT reads from the disk QEMU gives the guest, in flight across a
+ * take), reads, GET_DIRTY, SYNC_FOR_DEVICE/FOR_CPU on random ranges, event
+ * reads and polls, close; with --unbind, the device is also unbound and
+ * bound again while the slots map both regions and touch their mappings.
+ * io_uring fixed buffers are not made: the buffer cannot be registered
+ * (dma_test checks that).
  *
  *   fuzz [--seconds N] [--seed N] [--slots N] [--unbind]
  *
@@ -39,6 +40,12 @@
  * mapping of the page, with no fault: a pinned page stays in the set, so
  * such a write must be in the first take after it lands. PIN_HELD holds
  * the copy (its source is a userfaultfd page) until the slot has taken.
+ * ODIRECT reads whole pages from the disk through pins the block layer
+ * takes (since Linux 6.5; plain references before, which no take can
+ * see: there it is an ordinary racing write, and the sync set's takes and
+ * SYNC_FOR_CPU wait for it). A take the slot runs while its read is in flight, and that ends
+ * with it still in flight, held the pages pinned throughout: the read must
+ * be in a take after it completes.
  * Every read of a page the slot owns must equal the model; with --unbind,
  * every access through a mapping made before the unbind completed (the
  * slots keep mapping while it runs) must die of SIGBUS, no page of a
@@ -66,12 +73,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/utsname.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <linux/aio_abi.h>
 #include <linux/userfaultfd.h>
 
 #include "common.h"
@@ -84,12 +94,14 @@
 #define LOG_LEN		48
 #define LOG_LINE	112
 #define MAX_PIN		64	/* pages a PIN_WRITE writes in one call */
+#define MAX_OD		8	/* pages an ODIRECT reads in one call */
+#define DISK_SERIAL	"mmiodemo-disk"	/* qemu/boot.sh's QEMU_DISK */
 
 #define OPS(X)							\
 	X(OPEN) X(CLOSE) X(MMAP) X(MMAP_POPULATE) X(MMAP_REGS)	\
 	X(MMAP_REFUSED) X(MUNMAP) X(MUNMAP_PART) X(MPROTECT)	\
 	X(MREMAP) X(FORK) X(DONTNEED) X(MSYNC) X(FSYNC) X(WRITE)	\
-	X(WRITE_RO) X(PIN_WRITE) X(PIN_HELD) X(PIN_RO) X(READ)	\
+	X(WRITE_RO) X(PIN_WRITE) X(PIN_HELD) X(PIN_RO) X(ODIRECT) X(READ) \
 	X(READ_PAGE) X(GET_DIRTY) X(SYNC_DEV) X(SYNC_CPU) X(EVENTS)	\
 	X(UNBIND) X(MMAP_RACING) X(TOUCH_RACING)
 #define OP_ENUM(n) OP_##n,
@@ -104,7 +116,8 @@ static const unsigned int op_weight[NR_OPS] = {
 	[OP_MUNMAP] = 2, [OP_MUNMAP_PART] = 2, [OP_MPROTECT] = 2,
 	[OP_MREMAP] = 2, [OP_FORK] = 1, [OP_DONTNEED] = 2, [OP_MSYNC] = 2,
 	[OP_FSYNC] = 1, [OP_WRITE] = 40, [OP_WRITE_RO] = 1,
-	[OP_PIN_WRITE] = 8, [OP_PIN_HELD] = 4, [OP_PIN_RO] = 1, [OP_READ] = 12,
+	[OP_PIN_WRITE] = 8, [OP_PIN_HELD] = 4, [OP_PIN_RO] = 1,
+	[OP_ODIRECT] = 6, [OP_READ] = 12,
 	[OP_READ_PAGE] = 2, [OP_GET_DIRTY] = 8, [OP_SYNC_DEV] = 8,
 	[OP_SYNC_CPU] = 6, [OP_EVENTS] = 1,
 };
@@ -120,9 +133,13 @@ struct model {
 	size_t ps, npages, nslots;
 	uint64_t dma_offset, regs_offset;
 	bool regs_mappable, have_uffd;
+	bool od_pins;		/* O_DIRECT pins its pages (Linux 6.5+) */
+	size_t disk_pages;	/* of the O_DIRECT disk; 0: none */
+	pthread_rwlock_t od_lock;	/* !od_pins: syncs vs ODIRECT */
 	long ops[NR_OPS];
 	long takes_checked, pages_checked, early, bytes_checked, sigbus;
 	long racing_maps_dead, mincore_checked;
+	long od_held;		/* takes that ended with an ODIRECT in flight */
 };
 
 static struct model *m;
@@ -130,6 +147,8 @@ static uint8_t *shadow;			/* the buffer's bytes */
 static uint32_t *started, *done;	/* per page: writes begun, finished */
 static uint32_t *cov[NR_SETS], *amb[NR_SETS];
 static uint32_t *held;			/* per page: a pinned write not copied */
+static uint8_t *disk;			/* the O_DIRECT disk's bytes */
+static int disk_fd = -1;		/* it, opened O_DIRECT */
 
 struct map {
 	bool used;
@@ -160,6 +179,15 @@ struct slot {
 	unsigned int npin;
 	ssize_t pin_ret;
 	int pin_errno;
+	/* ODIRECT: the read in flight, in this process's AIO context. */
+	aio_context_t aio;
+	pid_t aio_pid;
+	struct iovec od_iov[MAX_OD];
+	size_t od_page[MAX_OD];
+	uint32_t od_write[MAX_OD];	/* the write it is, per page */
+	unsigned int nod;
+	bool od_pending;		/* submitted, completion not read */
+	struct io_event od_ev;
 };
 
 static struct slot slots[MAX_SLOTS];
@@ -302,6 +330,34 @@ static uint64_t shadow_get(size_t off, unsigned int width)
 
 /* --- the dirty-set model ------------------------------------------- */
 
+/*
+ * True if the slot's O_DIRECT read is still in flight; if it completed,
+ * its event is kept in s->od_ev. The read is one bio (MAX_OD pages, far
+ * below BIO_MAX_VECS), and block/fops.c's asynchronous completion posts
+ * the event first and releases the pages after it: a read whose event has
+ * not come still holds all its pins.
+ */
+static bool od_in_flight(struct slot *s)
+{
+	struct timespec zero = { 0 };
+	long r = syscall(__NR_io_getevents, s->aio, 1, 1, &s->od_ev, &zero);
+
+	if (r == 1)
+		s->od_pending = false;
+	return r == 0;
+}
+
+/* @top, lowered below the slot's O_DIRECT write of page @p if it has one. */
+static uint32_t od_cap(struct slot *s, size_t p, uint32_t top)
+{
+	unsigned int j;
+
+	for (j = 0; j < s->nod; j++)
+		if (s->od_page[j] == p && s->od_write[j] <= top)
+			return s->od_write[j] - 1;
+	return top;
+}
+
 static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
 {
 	size_t p;
@@ -326,17 +382,23 @@ static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
  * weakened for it: amb moves to A only for a page reported, and not past
  * a write whose copy through a pin is known not to have happened when the
  * take ended (held[], set by PIN_HELD while its copy waits): that write
- * cannot be in this take, so it must be in a later one.
+ * cannot be in this take, so it must be in a later one. Nor past the
+ * slot's own O_DIRECT read if it is still in flight when the take has
+ * returned, where the block layer pins (od_in_flight()): its pages were
+ * pinned before the take began and all through it, so the read is in a
+ * later take whenever it lands.
  */
 static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		     bool exact, long reported, const char *what)
 {
 	size_t p, must = 0, may = 0;
 	uint32_t b, a, h, top;
-	bool in;
+	bool in, od = s->od_pending && m->od_pins && od_in_flight(s);
 
 	for (p = first; p < first + n; p++)
 		s->after[p] = __atomic_load_n(&started[p], __ATOMIC_SEQ_CST);
+	if (od)
+		__atomic_add_fetch(&m->od_held, 1, __ATOMIC_RELAXED);
 
 	if (!exact && reported >= 0) {
 		for (p = first; p < first + n; p++) {
@@ -378,6 +440,8 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 			cov[set][p] = b;
 		h = __atomic_load_n(&held[p], __ATOMIC_SEQ_CST);
 		top = h && h <= a ? h - 1 : a;
+		if (od)
+			top = od_cap(s, p, top);
 		if (in && top > amb[set][p])
 			amb[set][p] = top;
 	}
@@ -701,7 +765,7 @@ static void op_write_ro(struct slot *s)
 }
 
 static void op_get_dirty(struct slot *s);
-static void op_sync(struct slot *s, bool for_device);
+static void op_sync(struct slot *s, enum op op);
 
 /* The slot's userfaultfd and the page it serves: PIN_HELD's source. */
 static bool uffd_setup(struct slot *s)
@@ -856,7 +920,7 @@ static void op_pin_write(struct slot *s, enum op op)
 			if (below(s, 2))
 				op_get_dirty(s);
 			else
-				op_sync(s, true);
+				op_sync(s, OP_SYNC_DEV);
 		} else {
 			fail(s, "process_vm_writev did not read its held source");
 		}
@@ -873,6 +937,100 @@ static void op_pin_write(struct slot *s, enum op op)
 		fail(s, "process_vm_writev of %zu bytes into the slot's writable mapping: %zd (%s)",
 		     want, s->pin_ret, strerror(s->pin_errno));
 	count(hold ? OP_PIN_HELD : OP_PIN_WRITE);
+}
+
+/* The slot's AIO context, made in the process that runs it. */
+static bool aio_ready(struct slot *s)
+{
+	if (s->aio && s->aio_pid == getpid())
+		return true;
+	s->aio = 0;
+	if (syscall(__NR_io_setup, 1, &s->aio)) {
+		s->aio = 0;
+		return false;
+	}
+	s->aio_pid = getpid();
+	return true;
+}
+
+/*
+ * ODIRECT: an O_DIRECT read of 1 to MAX_OD pages of the disk into the
+ * slot's own pages of a writable mapping, one page per iovec, submitted
+ * with io_submit() so that it is in flight while, half the time, the slot
+ * takes a set. The block layer takes each page (a write fault records it)
+ * and the disk writes it with no fault. Counted as PIN_WRITE: started
+ * before the submit, done after the completion; the pages then hold the
+ * disk's bytes. Where O_DIRECT pins (6.5+), a take that ended with the read
+ * still in flight must be followed by one that has it (take_end()).
+ * Before 6.5 its plain references are invisible to the driver: the read
+ * is an ordinary racing write for the dirty log, and the sync set's takes
+ * and SYNC_FOR_CPU wait for it (op_sync()).
+ */
+static void op_odirect(struct slot *s)
+{
+	struct timespec ts = { .tv_sec = 30 };
+	struct iocb cb = { 0 }, *cbp = &cb;
+	struct map *mp = any_map(s, true, true);
+	size_t k, p, doff, want;
+	unsigned int n, j;
+	long ret;
+
+	if (!m->disk_pages || !mp || !owned_page(s, mp, &k) || !aio_ready(s))
+		return;
+	n = 1 + (unsigned int)below(s, MAX_OD);
+	if (n > m->disk_pages)
+		n = (unsigned int)m->disk_pages;
+	for (j = 0; j < n && k < mp->n; j++, k += m->nslots) {
+		s->od_iov[j].iov_base = mp->addr + k * m->ps;
+		s->od_iov[j].iov_len = m->ps;
+		s->od_page[j] = mp->first + k;
+	}
+	s->nod = j;
+	want = s->nod * m->ps;
+	doff = below(s, m->disk_pages - s->nod + 1);
+	cb.aio_lio_opcode = IOCB_CMD_PREADV;
+	cb.aio_fildes = (uint32_t)disk_fd;
+	cb.aio_buf = (uintptr_t)s->od_iov;
+	cb.aio_nbytes = s->nod;
+	cb.aio_offset = (int64_t)(doff * m->ps);
+	note(s, "O_DIRECT read of %u disk pages from %zu into page %zu (via %p)",
+	     s->nod, doff, s->od_page[0], mp->addr);
+	if (!m->od_pins)
+		pthread_rwlock_rdlock(&m->od_lock);
+	for (j = 0; j < s->nod; j++)
+		s->od_write[j] = __atomic_add_fetch(&started[s->od_page[j]], 1,
+						    __ATOMIC_SEQ_CST);
+	ret = syscall(__NR_io_submit, s->aio, 1, &cbp);
+	if (ret != 1) {
+		fail(s, "io_submit of an O_DIRECT read into the slot's writable mapping: %s",
+		     strerror(errno));
+	} else {
+		s->od_pending = true;
+		if (below(s, 2)) {
+			/* Maybe still in flight: take (the sync set: 6.5+). */
+			if (below(s, 2) || !m->od_pins)
+				op_get_dirty(s);
+			else
+				op_sync(s, OP_SYNC_DEV);
+		}
+		if (s->od_pending &&
+		    syscall(__NR_io_getevents, s->aio, 1, 1, &s->od_ev, &ts) != 1)
+			fail(s, "the O_DIRECT read did not complete in %ld s: %s",
+			     (long)ts.tv_sec, strerror(errno));
+		s->od_pending = false;
+		if (s->od_ev.res != (int64_t)want)
+			fail(s, "O_DIRECT read of %zu bytes into the slot's writable mapping: %lld",
+			     want, (long long)s->od_ev.res);
+	}
+	for (j = 0; j < s->nod; j++) {
+		p = s->od_page[j];
+		__atomic_add_fetch(&done[p], 1, __ATOMIC_SEQ_CST);
+		memcpy(shadow + p * m->ps, disk + (doff + j) * m->ps, m->ps);
+	}
+	s->nod = 0;
+	if (!m->od_pins)
+		pthread_rwlock_unlock(&m->od_lock);
+	count(OP_ODIRECT);
 }
 
 static void op_read(struct slot *s, bool whole)
@@ -997,7 +1155,7 @@ static void pick_range(struct slot *s, size_t *first, size_t *n)
 	*n = 1 + below(s, m->npages - *first);
 }
 
-static void op_sync(struct slot *s, bool for_device)
+static void op_sync_range(struct slot *s, bool for_device)
 {
 	int k = any_fd(s, true), ret;
 	struct mmiodemo_sync sy = { 0 };
@@ -1044,7 +1202,7 @@ static void op_sync(struct slot *s, bool for_device)
  * the sync set for those pages. Its count is read from debugfs
  * stats/pages_synced, which only takes of that set (serialised here) move.
  */
-static void op_msync(struct slot *s, bool whole)
+static void op_msync_range(struct slot *s, bool whole)
 {
 	struct map *mp = any_map(s, true, false);
 	int k = any_fd(s, true), ret;
@@ -1131,6 +1289,26 @@ static void op_fork(struct slot *s)
 	count(OP_FORK);
 }
 
+/*
+ * SYNC_DEV, SYNC_CPU, MSYNC, FSYNC: a take of the sync set or a sync for
+ * the CPU. Before Linux 6.5 each waits for the O_DIRECT reads in flight
+ * (od_lock), as the uAPI header tells programs to: the block layer's plain
+ * references are not seen, so a take of the sync set that a read's data
+ * lands after would leave it out of the set, and a later SYNC_FOR_CPU
+ * would copy the older bounce buffer over it.
+ */
+static void op_sync(struct slot *s, enum op op)
+{
+	if (!m->od_pins)
+		pthread_rwlock_wrlock(&m->od_lock);
+	if (op == OP_MSYNC || op == OP_FSYNC)
+		op_msync_range(s, op == OP_FSYNC);
+	else
+		op_sync_range(s, op == OP_SYNC_DEV);
+	if (!m->od_pins)
+		pthread_rwlock_unlock(&m->od_lock);
+}
+
 static void run_op(struct slot *s, enum op op)
 {
 	switch (op) {
@@ -1146,18 +1324,19 @@ static void run_op(struct slot *s, enum op op)
 	case OP_MREMAP: op_mremap(s); break;
 	case OP_FORK: op_fork(s); break;
 	case OP_DONTNEED: op_dontneed(s); break;
-	case OP_MSYNC: op_msync(s, false); break;
-	case OP_FSYNC: op_msync(s, true); break;
+	case OP_MSYNC: op_sync(s, op); break;
+	case OP_FSYNC: op_sync(s, op); break;
 	case OP_WRITE: op_write(s); break;
 	case OP_WRITE_RO: op_write_ro(s); break;
 	case OP_PIN_WRITE:
 	case OP_PIN_HELD:
 	case OP_PIN_RO: op_pin_write(s, op); break;
+	case OP_ODIRECT: op_odirect(s); break;
 	case OP_READ: op_read(s, false); break;
 	case OP_READ_PAGE: op_read(s, true); break;
 	case OP_GET_DIRTY: op_get_dirty(s); break;
-	case OP_SYNC_DEV: op_sync(s, true); break;
-	case OP_SYNC_CPU: op_sync(s, false); break;
+	case OP_SYNC_DEV: op_sync(s, op); break;
+	case OP_SYNC_CPU: op_sync(s, op); break;
 	case OP_EVENTS: op_events(s); break;
 	default: break;
 	}
@@ -1368,6 +1547,73 @@ static int model_load(void)
 	return 0;
 }
 
+/*
+ * The disk QEMU gives the guest for ODIRECT (serial DISK_SERIAL), opened
+ * O_DIRECT; its bytes, read once, are the model of what a read brings.
+ * qemu/boot.sh gives it to every busybox boot and says so on the kernel
+ * command line (mmiodemo_disk=1): there it must be found. Elsewhere (a
+ * LAVA job) no ODIRECT runs. Returns -1 on a failure.
+ */
+static int disk_open(void)
+{
+	char path[300], serial[64], dev[300] = "", cmdline[1024] = "";
+	const size_t sl = strlen(DISK_SERIAL);
+	struct utsname u;
+	unsigned int maj = 0, min = 0;
+	struct dirent *e;
+	ssize_t len;
+	off_t size;
+	DIR *d;
+	int fd;
+
+	if (!uname(&u) && sscanf(u.release, "%u.%u", &maj, &min) == 2)
+		m->od_pins = maj > 6 || (maj == 6 && min >= 5);
+	d = opendir("/sys/block");
+	while (d && (e = readdir(d))) {
+		snprintf(path, sizeof(path), "/sys/block/%s/serial", e->d_name);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		len = read(fd, serial, sizeof(serial) - 1);
+		close(fd);
+		if (len >= (ssize_t)sl && !memcmp(serial, DISK_SERIAL, sl) &&
+		    (len == (ssize_t)sl || serial[sl] == '\n'))
+			snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
+	}
+	if (d)
+		closedir(d);
+	if (!*dev) {
+		fd = open("/proc/cmdline", O_RDONLY);
+		len = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+		if (fd >= 0)
+			close(fd);
+		if (len > 0 && strstr(cmdline, "mmiodemo_disk=1")) {
+			out("# fuzz: QEMU gave the guest a disk with serial " DISK_SERIAL " (mmiodemo_disk=1), but /sys/block has none\n");
+			return -1;
+		}
+		out("# fuzz: no disk with serial " DISK_SERIAL ": no ODIRECT\n");
+		return 0;
+	}
+	fd = open(dev, O_RDONLY);
+	size = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+	disk = size >= (off_t)m->ps ? malloc((size_t)size) : NULL;
+	if (!disk || pread(fd, disk, (size_t)size, 0) != size) {
+		out("# fuzz: cannot read %s: %s\n", dev, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	disk_fd = open(dev, O_RDONLY | O_DIRECT);
+	if (disk_fd < 0) {
+		out("# fuzz: cannot open %s O_DIRECT: %s\n", dev, strerror(errno));
+		return -1;
+	}
+	m->disk_pages = (size_t)size / m->ps;
+	out("# fuzz: O_DIRECT reads from %s, %zu pages%s\n", dev, m->disk_pages,
+	    m->od_pins ? ", pinned" :
+			 "; before Linux 6.5 they take no pins a take can see");
+	return 0;
+}
+
 static void park_slots(void)
 {
 	m->pause = 1;
@@ -1477,7 +1723,7 @@ static void final_takes(struct slot *s)
 	}
 	m->stop = 0;
 	op_get_dirty(s);
-	op_msync(s, true);
+	op_msync_range(s, true);
 	m->stop = 1;
 }
 
@@ -1495,6 +1741,7 @@ int main(int argc, char **argv)
 				.sa_flags = SA_SIGINFO | SA_NODEFER };
 	long seconds = 20, elapsed = 0, ops = 0;
 	pthread_mutexattr_t attr;
+	pthread_rwlockattr_t rwattr;
 	bool unbind = false;
 	const char *env;
 	unsigned int i;
@@ -1540,6 +1787,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	out("# fuzz: %zu pages of %zu bytes\n", m->npages, m->ps);
+	if (disk_open()) {
+		out("not ok 1 fuzz_%s\n", unbind ? "unbind" : "model");
+		return 1;
+	}
 	c = (int)syscall(__NR_userfaultfd, O_CLOEXEC);
 	m->have_uffd = c >= 0;
 	if (c < 0)
@@ -1552,6 +1803,9 @@ int main(int argc, char **argv)
 	pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
 	for (i = 0; i < NR_SETS; i++)
 		pthread_mutex_init(&m->set_lock[i], &attr);
+	pthread_rwlockattr_init(&rwattr);
+	pthread_rwlockattr_setpshared(&rwattr, PTHREAD_PROCESS_SHARED);
+	pthread_rwlock_init(&m->od_lock, &rwattr);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGSEGV, &sa, NULL);
 	sigaction(SIGBUS, &sa, NULL);
@@ -1596,6 +1850,8 @@ int main(int argc, char **argv)
 	out("\n# fuzz: %ld takes checked, %ld page checks, %ld early reports, %ld bytes read back, %ld SIGBUS after unbind\n",
 	    m->takes_checked, m->pages_checked, m->early, m->bytes_checked,
 	    m->sigbus);
+	out("# fuzz: %ld takes ended with the slot's O_DIRECT read in flight, its pages pinned\n",
+	    m->od_held);
 	if (unbind)
 		out("# fuzz: %ld mappings made during an unbind dead after it, %ld buffer mappings with nothing mapped (mincore)\n",
 		    m->racing_maps_dead, m->mincore_checked);
