@@ -10,7 +10,9 @@
 # the harness's: qemu/test.sh runs the suite first, in its own boot.
 #
 # KROOT is the unpacked kernel package (make's KROOT): the LAVA initramfs
-# takes from it the modules that mount LAVA's overlay disk. Files:
+# takes from it, or from KMODULES (qemu/setup.sh; 7.x's linux-modules
+# package), the modules that mount LAVA's overlay disk, but for those the
+# guest loads in every boot (the Makefile's KERNEL_MODULES). Files:
 # build/KERNEL/lava/ (the job's artefacts), build/lava/KERNEL/ (job,
 # device dictionary, lava-run's output directory), build/logs/KERNEL-lava.*
 # (lava-run's log, the console, LAVA's results). Prints a line per check
@@ -66,7 +68,7 @@ add_module() { # add_module NAME: NAME after its dependencies
 	local f dep
 	case " $mods " in *" $1 "*) return 0 ;; esac
 	f=$(modfile "$1")
-	[ -n "$f" ] || die "no $1.ko for $kernel in $kroot/lib/modules/$release (nor usr/lib/modules): its LAVA guest could not mount LAVA's overlay disk"
+	[ -n "$f" ] || die "no $1.ko for $kernel in $kroot/lib/modules/$release (nor usr/lib/modules, nor ${kmods:-KMODULES}): its LAVA guest could not mount LAVA's overlay disk"
 	for dep in $(modinfo -F depends "$f" | tr , ' '); do
 		add_module "$dep"
 	done
@@ -86,6 +88,8 @@ add_module() { # add_module NAME: NAME after its dependencies
 for m in virtio_pci:VIRTIO_PCI virtio_blk:VIRTIO_BLK crc32c_generic:CRYPTO_CRC32C \
 	ext4:EXT4_FS; do
 	built_in "${m#*:}" && continue
+	# Loaded by qemu/init in every boot already.
+	[ -f "$b/kernel-modules/${m%:*}.ko" ] && continue
 	[ "${m%:*}" = crc32c_generic ] && [ -z "$(modfile crc32c_generic)" ] &&
 		[ -n "$(modfile crc32c-cryptoapi)" ] && continue
 	add_module "${m%:*}"

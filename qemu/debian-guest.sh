@@ -187,7 +187,8 @@ payload() {
 	cp build/deb/mmiodemo-dkms_*.deb build/deb/mmiodemo-tools_*_arm64.deb "$dir/debs/"
 	# The guest's programs as make lists them for the busybox guest
 	# ($b/guest-files), but the tool (the package's is tested), the
-	# benchmarks and uio.ko (Debian's own module is loaded).
+	# benchmarks and the kernel's modules (uio.ko, virtio_mmio.ko,
+	# virtio_blk.ko: Debian's own are loaded).
 	local files
 	read -r -a files <"$b/guest-files"
 	for f in "${files[@]}"; do

@@ -126,9 +126,10 @@ struct mmiodemo_dirty {
  * wrote (with bounce buffers: all of the page). A page pinned for writing
  * keeps the CPU's content and stays in the set. Before Linux 6.5 an
  * O_DIRECT read holds plain references, which are not seen: what it brings
- * after a take of the sync set began is in neither set, and a later
- * SYNC_FOR_CPU may overwrite it (with bounce buffers, with the older copy):
- * wait for such reads before taking a set or syncing. The range's pages are
+ * after a take (of either set) took the page is in no later set of that
+ * kind, and with bounce buffers a later SYNC_FOR_CPU copies the older
+ * bounce buffer over it. Wait for such reads before taking a set or
+ * syncing for the CPU. The range's pages are
  * locked 8192 at a time while they are synced: a fault or write on one of
  * them waits. count: the range's pages. len 0 means the whole buffer. EINVAL if
  * the range is not whole pages inside the buffer or reserved is not 0.

@@ -20,8 +20,9 @@
  *
  * Nothing touches a register before such a read. The block is neither
  * requested nor claimed: mmiodemo owns it. UIO is looked up when the
- * module loads, not linked: where uio.ko is absent (its kernel package
- * ships no modules) the module loads all the same, without the UIO device.
+ * module loads, not linked: where uio.ko is not loaded (UIO absent, or its
+ * module not at hand) the module loads all the same, without the UIO
+ * device.
  */
 
 #include <linux/debugfs.h>
