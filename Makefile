@@ -89,7 +89,7 @@ run: all
 	@qemu/boot.sh run $(KERNEL)
 	@grep -q '^mmiodemo-guest: run end rc=0' $(O)/logs/$(KERNEL)-run.log || \
 		{ echo "make run: the demo failed; console: $(O)/logs/$(KERNEL)-run.log"; exit 1; }
-	@python3 qemu/ppmcheck.py --png $(O)/logs/$(KERNEL)-run-picture.ppm \
+	@python3 -m workbench png $(O)/logs/$(KERNEL)-run-picture.ppm \
 		$(O)/$(KERNEL)-picture.png
 	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"

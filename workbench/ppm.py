@@ -1,22 +1,26 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
-"""qemu/ppmcheck.py PPM SPEC | --png PPM PNG
+"""Screendumps: a QMP screendump of ramfb (binary PPM) against the picture
+the guest drew, pixel by pixel, and a PPM written as PNG (standard
+library only).
 
-Checks a QMP screendump of ramfb against the picture the guest drew, pixel
-by pixel; exits 0 if every pixel matches, else 1, naming the first that
-differs and how many do. SPEC is:
+A picture SPEC is:
   gradient:WxH[:row=Y:RRGGBB]  the tool's "fb draw gradient": red x, green
                                y, blue x + y, each modulo 256; line Y, if
                                given, all RRGGBB
   color:WxH:RRGGBB             one color
-With --png, writes the screendump as a PNG instead (standard library only).
 """
 import struct
-import sys
 import zlib
+
+from . import results as R
+
+
+class PPMError(Exception):
+    pass
 
 
 def read_ppm(path):
+    """(width, height, pixels) of a binary 8-bit PPM."""
     with open(path, "rb") as f:
         data = f.read()
     fields, pos = [], 0
@@ -27,27 +31,30 @@ def read_ppm(path):
             pos = data.index(b"\n", pos)
             continue
         end = pos
-        while not data[end:end + 1].isspace():
+        while end < len(data) and not data[end:end + 1].isspace():
             end += 1
+        if end == pos:
+            raise PPMError("%s: not a binary 8-bit PPM" % path)
         fields.append(data[pos:end])
         pos = end
     if fields[0] != b"P6" or fields[3] != b"255":
-        sys.exit("%s: not a binary 8-bit PPM" % path)
+        raise PPMError("%s: not a binary 8-bit PPM" % path)
     width, height = int(fields[1]), int(fields[2])
     pixels = data[pos + 1:pos + 1 + 3 * width * height]
     if len(pixels) != 3 * width * height:
-        sys.exit("%s: short pixel data" % path)
+        raise PPMError("%s: short pixel data" % path)
     return width, height, pixels
 
 
 def expected(spec):
+    """(width, height, pixel(x, y) -> RGB bytes) of a picture SPEC."""
     parts = spec.split(":")
     width, height = (int(v) for v in parts[1].split("x"))
     if parts[0] == "color":
         rgb = bytes.fromhex(parts[2])
         return width, height, lambda x, y: rgb
     if parts[0] != "gradient":
-        sys.exit("unknown SPEC %s" % spec)
+        raise ValueError("unknown picture %s" % spec)
     row, rgb = -1, None
     if len(parts) == 4:
         row, rgb = int(parts[2].split("=")[1]), bytes.fromhex(parts[3])
@@ -57,6 +64,38 @@ def expected(spec):
             return rgb
         return bytes((x & 0xFF, y & 0xFF, (x + y) & 0xFF))
     return width, height, pixel
+
+
+def mismatch(path, spec):
+    """"" if the screendump @path is the picture @spec, else why not."""
+    try:
+        width, height, pixels = read_ppm(path)
+    except FileNotFoundError:
+        return "no screendump %s" % path
+    except PPMError as e:
+        return str(e)
+    want_w, want_h, pixel = expected(spec)
+    if (width, height) != (want_w, want_h):
+        return "%s is %dx%d, expected %dx%d" % (path, width, height, want_w,
+                                                 want_h)
+    bad, first = 0, None
+    for y in range(height):
+        row = pixels[3 * width * y:3 * width * (y + 1)]
+        for x in range(width):
+            got = row[3 * x:3 * x + 3]
+            if got != pixel(x, y):
+                bad += 1
+                first = first or (x, y, got.hex(), pixel(x, y).hex())
+    if bad:
+        return "%s: %d of %d pixels differ; first at (%d, %d): %s, " \
+            "expected %s" % ((path, bad, width * height) + first)
+    return ""
+
+
+def screendump(run, name, spec, test):
+    """The verdict host.@test: @run's screendump @name is picture @spec."""
+    why = mismatch(run.file("-%s.ppm" % name), spec)
+    return R.check("host." + test, not why, why)
 
 
 def write_png(ppm, png):
@@ -72,31 +111,3 @@ def write_png(ppm, png):
                 chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2,
                                            0, 0, 0)) +
                 chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
-
-
-def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "--png":
-        write_png(sys.argv[2], sys.argv[3])
-        return
-    if len(sys.argv) != 3:
-        sys.exit(__doc__)
-    width, height, pixels = read_ppm(sys.argv[1])
-    want_w, want_h, pixel = expected(sys.argv[2])
-    if (width, height) != (want_w, want_h):
-        sys.exit("%s is %dx%d, expected %dx%d" %
-                 (sys.argv[1], width, height, want_w, want_h))
-    bad, first = 0, None
-    for y in range(height):
-        for x in range(width):
-            got = pixels[3 * (width * y + x):3 * (width * y + x) + 3]
-            if got != pixel(x, y):
-                bad += 1
-                first = first or (x, y, got.hex(), pixel(x, y).hex())
-    if bad:
-        sys.exit("%s: %d of %d pixels differ; first at (%d, %d): %s, expected %s"
-                 % ((sys.argv[1], bad, width * height) + first))
-    print("%s: all %d pixels as expected" % (sys.argv[1], width * height))
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,173 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Judging a boot: from its files in build/logs (console, QEMU trace,
+screendumps, status) to one verdict per test.
+
+The generic verdicts are made here: the boot ended in time, each guest
+program's TAP results and plan, the KUnit suite's KTAP, the suite's end,
+and the console's kernel complaints. Everything that belongs to one test
+lives beside it, as a host check: tests/guest/NAME.host.py, whose
+check(run) yields Results. NAME is a guest program (the check runs when
+the program did) or "boot" (checks of every boot). A live run and
+"python3 -m workbench parse LOG" read the same files, so they judge alike.
+"""
+import importlib.util
+import os
+import re
+
+from . import results as R
+
+# The repository: where the host checks are.
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HOST_CHECKS = os.path.join(REPO, "tests", "guest")
+
+
+def kernel_mk(path):
+    """The variables of a kernel.mk ("NAME := VALUE" lines) as a dict."""
+    out = {}
+    try:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                m = re.match(r"^([A-Z_]+) := ?(.*)$", line.rstrip("\n"))
+                if m:
+                    out[m.group(1)] = m.group(2)
+    except FileNotFoundError:
+        pass
+    return out
+
+
+class Run:
+    """What a check may read of one boot: TOP/build/logs/KERNEL-MODE.*,
+    and TOP/build/KERNEL/ and TOP/build/blobs/ beside it."""
+
+    def __init__(self, log):
+        log = os.path.abspath(log)
+        self.top = os.path.dirname(os.path.dirname(os.path.dirname(log)))
+        self.log = os.path.relpath(log)
+        base = os.path.basename(log)
+        m = re.match(r"^(.*)-([a-z]+)\.log$", base)
+        if not m:
+            raise ValueError("%s: not a console log KERNEL-MODE.log" % log)
+        self.kernel, self.mode = m.group(1), m.group(2)
+        self.name = self.kernel if self.mode == "test" else \
+            "%s-%s" % (self.kernel, self.mode)
+        self.logs = os.path.dirname(log)
+        self.build = os.path.join(self.top, "build", self.kernel)
+        with open(log, encoding="utf-8", errors="replace") as f:
+            self.lines = f.read().splitlines()
+        self.cmdline = self._cmdline()
+        self.nonce = self.cmdline.get("mmiodemo_nonce", "")
+        self.filter = self.cmdline.get("mmiodemo_filter", "")
+        self.full_suite = self.mode in ("test", "debian")
+        self.kernel_mk = kernel_mk(self.path(self.build, "kernel.mk"))
+        self.skipped = set()
+        self._trace = None
+
+    def path(self, *parts):
+        return os.path.join(self.top, *parts)
+
+    def _cmdline(self):
+        for line in self.lines:
+            if "Kernel command line:" in line:
+                words = line.split("Kernel command line:", 1)[1].split()
+                return dict(w.split("=", 1) for w in words if "=" in w)
+        return {}
+
+    def wanted(self, name):
+        """True if the guest ran program @name (make test's T= filter)."""
+        if not self.filter:
+            return True
+        return any(p and _glob_in(p, name) for p in self.filter.split(","))
+
+    def file(self, suffix):
+        """build/logs/KERNEL-MODE@suffix (".trace", "-NAME.ppm", ...)."""
+        return os.path.relpath(os.path.join(
+            self.logs, "%s-%s%s" % (self.kernel, self.mode, suffix)))
+
+    @property
+    def trace(self):
+        """QEMU's trace of the boot, as lines ([] if there is none)."""
+        if self._trace is None:
+            try:
+                with open(self.file(".trace"), encoding="utf-8",
+                          errors="replace") as f:
+                    self._trace = f.read().splitlines()
+            except FileNotFoundError:
+                self._trace = []
+        return self._trace
+
+    def grep(self, pattern, lines=None):
+        """The lines of the console (or @lines) that match @pattern."""
+        rx = re.compile(pattern)
+        return [x for x in (self.lines if lines is None else lines)
+                if rx.search(x)]
+
+
+def _glob_in(pattern, name):
+    """Shell's [[ NAME == *PATTERN* ]] for a pattern of * and ?."""
+    rx = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c)
+                 for c in pattern)
+    return re.search(rx, name) is not None
+
+
+def host_checks(d=HOST_CHECKS):
+    """(NAME, check function) of every NAME.host.py in @d, boot first,
+    then by name."""
+    names = sorted(f[:-len(".host.py")] for f in os.listdir(d)
+                   if f.endswith(".host.py"))
+    names.sort(key=lambda n: n != "boot")
+    out = []
+    for name in names:
+        spec = importlib.util.spec_from_file_location(
+            "host_check_" + name, os.path.join(d, name + ".host.py"))
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        out.append((name, mod.check))
+    return out
+
+
+def judge(log, checks_dir=HOST_CHECKS):
+    """Every verdict on the boot whose console is @log, in order."""
+    run = Run(log)
+    out = []
+    try:
+        with open(run.file(".status"), encoding="utf-8") as f:
+            status = f.read().strip()
+    except FileNotFoundError:
+        status = ""
+    if status == "124":
+        out.append(R.Result(R.FAIL, "guest.boot_finished_in_time",
+                            ["QEMU killed after its timeout; see %s"
+                             % run.log]))
+
+    tap, run.skipped = R.tap(run.lines, run.log)
+    kunit, n_kunit = R.ktap(run.lines)
+    checks = host_checks(checks_dir)
+    boot = [c for name, c in checks if name == "boot"]
+    for c in boot:
+        out.extend(c(run))
+    out.extend(tap)
+    out.extend(kunit)
+    if run.mode == "test" and \
+            os.path.exists(run.path(run.build, "modules",
+                                    "mmiodemo-kunit.ko")) and \
+            run.wanted("kunit") and n_kunit == 0:
+        out.append(R.Result(R.FAIL, "kunit.suite_ran", [
+            "the KUnit module was built but printed no results"]))
+    rc = None
+    for line in run.lines:
+        m = re.match(r"^mmiodemo-guest: tests end rc=([0-9]*)", line)
+        if m:
+            rc = m.group(1)
+    if rc is None:
+        out.append(R.Result(R.FAIL, "guest.suite_ran_to_the_end", [
+            "no end marker; console tail:", "\n".join(run.lines[-30:])]))
+    elif rc != "0":
+        out.append(R.Result(R.FAIL, "guest.suite_ran_to_the_end",
+                            ["a guest test program exited non-zero"]))
+    for name, c in checks:
+        if name != "boot" and run.wanted(name):
+            out.extend(c(run))
+    found = R.complaints(run.lines)
+    out.append(R.check("host.console_has_no_kernel_complaint", not found,
+                       found))
+    return run, out
