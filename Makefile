@@ -15,7 +15,7 @@ ifeq ($(origin KERNEL),undefined)
 MATRIX := 1
 KERNEL := $(if $(filter stress fuzz,$(MAKECMDGOALS)),debug,debian-6.1)
 endif
-# When this make started (ns), for the phase times qemu/test.sh prints.
+# When this make started (ns), for the phase times of qemu/test.sh.
 export MMIODEMO_T0 := $(shell date +%s%N)
 O := build
 B := $(O)/$(KERNEL)
@@ -89,7 +89,7 @@ run: all
 	@qemu/boot.sh run $(KERNEL)
 	@grep -q '^mmiodemo-guest: run end rc=0' $(O)/logs/$(KERNEL)-run.log || \
 		{ echo "make run: the demo failed; console: $(O)/logs/$(KERNEL)-run.log"; exit 1; }
-	@python3 -m workbench png $(O)/logs/$(KERNEL)-run-picture.ppm \
+	@/usr/bin/python3 -m workbench png $(O)/logs/$(KERNEL)-run-picture.ppm \
 		$(O)/$(KERNEL)-picture.png
 	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
 	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
@@ -114,7 +114,8 @@ fuzz: all
 	@qemu/test.sh $(KERNEL) fuzz
 
 # Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1,
-# 6.12 and 7.3 headers, shellcheck, dt-schema, the JUnit writer.
+# 6.12 and 7.3 headers, shellcheck, dt-schema, the workbench's own tests
+# (pytest).
 CHECK_KERNELS := debian-6.1 debian-6.12 debian-7.3
 check: $(foreach k,$(CHECK_KERNELS),$(O)/$(k)/kernel.mk) $(B)/mmiodemo-virt.dtb
 	@tests/host/check.sh $(B)/mmiodemo-virt.dtb $(CHECK_KERNELS)
@@ -208,7 +209,8 @@ TEST_MODULE_SRCS := $(filter-out %.mod.c,$(wildcard tests/modules/*.[ch])) \
 	$(TEST_KBUILD) driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
 # The negative control (tests/negative): the driver with its registers
 # mapped as Normal memory, built on one kernel only, where qemu/test.sh
-# boots it a second time and expects the audit to fail.
+# boots it a second time and tests/guest/audit_test.host.py expects the
+# audit to fail.
 NEGATIVE_KERNEL := debian-6.1
 NEGATIVE := $(if $(filter $(NEGATIVE_KERNEL),$(KERNEL)),$(wildcard tests/negative/Kbuild))
 # Not for make test T=...: the negative control belongs to whole runs.

@@ -4,15 +4,17 @@
 # lava-suite.sh: the guest suite as a LAVA test definition's step
 # (lava/suite.yaml; in the LAVA initramfs as /tests/lava-suite.sh). Runs
 # what qemu/init's test mode runs (/tests/suite.sh) and reports each
-# result with lava-test-case, under the name qemu/test.sh gives it without
-# its "guest." prefix:
+# result with lava-test-case, under the name the host's judge
+# (workbench/results.py, run by qemu/test.sh) gives it without its "guest."
+# prefix:
 #   NAME                     each TAP result of each program (pass, fail,
-#                            skip), as qemu/test.sh reads it;
+#                            skip), as workbench/results.py reads it;
 #   PROGRAM.plan_met         the program printed one plan 1..N, N results,
 #                            and exited 0 unless a test failed;
 #   kernel_log_has_no_complaint
 #                            no oops, WARNING, BUG, KASAN... in the kernel's
-#                            log (qemu/test.sh: host.console_has_no_kernel_complaint).
+#                            log (the judge's host.console_has_no_kernel_complaint,
+#                            with workbench/results.py's COMPLAINT pattern).
 # Not the KUnit suite: make test runs it on the debug kernel, whose LAVA
 # job make test-lava cannot run, so a report of it could not be tested
 # (Documentation/lava.rst).
@@ -24,7 +26,7 @@ report() {
 	lava-test-case "$1" --result "$2" </dev/null
 }
 
-# plan_met STATUS|"": the verdict on program $prog, as qemu/test.sh's.
+# plan_met STATUS|"": the verdict on program $prog, as the judge's.
 plan_met() {
 	verdict=pass
 	[ -n "$plan" ] || { echo "# $prog printed no TAP plan (1..N)"; verdict=fail; }

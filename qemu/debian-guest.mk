@@ -3,8 +3,8 @@
 # make test-debian: mmiodemo's Debian packages (make deb) installed with
 # dpkg in a real Debian bookworm arm64 system booted in QEMU with Debian's
 # kernel, initramfs and systemd; DKMS builds the module there, against
-# the guest's own headers; then the guest suite runs and qemu/test.sh
-# reads its results as for every other guest (qemu/debian-guest.sh). The
+# the guest's own headers; then the guest suite runs and the workbench
+# judges its results (qemu/test.sh) as for every other guest (qemu/debian-guest.sh). The
 # system is made once and cached in build/cache/debian-guest/. Not part of
 # make test: its first run alone takes longer than make test may.
 .PHONY: test-debian

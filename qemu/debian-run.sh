@@ -6,7 +6,7 @@
 # installs mmiodemo's packages with dpkg (DKMS builds the module here,
 # against this system's headers), loads the module as a user would, then
 # runs the guest suite as qemu/init's test mode does, with the same
-# "mmiodemo-guest:" lines for qemu/test.sh, and powers off.
+# "mmiodemo-guest:" lines for the host's judge (workbench/), and powers off.
 p=/mnt/payload
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin:/opt/mmiodemo/bin
 rc=0

@@ -7,7 +7,7 @@
 # order with the same frames around each:
 #   mmiodemo-guest: program NAME begin
 #   mmiodemo-guest: program NAME end rc=STATUS
-# which qemu/test.sh (and lava-suite.sh) read. Set filter to a list of
+# which the host's judge (workbench/results.py) and lava-suite.sh read. Set filter to a list of
 # comma-separated patterns to run only the programs whose names contain
 # one (make test T=); rc is set to 1 when a program exits non-zero.
 rc=${rc:-0}

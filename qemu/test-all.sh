@@ -54,6 +54,6 @@ echo
 printf '%-18s %-5s %7s %7s %8s  %s\n' kernel page passed failed skipped console
 printf '%s\n' "${rows[@]}"
 echo
-python3 -m workbench junit build/logs/junit.xml "${suites[@]}" || bad=1
+/usr/bin/python3 -m workbench junit build/logs/junit.xml "${suites[@]}" || bad=1
 echo "$tp passed, $tf failed, $ts skipped"
 exit "$bad"

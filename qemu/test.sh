@@ -13,10 +13,10 @@
 # names contain a PATTERN run (qemu/init), and only the host checks of
 # those programs.
 #
-# Files, in build/logs: KERNEL-MODE.log (the console), KERNEL.tap (the
-# guest's TAP and KTAP as printed; KERNEL-MODE.tap for stress and fuzz),
-# KERNEL.results (the lines printed), KERNEL.junit.xml (each result as a
-# JUnit testcase).
+# Files, in build/logs: KERNEL-MODE.log (the console), RUN.tap (the
+# guest's TAP and KTAP as printed), RUN.results (the lines printed),
+# RUN.junit.xml (each result as a JUnit testcase); RUN is KERNEL in test
+# mode, KERNEL-MODE in the others.
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +32,9 @@ if ! [[ $filter =~ ^[A-Za-z0-9_.,*?-]*$ ]]; then
 	exit 2
 fi
 mkdir -p build/logs
+run=$kernel
+[ "$mode" = test ] || run=$kernel-$mode
+rm -f "build/logs/$run.results" "build/logs/$run.tap" "build/logs/$run.junit.xml"
 
 # Phase times, printed at the end: since make started (MMIODEMO_T0, set
 # by the Makefile) to here is the build.
@@ -66,4 +69,4 @@ phases=()
 phases+=(--phase "guest boot and suite=$(secs $((t_checks - t_guest)))")
 [ "$t_negative" -gt $((t_checks + 100000000)) ] &&
 	phases+=(--phase "negative control boot=$(secs $((t_negative - t_checks)))")
-python3 -m workbench parse "$log" --write "${phases[@]}"
+/usr/bin/python3 -m workbench parse "$log" --write "${phases[@]}"

@@ -43,7 +43,7 @@ def cmd_parse(args):
         R.write(os.path.join(logs, run.name + ".tap"),
                 "".join(line + "\n" for line in R.tap_text(run.lines)))
         R.write(os.path.join(logs, run.name + ".junit.xml"),
-                R.junit([(run.name, results)]))
+                R.junit([(run.name, R.parse_lines(text))]))
     print("console: " + run.log)
     if args.phase:
         phases = [p.split("=", 1) for p in args.phase]
@@ -72,7 +72,10 @@ def cmd_junit(args):
 
 
 def cmd_png(args):
-    ppm.write_png(args.ppm, args.png)
+    try:
+        ppm.write_png(args.ppm, args.png)
+    except (OSError, ppm.PPMError) as e:
+        sys.exit("png: %s" % e)
     return 0
 
 
@@ -86,7 +89,7 @@ def cmd_compare(args):
 
 def main(argv):
     p = argparse.ArgumentParser(prog="python3 -m workbench",
-                                description=__doc__.splitlines()[0],
+                                description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     s = sub.add_parser("parse", help="judge a boot from its saved files")

@@ -1,15 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Judging a boot: from its files in build/logs (console, QEMU trace,
-screendumps, status) to one verdict per test.
+"""Judging a boot: from its files (build/logs/KERNEL-MODE.log, .status,
+.trace, -NAME.ppm, KERNEL-negative.log, and build/KERNEL/, build/blobs/
+beside them) to one verdict per test.
 
 The generic verdicts are made here: the boot ended in time, each guest
 program's TAP results and plan, the KUnit suite's KTAP, the suite's end,
 and the console's kernel complaints. Everything that belongs to one test
 lives beside it, as a host check: tests/guest/NAME.host.py, whose
-check(run) yields Results. NAME is a guest program (the check runs when
-the program did) or "boot" (checks of every boot). A live run and
-"python3 -m workbench parse LOG" read the same files, so they judge alike.
+check(run) yields Results. NAME is a guest program (the check runs unless
+make test's T= filter leaves NAME out, so it returns nothing where its
+program cannot have run) or "boot" (checks of the boot itself). The
+order: the boot's checks, the programs' TAP, KUnit, the suite's end, the
+other host checks by name, the console. A live run and "python3 -m
+workbench parse LOG" read the same files, so they judge alike.
 """
+import traceback
 import importlib.util
 import os
 import re
@@ -73,7 +78,7 @@ class Run:
         return {}
 
     def wanted(self, name):
-        """True if the guest ran program @name (make test's T= filter)."""
+        """True if make test's T= filter (qemu/init's) selects @name."""
         if not self.filter:
             return True
         return any(p and _glob_in(p, name) for p in self.filter.split(","))
@@ -111,18 +116,37 @@ def _glob_in(pattern, name):
 
 def host_checks(d=HOST_CHECKS):
     """(NAME, check function) of every NAME.host.py in @d, boot first,
-    then by name."""
+    then by name. A file that does not load is a check that fails."""
     names = sorted(f[:-len(".host.py")] for f in os.listdir(d)
                    if f.endswith(".host.py"))
     names.sort(key=lambda n: n != "boot")
     out = []
     for name in names:
-        spec = importlib.util.spec_from_file_location(
-            "host_check_" + name, os.path.join(d, name + ".host.py"))
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        out.append((name, mod.check))
+        path = os.path.join(d, name + ".host.py")
+        try:
+            spec = importlib.util.spec_from_file_location(
+                "host_check_" + name, path)
+            mod = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(mod)
+            out.append((name, mod.check))
+        except Exception:  # pylint: disable=broad-except
+            out.append((name, _broken(traceback.format_exc())))
     return out
+
+
+def _broken(why):
+    def check(_run):
+        yield R.Result(R.FAIL, "host.host_checks_load", [why])
+    return check
+
+
+def _run_check(name, check, run):
+    """The Results of @check on @run; an exception is a failed check."""
+    try:
+        return list(check(run))
+    except Exception:  # pylint: disable=broad-except
+        return [R.Result(R.FAIL, "host.%s_host_check_ran" % name,
+                         [traceback.format_exc()])]
 
 
 def judge(log, checks_dir=HOST_CHECKS):
@@ -144,7 +168,7 @@ def judge(log, checks_dir=HOST_CHECKS):
     checks = host_checks(checks_dir)
     boot = [c for name, c in checks if name == "boot"]
     for c in boot:
-        out.extend(c(run))
+        out.extend(_run_check("boot", c, run))
     out.extend(tap)
     out.extend(kunit)
     if run.mode == "test" and \
@@ -166,7 +190,7 @@ def judge(log, checks_dir=HOST_CHECKS):
                             ["a guest test program exited non-zero"]))
     for name, c in checks:
         if name != "boot" and run.wanted(name):
-            out.extend(c(run))
+            out.extend(_run_check(name, c, run))
     found = R.complaints(run.lines)
     out.append(R.check("host.console_has_no_kernel_complaint", not found,
                        found))

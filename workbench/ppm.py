@@ -39,7 +39,10 @@ def read_ppm(path):
         pos = end
     if fields[0] != b"P6" or fields[3] != b"255":
         raise PPMError("%s: not a binary 8-bit PPM" % path)
-    width, height = int(fields[1]), int(fields[2])
+    try:
+        width, height = int(fields[1]), int(fields[2])
+    except ValueError:
+        raise PPMError("%s: not a binary 8-bit PPM" % path) from None
     pixels = data[pos + 1:pos + 1 + 3 * width * height]
     if len(pixels) != 3 * width * height:
         raise PPMError("%s: short pixel data" % path)

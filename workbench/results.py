@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Results: one verdict per test, the one TAP/KTAP reader of the host, the
-one kernel-complaint pattern, and the result files (lines, JUnit XML).
+"""Results: one verdict per test, the host's one TAP/KTAP reader, the
+kernel-complaint pattern (lava/lava-suite.sh keeps a copy for the guest),
+and the result files (lines, JUnit XML).
 
 A result line is "PASS NAME", "FAIL NAME" or "SKIP NAME", each followed by
 its detail lines "     | ...": what the runner prints, what
-build/logs/RUN.results holds and what junit() turns into XML.
+build/logs/RUN.results holds, and what junit() turns into XML (read back
+with parse_lines()).
 """
 import os
 import re

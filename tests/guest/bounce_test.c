@@ -325,9 +325,9 @@ static void fill_picture(FIXTURE_DATA(bounce) *self, size_t page,
 /*
  * ramfb scans out what the device reads: a picture the CPU drew after
  * FB_SHOW reaches it only after SYNC_FOR_DEVICE. The guest asks for two
- * screendumps; the host checks them (qemu/test.sh, host.bounce_*): blue
- * before the sync on a bouncing boot (green on a plain one, where the
- * device reads the CPU's pages), green after it.
+ * screendumps; the host checks them (tests/guest/bounce_test.host.py,
+ * host.bounce_*): blue before the sync on a bouncing boot (green on a
+ * plain one, where the device reads the CPU's pages), green after it.
  */
 TEST_F_TIMEOUT(bounce, scan_out_shows_cpu_writes_after_sync_for_device, 120)
 {

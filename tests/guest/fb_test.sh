@@ -5,7 +5,7 @@
 # the guest. The guest draws through the mapping and asks the host for a
 # screendump ("mmiodemo-qmp: screendump NAME" on the console); the host
 # saves it, presses the power button (PL061 line 3) as the go-ahead, and
-# compares it pixel by pixel with the picture (qemu/test.sh, host.fb_*).
+# compares it pixel by pixel with the picture (tests/guest/fb_test.host.py, host.fb_*).
 # Prints TAP like the selftests.
 export TAP_PREFIX=fb.
 # shellcheck source=tests/guest/tap.sh

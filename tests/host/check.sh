@@ -114,7 +114,8 @@ out=$(tests/host/install-check.sh 2>&1)
 check install_into_destdir_works "$out"
 
 # The workbench's own tests (workbench/tests, pytest, Debian's python3):
-# its verdicts on made-up consoles and on a recorded one, its JUnit XML.
+# its verdicts on made-up consoles and on a recorded one, host checks found
+# by name, screendumps, JUnit XML, compare.
 if out=$(/usr/bin/python3 -m pytest -q -p no:cacheprovider workbench/tests 2>&1); then
 	check workbench_tests_pass ""
 else

@@ -179,8 +179,8 @@ def test_screendump_mismatch_names_the_first_pixel(tmp_path):
 
 def test_a_recorded_console_judged_as_the_shell_runner_did(tmp_path):
     """A real console of debian-6.1 (make test), with the files its host
-    checks read made again: the verdicts its run gave (but the negative
-    control's, a second boot not recorded here)."""
+    checks read made again: the same set of verdicts its run gave (but the
+    negative control's, a second boot not recorded here)."""
     data = os.path.join(os.path.dirname(__file__), "data")
     with open(os.path.join(data, "debian-6.1-test.log")) as f:
         text = f.read()
@@ -217,8 +217,9 @@ def test_a_recorded_console_judged_as_the_shell_runner_did(tmp_path):
 
 
 def test_a_host_check_is_found_by_name(tmp_path):
-    """A file NAME.host.py beside the tests is run when program NAME ran,
-    with no edit of the runner."""
+    """A file NAME.host.py beside the tests runs unless T= leaves program
+    NAME out, with no edit of the runner; one that raises is a failed
+    check, not a crashed judge."""
     checks = tmp_path / "checks"
     checks.mkdir()
     (checks / "h_test.host.py").write_text(
@@ -240,6 +241,10 @@ def test_a_host_check_is_found_by_name(tmp_path):
         f.write(text)
     got = {r.name for r in J.judge(log, str(checks))[1]}
     assert "host.h_saw_its_line" not in got
+    (checks / "other.host.py").write_text("def check(run):\n    1 / 0\n")
+    got = {r.name: r for r in J.judge(log, str(checks))[1]}
+    assert got["host.other_host_check_ran"].verdict == R.FAIL
+    assert "ZeroDivisionError" in got["host.other_host_check_ran"].detail[0]
 
 
 def test_compare_names_what_stopped_passing(tmp_path):
