@@ -323,8 +323,6 @@ all: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO)
 # from KMODULES (qemu/setup.sh: the kernel package's modules, 7.x's
 # linux-modules package, or the tree of a kernel built here), decompressed
 # for busybox's insmod. None where built in.
-# KROOT: the unpacked kernel package (lava/lava.mk passes it on).
-KROOT := $(abspath $(KDIR)/../../..)
 KERNEL_MODULES := drivers/uio/uio drivers/virtio/virtio_mmio \
 	drivers/block/virtio_blk
 kmod_src = $(firstword $(wildcard $(KMODULES)/$(1).ko $(KMODULES)/$(1).ko.xz))

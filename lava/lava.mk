@@ -18,7 +18,7 @@ lava-check:
 	@/usr/bin/python3 lava/mkjobs.py --check $(O)/lava $(KERNELS)
 
 lava-files: all
-	@lava/test-lava.sh files $(KERNEL) $(KROOT)
+	@lava/test-lava.sh files $(KERNEL)
 
 test-lava: all
-	@lava/test-lava.sh run $(KERNEL) $(KROOT)
+	@lava/test-lava.sh run $(KERNEL)

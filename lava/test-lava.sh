@@ -1,18 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# lava/test-lava.sh files KERNEL KROOT: make lava-files, the artefacts of
+# lava/test-lava.sh files KERNEL: make lava-files, the artefacts of
 # KERNEL's LAVA job in build/KERNEL/lava/ (for a lab: Documentation/lava.rst).
 #
-# lava/test-lava.sh run KERNEL KROOT: make test-lava. Runs KERNEL's LAVA job
+# lava/test-lava.sh run KERNEL: make test-lava. Runs KERNEL's LAVA job
 # (lava/mkjobs.py) with LAVA's own dispatcher, lava-run, on a device
 # dictionary for this machine, and checks that LAVA's per-test results are
 # the harness's: qemu/test.sh runs the suite first, in its own boot.
 #
-# KROOT is the unpacked kernel package (make's KROOT): the LAVA initramfs
-# takes from it, or from KMODULES (qemu/setup.sh; 7.x's linux-modules
-# package), the modules that mount LAVA's overlay disk, but for those the
-# guest loads in every boot (the Makefile's KERNEL_MODULES). Files:
+# The LAVA initramfs takes from the kernel's modules (KMODULES of
+# qemu/setup.sh; 7.x: its linux-modules package) those that mount LAVA's
+# overlay disk, but for those the guest loads in every boot (the
+# Makefile's KERNEL_MODULES). Files:
 # build/KERNEL/lava/ (the job's artefacts), build/lava/KERNEL/ (job,
 # device dictionary, lava-run's output directory), build/logs/KERNEL-lava.*
 # (lava-run's log, the console, LAVA's results). Prints a line per check
@@ -20,17 +20,15 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage='usage: lava/test-lava.sh files|run KERNEL KROOT'
+usage='usage: lava/test-lava.sh files|run KERNEL'
 what=${1:?$usage}
 kernel=${2:?$usage}
-kroot=${3:?$usage}
 case $what in files | run) ;; *) echo "$usage" >&2; exit 2 ;; esac
 cd "$top"
 b=build/$kernel
 art=$b/lava
 run=build/lava/$kernel
 cache=build/cache/lava
-release=$(sed -n 's/^KERNEL_RELEASE := //p' "$b/kernel.mk")
 vmlinuz=$(sed -n 's/^VMLINUZ := //p' "$b/kernel.mk")
 die() { echo "test-lava: $*" >&2; exit 2; }
 say() { echo "test-lava: $*"; }
@@ -51,12 +49,10 @@ trap 'rm -rf "$extra"' EXIT
 mkdir -p "$extra/lib/modules/lava" "$extra/tests"
 install -m 755 lava/lava-suite.sh "$extra/tests/"
 mods=''
-# The kernel's modules: KMODULES of qemu/setup.sh (7.x: its linux-modules
-# package).
+# The kernel's modules: KMODULES of qemu/setup.sh.
 kmods=$(sed -n 's/^KMODULES := //p' "$b/kernel.mk")
-modfile() { # modfile NAME: the module's file in the kernel's package
-	find "$kroot/lib/modules/$release" "$kroot/usr/lib/modules/$release" \
-		${kmods:+"$kmods"} \
+modfile() { # modfile NAME: the module's file among the kernel's modules
+	find "$kmods" \
 		\( -name "$1.ko" -o -name "$1.ko.xz" -o -name "${1//_/-}.ko" \
 		-o -name "${1//_/-}.ko.xz" \) 2>/dev/null | head -n1 || true
 }
@@ -68,7 +64,7 @@ add_module() { # add_module NAME: NAME after its dependencies
 	local f dep
 	case " $mods " in *" $1 "*) return 0 ;; esac
 	f=$(modfile "$1")
-	[ -n "$f" ] || die "no $1.ko for $kernel in $kroot/lib/modules/$release (nor usr/lib/modules, nor ${kmods:-KMODULES}): its LAVA guest could not mount LAVA's overlay disk"
+	[ -n "$f" ] || die "no $1.ko for $kernel in ${kmods:-KMODULES}: its LAVA guest could not mount LAVA's overlay disk"
 	for dep in $(modinfo -F depends "$f" | tr , ' '); do
 		add_module "$dep"
 	done

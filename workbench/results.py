@@ -246,7 +246,7 @@ def parse_lines(lines):
     """[Result] from result lines (other lines are ignored)."""
     cases = []
     for line in lines:
-        line = line.rstrip("\n")
+        line = BAD_XML.sub("?", line.rstrip("\n"))
         m = RESULT.match(line)
         if m:
             cases.append(Result(m.group(1), m.group(2), []))
