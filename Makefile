@@ -5,18 +5,10 @@
 #
 # Everything downloaded or built lives under build/ (git-ignored).
 
-# The kernels "make test" runs. Without KERNEL=, "make test" is the whole
-# matrix, "make stress" and "make fuzz" use the debug kernel and the rest
-# debian-6.1. The -swiotlb entries boot debian-6.1's and debian-7.3's
-# kernels with swiotlb=force: the device works on bounce buffers.
-KERNELS := debian-6.1 debian-6.12 debian-6.12-16k debian-7.3 debian-7.3-16k \
-	   debian-6.1-swiotlb debian-7.3-swiotlb debug
-ifeq ($(origin KERNEL),undefined)
-MATRIX := 1
-KERNEL := $(if $(filter stress fuzz,$(MAKECMDGOALS)),debug,debian-6.1)
-endif
-# When this make started (ns), for the phase times of qemu/test.sh.
-export MMIODEMO_T0 := $(shell date +%s%N)
+# KERNEL=NAME: the kernel of a goal (machine/kernels/NAME.conf); without it,
+# "make test" is the whole matrix, "make stress" and "make fuzz" use the
+# debug kernel and the rest debian-6.1 (the workbench decides:
+# workbench/runner.py).
 O := build
 B := $(O)/$(KERNEL)
 U := $(O)/userspace
@@ -28,7 +20,7 @@ export T
 FUZZ_S ?= 600
 export FUZZ_S SEED
 
-.PHONY: help all run bench test test-all stress fuzz check setup clean distclean
+.PHONY: help all run bench test stress fuzz check setup clean distclean
 .PHONY: install uninstall
 .DEFAULT_GOAL := all
 
@@ -56,13 +48,15 @@ help:
 	@echo '                    with KDIR=: also the module (modules_install)'
 	@echo '  make uninstall    remove what make install installed (not the module)'
 	@echo '  make setup        install host packages, download and unpack the kernel'
-	@echo '  make clean        remove what was built for KERNEL, and the logs'
+	@echo '  make clean        remove what was built (for KERNEL, or all) and the logs'
 	@echo '  make distclean    remove build/ (downloads and built kernels too)'
 	@echo 'Variables:'
-	@echo '  KERNEL=NAME       one of: $(KERNELS)'
+	@echo '  KERNEL=NAME       one of: '"$$($(WB) kernels 2>/dev/null | tr '\n' ' ')"
 	@echo '                    (NAME-swiotlb: NAME'"'"'s kernel booted with swiotlb=force)'
 	@echo '  T=PATTERN         make test: only guest programs whose names contain'
 	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
+	@echo '  JOBS=N            make test: kernels booted side by side (default: one'
+	@echo '                    per two cores)'
 	@echo '  FUZZ_S=N          make fuzz: seconds of fuzzing (default 600)'
 	@echo '  SEED=N            make fuzz: replay the run of this seed'
 	@echo '  MMIODEMO_KCFLAGS= extra compiler flags for the modules'
@@ -75,80 +69,55 @@ help:
 	@echo 'Results: build/logs/KERNEL-test.log (console), KERNEL.tap (the guest'"'"'s'
 	@echo 'TAP/KTAP), KERNEL.junit.xml; the matrix also writes build/logs/junit.xml.'
 
-ifdef MATRIX
-test: test-all
+# The goals that boot, or need a kernel, run through the workbench
+# (python3 -m workbench, workbench/): it resolves the kernel
+# (workbench/kernel.py), calls this Makefile again for what the goal needs
+# with the kernel's variables on the command line (KDIR=..., and
+# WB_BUILD=1), boots and judges. Debian's python3 is the one it runs on.
+WB := /usr/bin/python3 -m workbench
+
+# /usr/bin/python3 itself is the one thing make installs, when missing.
+/usr/bin/python3:
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+
+ifndef WB_BUILD
+test: /usr/bin/python3
+	@$(WB) test $(if $(JOBS),--jobs $(JOBS)) $(KERNEL)
+
+run bench stress fuzz: /usr/bin/python3
+	@$(WB) $@ $(KERNEL)
+
+check: /usr/bin/python3
+	@$(WB) check
+
+setup: /usr/bin/python3
+	@$(WB) setup $(KERNEL)
+
+all: /usr/bin/python3
+	@$(WB) build $(KERNEL)
 else
-test: all
-	@qemu/test.sh $(KERNEL)
+# What a boot needs, built for the kernel the workbench names.
+all guest: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO) ; @:
+dtb: $(DTB) ; @:
+modules: $(KO) $(TEST_KO) $(NEG_KO) ; @:
+bench-dtb: $(BENCH_DTB) ; @:
+virt-dtb: $(B)/virt.dtb $(B)/mmiodemo-virt-decoy.dtbo ; @:
 endif
-
-test-all:
-	@qemu/test-all.sh $(KERNELS)
-
-run: all
-	@qemu/boot.sh run $(KERNEL)
-	@grep -q '^mmiodemo-guest: run end rc=0' $(O)/logs/$(KERNEL)-run.log || \
-		{ echo "make run: the demo failed; console: $(O)/logs/$(KERNEL)-run.log"; exit 1; }
-	@/usr/bin/python3 -m workbench png $(O)/logs/$(KERNEL)-run-picture.ppm \
-		$(O)/$(KERNEL)-picture.png
-	@echo "make run: ramfb's picture of the DMA buffer: $(O)/$(KERNEL)-picture.png"
-	@echo "make run: demo done; console: $(O)/logs/$(KERNEL)-run.log"
-
-# The benchmarks, their plots (build/bench/KERNEL/*.png) and a verdict per
-# target; it fails when a target is missed (README.md, "Benchmarks").
-bench: all $(B)/mmiodemo-virt-bench.dtb
-	@qemu/boot.sh bench $(KERNEL)
-	@tests/host/bench-plots.sh $(O)/logs/$(KERNEL)-bench.log $(O)/bench/$(KERNEL)
-	@echo "make bench: the targets on $(KERNEL):"
-	@tr -d '\r' <$(O)/logs/$(KERNEL)-bench.log | grep '^VERDICT' || true
-	@grep -q '^mmiodemo-guest: bench end rc=0' $(O)/logs/$(KERNEL)-bench.log || \
-		{ echo "make bench: a target was missed or the benchmark failed; console: $(O)/logs/$(KERNEL)-bench.log"; exit 1; }
-
-# 200 unbind/rebind cycles under 4 hammering threads.
-stress: all
-	@qemu/test.sh $(KERNEL) stress
-
-# The model-checking fuzzer (tests/bench/fuzz.c) for FUZZ_S seconds, then
-# its unbind/rebind mode for a minute.
-fuzz: all
-	@qemu/test.sh $(KERNEL) fuzz
-
-# Static checks: checkpatch, clang-format, W=1 + sparse against the 6.1,
-# 6.12 and 7.3 headers, shellcheck, dt-schema, the workbench's own tests
-# (pytest).
-CHECK_KERNELS := debian-6.1 debian-6.12 debian-7.3
-check: $(foreach k,$(CHECK_KERNELS),$(O)/$(k)/kernel.mk) $(B)/mmiodemo-virt.dtb
-	@tests/host/check.sh $(B)/mmiodemo-virt.dtb $(CHECK_KERNELS)
-
-setup: $(B)/kernel.mk
+.PHONY: guest modules dtb bench-dtb virt-dtb
 
 # What kbuild left beside the sources is what .gitignore ignores there.
+# Without KERNEL=: what was built for every kernel (build/cache stays).
 clean:
-	rm -rf $(O)/$(KERNEL) $(U) $(O)/logs $(O)/module-tree
+	rm -rf $(if $(KERNEL),$(O)/$(KERNEL),$(filter-out $(O)/cache,$(wildcard $(O)/*))) \
+		$(U) $(O)/logs
 	git clean -fqX -- driver tests/modules tests/negative
 
 distclean:
 	rm -rf $(O)
 
-# qemu/setup.sh installs what is missing and writes build/KERNEL/kernel.mk,
-# the kernel as resolved on this machine (KDIR, VMLINUZ, ...), which is
-# included here. Make runs the rule below for it first, every time, and
-# reads the makefiles again only if setup.sh changed the file (it rewrites
-# it only on change), so an unchanged kernel rebuilds nothing.
-$(O)/%/kernel.mk: FORCE
-	@qemu/setup.sh $*
-
 .PHONY: FORCE
 FORCE:
-
-NO_KERNEL_GOALS := help clean distclean test-all $(if $(MATRIX),test)
-# make install builds the tool and the library, which need no kernel.
-NO_KERNEL_GOALS += install uninstall
-# The LAVA jobs' schema check reads the kernels' data, no kernel.
-NO_KERNEL_GOALS += lava-check
-ifneq ($(filter-out $(NO_KERNEL_GOALS),$(or $(MAKECMDGOALS),all)),)
-include $(B)/kernel.mk
-endif
 
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
 	-Iuserspace/lib -Itests/guest -isystem $(KSRC)/tools/testing/selftests
@@ -160,14 +129,14 @@ LIB_SO := $(U)/lib/libmmiodemo.so.0
 TEST_HDRS := $(wildcard tests/guest/*.h)
 TOOL := $(U)/mmiodemo
 # Every tests/guest/*_test.c is a guest test program; gpiod_test is built
-# per kernel below (it links that kernel's libgpiod). qemu/init runs every
+# per kernel below (it links that kernel's libgpiod). guest/init runs every
 # /tests/*_test and /tests/*_test.sh it finds.
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(U)/%, \
 	$(filter-out tests/guest/gpiod_test.c,$(wildcard tests/guest/*_test.c)))
 BENCH := $(patsubst tests/bench/%.c,$(U)/%,$(wildcard tests/bench/*.c))
 GPIOD_TEST := $(B)/gpiod_test
-# qemu/suite.sh: how the guest runs the suite, as /tests/suite.sh.
-SCRIPTS := $(wildcard tests/guest/*.sh) qemu/suite.sh
+# guest/suite.sh: how the guest runs the suite, as /tests/suite.sh.
+SCRIPTS := $(wildcard tests/guest/*.sh) guest/suite.sh
 # Every userspace/examples/NAME.c is a worked example, built against the
 # uAPI and register headers alone, run in the guest as /examples/NAME by
 # tests/guest/examples_test.sh.
@@ -182,76 +151,58 @@ BENCH_DTB := $(B)/mmiodemo-virt-bench.dtb
 # (Documentation/kbuild/modules.rst): make -C $(KDIR) M=<dir>, with M= the
 # directory of the module's own Kbuild: driver/ (driver/Kbuild; the
 # top-level Kbuild, obj-m += driver/, serves a build of the whole tree),
-# and tests/modules if it has a Kbuild. Never M= the top directory: kbuild's
-# clean deletes every *.o, *.a, *.ko, *.dtb, .*.cmd ... under M= with find,
-# and build/ is under the top (build/cache with the kernels' build trees
-# and the build roots' C libraries). Kbuild puts the objects beside the
-# sources and, before 6.13 (MO=), nowhere else, so driver/ holds one
-# kernel's objects at a time: build/module-tree names the kernel and flags
-# they were built for, and when that changes they are cleaned first. Each
-# kernel keeps its .ko files in build/KERNEL/modules/, so switching kernels
-# rebuilds only when the sources changed since that kernel's last build
-# (then the whole module: 9 s for 6.1, 12 s for 7.3). $(TOOLCHAIN) runs
-# kbuild in the kernel's build root, if it has one (7.x). MMIODEMO_KCFLAGS=
-# extra compiler flags for the modules; a change of flags rebuilds them.
+# tests/modules and tests/negative. Not in the tree itself: kbuild puts
+# the objects beside the sources and, before 6.13 (MO=), nowhere else. So
+# each kernel builds in its own tree of links to the sources,
+# build/KERNEL/src/ (the workbench makes it: workbench/runner.py), and
+# kernels build side by side without touching one another's objects; an
+# edit rebuilds only what it changed. $(TOOLCHAIN) runs kbuild in the
+# kernel's build root, if it has one (7.x). MMIODEMO_KCFLAGS= extra
+# compiler flags for the modules; a change of flags rebuilds them.
 MODDIR := $(B)/modules
+SRC := $(CURDIR)/$(B)/src
 KO := $(MODDIR)/mmiodemo.ko
 kbuild = $(TOOLCHAIN) $(MAKE) -C $(KDIR) ARCH=arm64 \
-	CROSS_COMPILE=$(CROSS_COMPILE) M=$(CURDIR)/$(1)
+	CROSS_COMPILE=$(CROSS_COMPILE) M=$(SRC)/$(1)
 # Each module directory is its own step with its own sources, so that an
 # edit of the driver rebuilds the driver (and the negative control, which
 # includes its sources), not the test modules.
-DRIVER_SRCS := Kbuild $(filter-out %.mod.c,$(wildcard driver/Kbuild driver/*.[ch] \
-	driver/uapi/*.h))
+DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
 TEST_KBUILD := $(wildcard tests/modules/Kbuild)
 TEST_KO := $(if $(TEST_KBUILD),$(MODDIR)/tests/.built)
-TEST_MODULE_SRCS := $(filter-out %.mod.c,$(wildcard tests/modules/*.[ch])) \
+TEST_MODULE_SRCS := $(wildcard tests/modules/*.[ch]) \
 	$(TEST_KBUILD) driver/mmiodemo-regs.h driver/uapi/mmiodemo.h
 # The negative control (tests/negative): the driver with its registers
-# mapped as Normal memory, built on one kernel only, where qemu/test.sh
+# mapped as Normal memory, built on one kernel only, where the workbench
 # boots it a second time and tests/guest/audit_test.host.py expects the
 # audit to fail.
 NEGATIVE_KERNEL := debian-6.1
 NEGATIVE := $(if $(filter $(NEGATIVE_KERNEL),$(KERNEL)),$(wildcard tests/negative/Kbuild))
 # Not for make test T=...: the negative control belongs to whole runs.
 NEG_KO := $(if $(and $(NEGATIVE),$(if $(T),,y)),$(MODDIR)/mmiodemo-negative.ko)
-MODULE_TREE := $(KERNEL) $(KDIR) $(MMIODEMO_KCFLAGS)
 MODULE_KCFLAGS := W=1 KCFLAGS="-Werror $(MMIODEMO_KCFLAGS)"
-MODULE_DEPS := $(B)/kernel.mk $(B)/kcflags
-# Before any kbuild: if the objects beside the sources are another
-# kernel's (or flags'), clean all three directories.
-module_tree_check = @echo '$(MODULE_TREE)' | cmp -s - $(O)/module-tree || { \
-		echo "kbuild: cleaning the other kernel's objects"; \
-		$(call kbuild,driver) clean >/dev/null && \
-		$(if $(TEST_KBUILD),$(call kbuild,tests/modules) clean >/dev/null &&) \
-		$(call kbuild,tests/negative) clean >/dev/null && \
-		echo '$(MODULE_TREE)' >$(O)/module-tree; }
+MODULE_DEPS := $(B)/kernel.json $(B)/kcflags
 
 $(B)/kcflags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(MMIODEMO_KCFLAGS)' | cmp -s - $@ || echo '$(MMIODEMO_KCFLAGS)' >$@
 
 $(KO): $(DRIVER_SRCS) $(MODULE_DEPS)
-	$(module_tree_check)
 	$(call kbuild,driver) $(MODULE_KCFLAGS) modules
 	@mkdir -p $(MODDIR)
-	cp driver/*.ko $(MODDIR)/
+	cp $(SRC)/driver/*.ko $(MODDIR)/
 
-# No KBUILD_EXTRA_SYMBOLS: the driver exports nothing, and after a switch
-# of kernels module_tree_check has cleaned driver/Module.symvers away
-# while this kernel's $(KO) is up to date.
+# No KBUILD_EXTRA_SYMBOLS: the driver exports nothing.
 $(MODDIR)/tests/.built: $(TEST_MODULE_SRCS) $(MODULE_DEPS) | $(KO)
-	$(module_tree_check)
 	$(call kbuild,tests/modules) $(MODULE_KCFLAGS) modules
 	@mkdir -p $(MODDIR)/tests
-	cp tests/modules/*.ko $(MODDIR)/tests/
+	cp $(SRC)/tests/modules/*.ko $(MODDIR)/tests/
 	@touch $@
 
 $(MODDIR)/mmiodemo-negative.ko: $(DRIVER_SRCS) $(wildcard tests/negative/*.c) \
 		$(NEGATIVE) $(MODULE_DEPS) | $(KO)
-	$(module_tree_check)
 	$(call kbuild,tests/negative) $(MODULE_KCFLAGS) modules
-	cp tests/negative/mmiodemo-negative.ko $@
+	cp $(SRC)/tests/negative/mmiodemo-negative.ko $@
 
 # The tool: userspace/tool.c and its command groups, linked with the library.
 # TOOL_STATIC= links it dynamically with the C library (the Debian package);
@@ -286,15 +237,15 @@ $(U)/%: tests/bench/%.c $(HDRS) $(TEST_HDRS) $(LIB)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $< $(LIB)
 
 # Linked against the libgpiod of this kernel's suite (v1 or v2 API).
-$(GPIOD_TEST): tests/guest/gpiod_test.c $(HDRS) $(TEST_HDRS) $(LIB) $(B)/kernel.mk
+$(GPIOD_TEST): tests/guest/gpiod_test.c $(HDRS) $(TEST_HDRS) $(LIB) $(B)/kernel.json
 	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) \
 		-isystem $(GPIOD_ROOT)/usr/include -DMMIODEMO_GPIOD_API=$(GPIOD_API) \
 		-pthread -o $@ $< $(LIB) -L$(GPIOD_ROOT)/usr/lib/aarch64-linux-gnu -lgpiod
 
 # QEMU's own tree, dumped with the boot's machine options, plus our overlay.
-$(B)/virt.dtb: qemu/machine.conf
+$(B)/virt.dtb: machine/machine.conf
 	@mkdir -p $(@D)
-	qemu/boot.sh dumpdtb $(KERNEL) $@
+	$(WB) dumpdtb $@
 
 $(B)/%.dtbo: dts/%.dtso
 	@mkdir -p $(@D)
@@ -319,8 +270,8 @@ all: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO)
 # Modules of the kernel's own package the guest loads, where Debian builds
 # them as modules: uio.ko for the UIO device of the test module
 # mmiodemo-bench, virtio_mmio.ko and virtio_blk.ko for the disk the
-# fuzzer's O_DIRECT reads come from (qemu/machine.conf's QEMU_DISK). Taken
-# from KMODULES (qemu/setup.sh: the kernel package's modules, 7.x's
+# fuzzer's O_DIRECT reads come from (machine/machine.conf's QEMU_DISK). Taken
+# from KMODULES (workbench/kernel.py: the kernel package's modules, 7.x's
 # linux-modules package, or the tree of a kernel built here), decompressed
 # for busybox's insmod. None where built in.
 KERNEL_MODULES := drivers/uio/uio drivers/virtio/virtio_mmio \
@@ -347,9 +298,9 @@ $(B)/guest-files: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@
 
-$(B)/initramfs.cpio: qemu/init qemu/mkinitramfs.sh $(KO) $(TEST_KO) \
-		$(NEG_KO) $(GUEST_FILES) $(B)/guest-files $(B)/kernel.mk
-	qemu/mkinitramfs.sh $@ $(BUSYBOX) qemu/init $(MODDIR) $(GPIOD_ROOT) \
+$(B)/initramfs.cpio: guest/init workbench/mkinitramfs.sh $(KO) $(TEST_KO) \
+		$(NEG_KO) $(GUEST_FILES) $(B)/guest-files $(B)/kernel.json
+	workbench/mkinitramfs.sh $@ $(BUSYBOX) guest/init $(MODDIR) $(GPIOD_ROOT) \
 		$(GUEST_FILES)
 
 # make install: the GNU conventions (PREFIX or prefix, DESTDIR, bindir,
@@ -403,9 +354,6 @@ install: $(TOOL) $(LIB) $(LIB_SO) $(LIB_PC)
 	$(INSTALL_DATA) userspace/mmiodemo.bash-completion \
 		$(DESTDIR)$(bashcompdir)/mmiodemo
 ifneq ($(filter command line environment,$(origin KDIR)),)
-	@# driver/ then holds this tree's objects: the next build of $(KO)
-	@# must clean them first (build/module-tree).
-	@rm -f $(O)/module-tree
 	$(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
 		M=$(CURDIR)/driver modules
 	$(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
@@ -424,4 +372,4 @@ uninstall:
 
 # The Debian packages (make deb), the real Debian guest (make test-debian)
 # and the LAVA jobs (make lava-check, make test-lava): each in its own file.
--include qemu/deb.mk qemu/debian-guest.mk lava/lava.mk
+-include packaging/deb.mk packaging/debian-guest.mk lava/lava.mk

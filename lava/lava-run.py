@@ -8,9 +8,10 @@ dictionary RUNDIR/device.yaml, and reads its log as it comes (one YAML
 mapping a line). From it: the guest's console into build/logs/KERNEL-lava.log,
 the results LAVA recorded into build/logs/KERNEL-lava.results, and the
 host's part of the suite: a console line "mmiodemo-qmp: system_powerdown"
-or "mmiodemo-qmp: screendump NAME" is passed to QEMU over QMP, as
-qemu/boot.sh does. Then compares LAVA's results with the harness's
-(build/logs/KERNEL.results, written by qemu/test.sh just before): every
+or "mmiodemo-qmp: screendump NAME" is passed to QEMU over QMP, as the
+workbench's boots do (workbench/qmp.py). Then compares LAVA's results with
+the harness's (build/logs/KERNEL.results, written by the workbench's run
+just before): every
 test the guest reported must be in both, with the same verdict.
 Prints a line per check and "N passed, N failed"; exits 1 on a failure.
 
@@ -26,6 +27,10 @@ import sys
 import yaml
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, TOP)
+# pylint: disable=wrong-import-position
+from workbench import qmp as Q  # noqa: E402
+
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # The harness's results that are not the guest suite's: its boot, the
@@ -86,25 +91,10 @@ def compare(harness_path, lava_results):
 
 
 def qmp(sock, line, kernel):
-    """The host's part of a test: what qemu/boot.sh does for the line."""
-    what = line[len("mmiodemo-qmp: "):].split()
-    logs = os.path.join(TOP, "build", "logs")
-    cmds = []
-    if what == ["system_powerdown"]:
-        cmds = [["system_powerdown"]]
-    elif len(what) == 2 and what[0] == "screendump" and what[1].replace("-", "").isalnum():
-        ppm = os.path.join(logs, "%s-lava-%s.ppm" % (kernel, what[1]))
-        cmds = [["screendump", "filename=" + ppm], ["system_powerdown"]]
-    else:
-        return "refused: " + line
-    out = []
-    for cmd in cmds:
-        r = subprocess.run([sys.executable, os.path.join(TOP, "qemu", "qmp.py"), sock] + cmd,
-                           capture_output=True, text=True)
-        out.append(" ".join(cmd) + ": " + (r.stdout + r.stderr).strip())
-        if r.returncode:
-            break
-    return "\n".join(out)
+    """The host's part of a test: what every boot of the workbench does
+    for the line (workbench/qmp.py)."""
+    prefix = os.path.join(TOP, "build", "logs", "%s-lava" % kernel)
+    return "\n".join(Q.host_action(line, sock, prefix))
 
 
 def main():
@@ -171,7 +161,7 @@ def main():
                     print("     | " + line)
 
     check("harness_passed", harness_rc == "0",
-          "qemu/test.sh %s exited %s; see build/lava/%s/harness.out" % (kernel, harness_rc, kernel))
+          "the workbench's run on %s exited %s; see build/lava/%s/harness.out" % (kernel, harness_rc, kernel))
     check("job_completed", rc == 0 and job is not None and job.get("result") == "pass",
           "lava-run exited %d; the job: %s" % (rc, job), *errors[:5],
           "log: build/logs/%s-lava.yaml" % kernel)

@@ -3,9 +3,9 @@
 #
 # lava-suite.sh: the guest suite as a LAVA test definition's step
 # (lava/suite.yaml; in the LAVA initramfs as /tests/lava-suite.sh). Runs
-# what qemu/init's test mode runs (/tests/suite.sh) and reports each
+# what guest/init's test mode runs (/tests/suite.sh) and reports each
 # result with lava-test-case, under the name the host's judge
-# (workbench/results.py, run by qemu/test.sh) gives it without its "guest."
+# (workbench/results.py) gives it without its "guest."
 # prefix:
 #   NAME                     each TAP result of each program (pass, fail,
 #                            skip), as workbench/results.py reads it;
@@ -81,7 +81,7 @@ tap_to_lava() {
 	[ -n "$prog" ] && plan_met ''
 }
 
-# As qemu/init does: the arguments of the harness on the command line.
+# As guest/init does: the arguments of the harness on the command line.
 read -r cmdline </proc/cmdline
 for arg in $cmdline; do
 	case $arg in
@@ -89,7 +89,7 @@ for arg in $cmdline; do
 	esac
 done
 
-# shellcheck source=qemu/suite.sh
+# shellcheck source=guest/suite.sh
 . /tests/suite.sh
 echo "mmiodemo-guest: tests begin"
 run_programs 2>&1 | tap_to_lava

@@ -15,10 +15,9 @@
 lava-check:
 	@dpkg-query -W -f='$${Status}' lava-common 2>/dev/null | grep -q 'ok installed' || \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends lava-common >/dev/null
-	@/usr/bin/python3 lava/mkjobs.py --check $(O)/lava $(KERNELS)
+	@/usr/bin/python3 lava/mkjobs.py --check $(O)/lava $$($(WB) kernels)
 
-lava-files: all
-	@lava/test-lava.sh files $(KERNEL)
-
-test-lava: all
-	@lava/test-lava.sh run $(KERNEL)
+# The workbench sets the kernel up, builds what its boot needs and runs
+# lava/test-lava.sh with the kernel's variables in its environment.
+lava-files test-lava: /usr/bin/python3
+	@$(WB) exec $(KERNEL) lava/test-lava.sh $(if $(filter test-lava,$@),run,files)

@@ -5,9 +5,10 @@
     lava/mkjobs.py [--base-url URL] [--nonce N] [--check] OUTDIR KERNEL...
     lava/mkjobs.py --device OUT [--qmp SOCKET] KERNEL
 
-Writes OUTDIR/KERNEL.yaml for each KERNEL (the names of qemu/kernels/*.conf):
-LAVA's QEMU device type boots virt as qemu/boot.sh does (qemu/machine.conf:
-machine, CPU, memory, the extra options, fw_cfg's files as images), with
+Writes OUTDIR/KERNEL.yaml for each KERNEL (the names of machine/kernels/*.conf):
+LAVA's QEMU device type boots virt as every boot of the workbench does
+(its Machine, workbench/machine.py: machine, CPU, memory, the extra
+options, fw_cfg's files as images), with
 the kernel, the device tree with mmiodemo's overlay and the tests' decoy,
 and the LAVA initramfs (the guest's, with lava/lava-suite.sh and the
 modules that mount LAVA's overlay disk), then runs the guest suite as a
@@ -21,72 +22,32 @@ With --device, writes instead the device dictionary of this machine for
 lava-run, rendered as lava-server would render LAVA's qemu.jinja2 with the
 job's context (lava-run does not render templates); with --qmp, QEMU also
 listens for QMP on SOCKET (make test-lava presses the power button and
-takes screendumps through it, as qemu/boot.sh does).
+takes screendumps through it, as the workbench's boots do).
 """
 import argparse
 import os
 import random
-import subprocess
 import sys
 
 import yaml
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def machine_conf():
-    """qemu/machine.conf's assignments, as the shell would read them."""
-    conf = {}
-    with open(os.path.join(TOP, "qemu", "machine.conf")) as f:
-        text = f.read()
-    key = None
-    for line in text.splitlines():
-        if key:
-            conf[key] += "\n" + line.rstrip('"')
-            if line.endswith('"'):
-                key = None
-            continue
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        k, v = line.split("=", 1)
-        if v.startswith('"') and not (v.endswith('"') and len(v) > 1):
-            conf[k], key = v[1:], k
-        else:
-            conf[k] = v.strip('"')
-    return conf
-
-
-def context(conf):
-    """The job's context: what qemu.jinja2 renders into the command."""
-    return {
-        "arch": "arm64",
-        "machine": conf["QEMU_MACHINE"],
-        "cpu": conf["QEMU_CPU"],
-        "memory": int(conf["QEMU_MEM"]),
-        "extra_options": conf["QEMU_EXTRA"].split() + ["-smp", conf["QEMU_SMP"]],
-    }
-
-
-def blobs(conf):
-    """(fw_cfg name, file) of each file the guest's DMA engine loads."""
-    return [tuple(line.split()) for line in conf["QEMU_BLOBS"].splitlines() if line.strip()]
+sys.path.insert(0, TOP)
+# pylint: disable=wrong-import-position
+from workbench import kernel as K  # noqa: E402
+from workbench.machine import Machine  # noqa: E402
 
 
 def kernel_append(kernel):
-    """The kernel conf's KERNEL_APPEND, as qemu/boot.sh reads it (a conf
-    may source another, so the shell reads it)."""
-    conf = os.path.join(TOP, "qemu", "kernels", kernel + ".conf")
-    out = subprocess.run(["bash", "-c", '. "$1"; printf %s "${KERNEL_APPEND:-}"', "-", conf],
-                         check=True, capture_output=True, text=True)
-    return out.stdout
+    """What the kernel's data file adds to the kernel command line."""
+    return K.read_conf(TOP, kernel).get("KERNEL_APPEND", "")
 
 
 def job(kernel, base, nonce):
-    conf = machine_conf()
+    machine = Machine(TOP)
     art = "%s/build/%s/lava" % (base.rstrip("/"), kernel)
-    extra = kernel_append(kernel)
-    append = "%s %smmiodemo_mode=lava mmiodemo_nonce=%s" % (
-        conf["QEMU_APPEND"], extra + " " if extra else "", nonce)
+    append = machine.append(kernel_append(kernel), "mmiodemo_mode=lava",
+                            "mmiodemo_nonce=" + nonce)
     images = {
         "kernel": {
             "image_arg": '-kernel {kernel} -append "%s"' % append,
@@ -101,7 +62,8 @@ def job(kernel, base, nonce):
             "url": art + "/initramfs.cpio",
         },
     }
-    for name, f in blobs(conf):
+    for name, path in machine.blobs():
+        f = os.path.basename(path)
         label = os.path.splitext(f)[0]
         images[label] = {
             "image_arg": "-fw_cfg name=%s,file={%s}" % (name, label),
@@ -119,7 +81,7 @@ def job(kernel, base, nonce):
             "action": {"minutes": 20},
             "connection": {"minutes": 2},
         },
-        "context": context(conf),
+        "context": machine.lava_context(),
         "actions": [
             {
                 "deploy": {
@@ -153,11 +115,11 @@ def job(kernel, base, nonce):
     }
 
 
-def device(conf, qmp):
+def device(machine, qmp):
     """This machine's device dictionary: qemu.jinja2 (base.jinja2's
     defaults) rendered with the job's context; no NIC (the job needs
     none, and this QEMU has no option ROM for one)."""
-    ctx = context(conf)
+    ctx = machine.lava_context()
     extra = ctx["extra_options"] + (
         ["-qmp", "unix:%s,server=on,wait=off" % qmp] if qmp else []
     )
@@ -238,7 +200,7 @@ def main():
     args = ap.parse_args()
     if args.device:
         with open(args.device, "w") as f:
-            yaml.safe_dump(device(machine_conf(), args.qmp), f, sort_keys=False)
+            yaml.safe_dump(device(Machine(TOP), args.qmp), f, sort_keys=False)
         return 0
     if not args.outdir or not args.kernels:
         ap.error("OUTDIR and at least one KERNEL are needed")
@@ -247,8 +209,8 @@ def main():
     os.makedirs(args.outdir, exist_ok=True)
     bad = 0
     for kernel in args.kernels:
-        if not os.path.exists(os.path.join(TOP, "qemu", "kernels", kernel + ".conf")):
-            print("mkjobs: no qemu/kernels/%s.conf" % kernel, file=sys.stderr)
+        if not os.path.exists(os.path.join(TOP, "machine", "kernels", kernel + ".conf")):
+            print("mkjobs: no machine/kernels/%s.conf" % kernel, file=sys.stderr)
             return 2
         data = job(kernel, args.base_url, args.nonce)
         out = os.path.join(args.outdir, kernel + ".yaml")

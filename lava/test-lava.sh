@@ -7,10 +7,10 @@
 # lava/test-lava.sh run KERNEL: make test-lava. Runs KERNEL's LAVA job
 # (lava/mkjobs.py) with LAVA's own dispatcher, lava-run, on a device
 # dictionary for this machine, and checks that LAVA's per-test results are
-# the harness's: qemu/test.sh runs the suite first, in its own boot.
+# the harness's: the workbench runs the suite first, in its own boot.
 #
 # The LAVA initramfs takes from the kernel's modules (KMODULES of
-# qemu/setup.sh; 7.x: its linux-modules package) those that mount LAVA's
+# workbench/kernel.py; 7.x: its linux-modules package) those that mount LAVA's
 # overlay disk, but for those the guest loads in every boot (the
 # Makefile's KERNEL_MODULES). Files:
 # build/KERNEL/lava/ (the job's artefacts), build/lava/KERNEL/ (job,
@@ -29,11 +29,13 @@ b=build/$kernel
 art=$b/lava
 run=build/lava/$kernel
 cache=build/cache/lava
-vmlinuz=$(sed -n 's/^VMLINUZ := //p' "$b/kernel.mk")
+# The kernel's variables, in the environment the workbench gives (make
+# lava-files, make test-lava: python3 -m workbench exec).
+vmlinuz=${VMLINUZ:?run by python3 -m workbench exec}
+kmods=${KMODULES:?run by python3 -m workbench exec}
+kdir=${KDIR:?run by python3 -m workbench exec}
 die() { echo "test-lava: $*" >&2; exit 2; }
 say() { echo "test-lava: $*"; }
-# shellcheck source=qemu/lib.sh
-. qemu/lib.sh
 
 # The job's artefacts. The LAVA initramfs is the guest's with a second
 # cpio appended (the kernel unpacks both): lava-suite.sh, and the modules
@@ -42,21 +44,17 @@ rm -rf "$art"
 mkdir -p "$art"
 cp "$vmlinuz" "$art/vmlinuz"
 cp "$b/mmiodemo-virt-test.dtb" "$art/"
-python3 qemu/mkblobs.py build/blobs
 cp build/blobs/*.bin "$art/"
 extra=$(mktemp -d)
 trap 'rm -rf "$extra"' EXIT
 mkdir -p "$extra/lib/modules/lava" "$extra/tests"
 install -m 755 lava/lava-suite.sh "$extra/tests/"
 mods=''
-# The kernel's modules: KMODULES of qemu/setup.sh.
-kmods=$(sed -n 's/^KMODULES := //p' "$b/kernel.mk")
 modfile() { # modfile NAME: the module's file among the kernel's modules
 	find "$kmods" \
 		\( -name "$1.ko" -o -name "$1.ko.xz" -o -name "${1//_/-}.ko" \
 		-o -name "${1//_/-}.ko.xz" \) 2>/dev/null | head -n1 || true
 }
-kdir=$(sed -n 's/^KDIR := //p' "$b/kernel.mk")
 built_in() { # built_in SYMBOL: the kernel's configuration has CONFIG_SYMBOL=y
 	grep -qx "CONFIG_$1=y" "$kdir/.config"
 }
@@ -84,7 +82,7 @@ add_module() { # add_module NAME: NAME after its dependencies
 for m in virtio_pci:VIRTIO_PCI virtio_blk:VIRTIO_BLK crc32c_generic:CRYPTO_CRC32C \
 	ext4:EXT4_FS; do
 	built_in "${m#*:}" && continue
-	# Loaded by qemu/init in every boot already.
+	# Loaded by guest/init in every boot already.
 	[ -f "$b/kernel-modules/${m%:*}.ko" ] && continue
 	[ "${m%:*}" = crc32c_generic ] && [ -z "$(modfile crc32c_generic)" ] &&
 		[ -n "$(modfile crc32c-cryptoapi)" ] && continue
@@ -102,14 +100,8 @@ fi
 
 # Host packages: LAVA's dispatcher, and libguestfs with its appliance
 # builder, with which the dispatcher makes the overlay disk.
-mapfile -t missing < <(missing_packages lava-dispatcher python3-guestfs supermin \
-	qemu-utils kmod)
-if [ "${#missing[@]}" -gt 0 ]; then
-	say "installing ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-		--no-install-recommends "${missing[@]}" >/dev/null ||
-		die "could not install ${missing[*]}"
-fi
+/usr/bin/python3 -m workbench packages lava-dispatcher python3-guestfs \
+	supermin qemu-utils kmod || die "could not install LAVA's packages"
 
 # libguestfs boots a small appliance with a kernel of the host's: Debian's
 # amd64 (or the host's) kernel package, unpacked into the cache, not
@@ -142,9 +134,9 @@ export LIBGUESTFS_BACKEND=direct LIBGUESTFS_BACKEND_SETTINGS=force_tcg
 # The harness's results, from its own boot of the same build.
 rm -rf "$run"
 mkdir -p "$run"
-say "the harness: qemu/test.sh $kernel"
+say "the harness: python3 -m workbench test $kernel"
 harness_rc=0
-qemu/test.sh "$kernel" >"$run/harness.out" 2>&1 || harness_rc=$?
+/usr/bin/python3 -m workbench test "$kernel" >"$run/harness.out" 2>&1 || harness_rc=$?
 tail -n 1 "$run/harness.out"
 
 # LAVA's: the job as a lab would get it, but with file:// URLs, and the

@@ -14,10 +14,11 @@ order: the boot's checks, the programs' TAP, KUnit, the suite's end, the
 other host checks by name, the console. A live run and "python3 -m
 workbench parse LOG" read the same files, so they judge alike.
 """
-import traceback
 import importlib.util
+import json
 import os
 import re
+import traceback
 
 from . import results as R
 
@@ -26,18 +27,14 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST_CHECKS = os.path.join(REPO, "tests", "guest")
 
 
-def kernel_mk(path):
-    """The variables of a kernel.mk ("NAME := VALUE" lines) as a dict."""
-    out = {}
+def kernel_data(path):
+    """A build/KERNEL/kernel.json (workbench/kernel.py) as a dict; {} if
+    there is none (a saved run judged elsewhere)."""
     try:
         with open(path, encoding="utf-8") as f:
-            for line in f:
-                m = re.match(r"^([A-Z_]+) := ?(.*)$", line.rstrip("\n"))
-                if m:
-                    out[m.group(1)] = m.group(2)
-    except FileNotFoundError:
-        pass
-    return out
+            return json.load(f)
+    except (FileNotFoundError, ValueError):
+        return {}
 
 
 class Run:
@@ -63,7 +60,7 @@ class Run:
         self.nonce = self.cmdline.get("mmiodemo_nonce", "")
         self.filter = self.cmdline.get("mmiodemo_filter", "")
         self.full_suite = self.mode in ("test", "debian")
-        self.kernel_mk = kernel_mk(self.path(self.build, "kernel.mk"))
+        self.kernel_data = kernel_data(self.path(self.build, "kernel.json"))
         self.skipped = set()
         self._trace = None
 
@@ -78,7 +75,7 @@ class Run:
         return {}
 
     def wanted(self, name):
-        """True if make test's T= filter (qemu/init's) selects @name."""
+        """True if make test's T= filter (guest/init's) selects @name."""
         if not self.filter:
             return True
         return any(p and _glob_in(p, name) for p in self.filter.split(","))

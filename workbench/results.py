@@ -95,7 +95,7 @@ class _Program:
 def tap(lines, log="the console"):
     """The guest programs' results, in order: "guest.NAME" for each TAP
     result line and "guest.PROGRAM.plan_met" for each program framed by
-    qemu/init's begin and end lines. Returns (results, skipped names).
+    guest/init's begin and end lines. Returns (results, skipped names).
 
     A failure quotes the lines since the previous result. The 6.1
     kselftest harness names a skipped test only in its "#  RUN name ..."

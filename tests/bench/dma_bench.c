@@ -44,7 +44,7 @@
 #define RUNS		7
 #define RAMFS_DIR	"/tmp/dma_bench"	/* in the guest: its /tmp is a tmpfs */
 #define THP		"/sys/kernel/mm/transparent_hugepage/"
-#define BLOB		"opt/mmiodemo/random"	/* 1 MiB, qemu/mkblobs.py */
+#define BLOB		"opt/mmiodemo/random"	/* 1 MiB, workbench/blobs.py */
 
 /* The targets (README.md, "Benchmarks"). */
 #define TARGET_FIRST_TOUCH	1.2	/* x the ramfs peer */

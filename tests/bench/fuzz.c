@@ -95,7 +95,7 @@
 #define LOG_LINE	112
 #define MAX_PIN		64	/* pages a PIN_WRITE writes in one call */
 #define MAX_OD		8	/* pages an ODIRECT reads in one call */
-#define DISK_SERIAL	"mmiodemo-disk"	/* qemu/boot.sh's QEMU_DISK */
+#define DISK_SERIAL	"mmiodemo-disk"	/* machine.conf's QEMU_DISK */
 
 #define OPS(X)							\
 	X(OPEN) X(CLOSE) X(MMAP) X(MMAP_POPULATE) X(MMAP_REGS)	\
@@ -437,9 +437,12 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 			if (in && a <= cov[set][p] && od_grace[set][p] == a)
 				__atomic_add_fetch(&m->od_late, 1,
 						   __ATOMIC_RELAXED);
-			else if (in && a <= cov[set][p])
-				fail(s, "%s reported page %zu of the %s, but no write began since its last report (%u writes, all reported)",
-				     what, p, set_names[set], a);
+			else if (in && a <= cov[set][p] &&
+				 fail(s, "%s reported page %zu of the %s, but no write began since its last report (%u writes, all reported); slot %zu writes that page",
+				      what, p, set_names[set], a,
+				      p % m->nslots) &&
+				 !s->child && &slots[p % m->nslots] != s)
+				dump_log(&slots[p % m->nslots], "the writing");
 			if (!in || od_grace[set][p] != a)
 				od_grace[set][p] = 0;
 			if (in && b <= cov[set][p])
@@ -1573,7 +1576,7 @@ static int model_load(void)
 /*
  * The disk QEMU gives the guest for ODIRECT (serial DISK_SERIAL), opened
  * O_DIRECT; its bytes, read once, are the model of what a read brings.
- * qemu/boot.sh gives it to every busybox boot and says so on the kernel
+ * the workbench gives it to every busybox boot and says so on the kernel
  * command line (mmiodemo_disk=1): there it must be found. Elsewhere (a
  * LAVA job, the Debian guest of make test-debian) no ODIRECT runs. Returns -1 on a failure.
  */

@@ -44,7 +44,7 @@ def check_hook(run):
     on a whole run: the mappings are made by several programs."""
     if not run.full_suite or run.filter:
         return
-    fs_h = os.path.join(run.kernel_mk.get("KHEADERS", ""),
+    fs_h = os.path.join(run.kernel_data.get("kheaders", ""),
                         "include/linux/fs.h")
     hook = "f_op->mmap"
     try:

@@ -26,7 +26,7 @@
 #include "common.h"
 #include "mmiodemo.h"
 
-#define BLOB		"opt/mmiodemo/pattern"	/* qemu/mkblobs.py */
+#define BLOB		"opt/mmiodemo/pattern"	/* workbench/blobs.py */
 #define BLOB_SIZE	(64 << 10)
 #define SWIOTLB_USED	"/sys/kernel/debug/swiotlb/io_tlb_used"
 /* Asks the host for a screendump of ramfb, as tests/guest/fb_test.sh does. */

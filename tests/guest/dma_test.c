@@ -371,7 +371,7 @@ TEST_F(dma, mapping_writes_are_what_the_kernel_reads)
 	close(dfd);
 }
 
-#define BLOB		"opt/mmiodemo/pattern"	/* qemu/mkblobs.py */
+#define BLOB		"opt/mmiodemo/pattern"	/* workbench/blobs.py */
 #define BLOB_SIZE	(64 << 10)
 
 /* The tool's "offset" pattern, which the pattern blob holds. */

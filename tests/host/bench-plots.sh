@@ -12,7 +12,7 @@ set -euo pipefail
 
 log=${1:?usage: tests/host/bench-plots.sh LOG OUTDIR}
 out=${2:?usage: tests/host/bench-plots.sh LOG OUTDIR}
-command -v gnuplot >/dev/null || { echo "bench-plots: no gnuplot (qemu/host-packages)" >&2; exit 1; }
+command -v gnuplot >/dev/null || { echo "bench-plots: no gnuplot (workbench/host-packages)" >&2; exit 1; }
 mkdir -p "$out"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -1,23 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# tests/host/check.sh DTB KERNEL...: the static checks, one PASS/FAIL line each
-# and a closing "N passed, N failed". Zero findings is the bar; the few
-# accepted ones are listed below, each with its reason.
+# tests/host/check.sh DTB KSRC NAME,KDIR,TOOLCHAIN...: the static checks, one
+# PASS/FAIL line each and a closing "N passed, N failed". Zero findings is
+# the bar; the few accepted ones are listed below, each with its reason.
+# KSRC: the kernel source of checkpatch and clang-format's style; per
+# kernel: its name, its build tree, and its build root (empty: none). The
+# workbench runs it (python3 -m workbench check, make check).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1
-dtb=${1:?usage: tests/host/check.sh DTB KERNEL...}
-shift
-ksrc=$(sed -n 's/^KSRC := //p' "build/$1/kernel.mk")
+usage='usage: tests/host/check.sh DTB KSRC NAME,KDIR,TOOLCHAIN...'
+dtb=${1:?$usage}
+ksrc=${2:?$usage}
+shift 2
 # The driver's sources and the test modules', without what kbuild
 # generates beside them.
 kernel_files=()
 for f in driver/*.[ch] driver/uapi/*.h tests/modules/*.c tests/negative/*.c; do
 	[[ $f == *.mod.c ]] || kernel_files+=("$f")
 done
-scripts=(qemu/*.sh lava/*.sh tests/*/*.sh .ci/run userspace/mmiodemo.bash-completion)
+scripts=(machine/*.sh packaging/*.sh workbench/*.sh guest/*.sh lava/*.sh
+	tests/*/*.sh .ci/run userspace/mmiodemo.bash-completion)
 
 passed=0 failed=0
 check() { # check NAME OUTPUT: no output is a pass
@@ -61,9 +66,10 @@ check clang_format_finds_nothing_in_driver "$out"
 # (symlinks to the sources, so that make test's objects beside them are
 # neither reused nor disturbed), in the kernel's build root if it has one
 # (7.x: gcc-14, sparse 0.6.5).
-for k in "$@"; do
-	kdir=$(sed -n 's/^KDIR := //p' "build/$k/kernel.mk")
-	read -ra toolchain < <(sed -n 's/^TOOLCHAIN := //p' "build/$k/kernel.mk")
+for spec in "$@"; do
+	IFS=, read -r k kdir root <<<"$spec"
+	toolchain=()
+	[ -n "$root" ] && toolchain=("$top/machine/toolchain.sh" "$root")
 	mod=$top/build/check/$k
 	rm -rf "$mod/driver"
 	mkdir -p "$mod/driver/uapi"
@@ -85,7 +91,7 @@ done
 
 # The driver's files call one another one way (tests/host/call-graph.sh
 # prints the graph), read from the objects just built.
-out=$(tests/host/call-graph.sh "$top/build/check/$1/driver" 2>&1)
+out=$(tests/host/call-graph.sh "$top/build/check/${1%%,*}/driver" 2>&1)
 grep -q '^PASS ' <<<"$out" && out=
 check driver_calls_run_one_way "$out"
 
@@ -93,7 +99,7 @@ check driver_calls_run_one_way "$out"
 out=$(tests/host/doc-examples.sh Documentation/*.rst 2>&1)
 check doc_examples_compile_as_written "$out"
 
-out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -x -s sh qemu/init 2>&1)
+out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -x -s sh guest/init 2>&1)
 check shellcheck_finds_nothing_in_scripts "$out"
 
 # The bash completion completes commands, options, their values and the
@@ -144,7 +150,7 @@ done < <(tests/host/dt-check.sh \
 	"$dtb" build/check 2>&1)
 
 # The LAVA job of every kernel of the matrix validates with lava-common's
-# schema (make lava-check; lava-common is in qemu/host-packages).
+# schema (make lava-check; lava-common is in workbench/host-packages).
 out=$(make -s --no-print-directory lava-check 2>&1 | grep -v '^PASS ')
 check lava_jobs_validate "$out"
 

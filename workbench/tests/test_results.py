@@ -207,8 +207,8 @@ def test_a_recorded_console_judged_as_the_shell_runner_did(tmp_path):
     inc.mkdir(parents=True)
     (inc / "fs.h").write_text("int (*mmap) (struct file *);\n")
     (tmp_path / "build" / "debian-6.1").mkdir()
-    (tmp_path / "build" / "debian-6.1" / "kernel.mk").write_text(
-        "KHEADERS := %s\n" % (tmp_path / "headers"))
+    (tmp_path / "build" / "debian-6.1" / "kernel.json").write_text(
+        '{"kheaders": "%s"}\n' % (tmp_path / "headers"))
     got = ["%s %s" % (r.verdict, r.name)
            for r in J.judge(str(logs / "debian-6.1-test.log"))[1]]
     with open(os.path.join(data, "debian-6.1.verdicts")) as f:

@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# machine/build-kernel.sh SRC FRAGMENT OUT: build an arm64 kernel from the tree
+# SRC with allnoconfig + FRAGMENT into OUT (an O= build directory, which
+# then serves as KDIR for the module too). Does nothing if OUT was built
+# from the same source and fragment settings already. With TOOLCHAIN set to a build
+# root (workbench/kernel.py), the kernel is configured and built inside it.
+set -euo pipefail
+
+src=$1 fragment=$2 out=$3
+top=$(cd "$(dirname "$0")/.." && pwd)
+kmake=(make -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+[ -z "${TOOLCHAIN:-}" ] || kmake=("$top/machine/toolchain.sh" "$TOOLCHAIN" "${kmake[@]}")
+say() { printf 'build-kernel: %s\n' "$*" >&2; }
+
+# The fragment's settings (not its comments) and the source's package.
+stamp=$( (grep -v '^#' "$fragment"; cat "$src/.unpacked") | md5sum | cut -d' ' -f1)
+if [ -f "$out/.built" ] && [ "$(cat "$out/.built")" = "$stamp" ]; then
+	exit 0
+fi
+
+say "configuring $(basename "$fragment") in $out"
+mkdir -p "$out"
+rm -f "$out/.built"
+"${kmake[@]}" -s allnoconfig
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$fragment" >/dev/null
+"${kmake[@]}" -s olddefconfig
+
+# A fragment line that did not survive (a missing dependency) is an error.
+missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; do
+	case $line in
+	*=n) grep -qx "# ${line%=n} is not set" "$out/.config" || echo "$line" ;;
+	*) grep -qx "$line" "$out/.config" || echo "$line" ;;
+	esac
+done)
+[ -z "$missing" ] || { say "not in the final .config: $missing"; exit 1; }
+
+say "building (this takes minutes, once; the log: $out/build.log)"
+start=$SECONDS
+"$top/machine/ticker.sh" build-kernel "$out/build.log" \
+	"${kmake[@]}" -j"$(nproc)" Image modules
+say "built in $((SECONDS - start)) s"
+echo "$stamp" >"$out/.built"

@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""The guest's boots: what each mode boots, with what, for how long.
+
+Modes: run (make run's demo), test (the suite), negative (the suite's
+negative control), bench, stress, fuzz: the busybox guest of
+build/KERNEL/initramfs.cpio, with the overlaid device tree (for test, the
+one with the tests' decoy node; for bench, the one with the
+64 MiB buffer) and the read-only test disk. debian: the Debian system of
+make test-debian (packaging/debian-guest.sh), with Debian's own initramfs, its
+disk, the payload disk, and the overlay the package installs applied to
+QEMU's tree. Files: build/logs/KERNEL-MODE.log (the console), .trace
+(QEMU's pl061_* trace events; not for bench, where a line per register
+access would be timed too), .status, .qmp.log, -NAME.ppm (screendumps).
+"""
+import glob
+import os
+import time
+
+from . import blobs
+from .boot import Boot
+from .machine import Drive, Machine
+
+MODES = ("run", "test", "negative", "bench", "stress", "fuzz", "debian")
+
+
+def log_path(top, kernel_name, mode):
+    return os.path.join(top, "build", "logs",
+                        "%s-%s.log" % (kernel_name, mode))
+
+
+def limit(machine, kernel, mode, fuzz_s):
+    """Seconds a boot of MODE on KERNEL may take: the kernel's own
+    QEMU_TIMEOUT (a debug kernel is slower) or the machine's."""
+    base = kernel.timeout or machine.timeout("test")
+    if mode == "fuzz":
+        return fuzz_s + 60 + base
+    if mode in ("stress", "bench", "debian"):
+        return machine.timeout(mode)
+    return base
+
+
+def boot(kernel, mode, words=(), echo=False, on_line=None, fuzz_s=600,
+         machine=None):
+    """Boot KERNEL (a workbench.kernel.Kernel) in MODE with WORDS added to
+    the kernel command line; QEMU's status (124: killed at its limit)."""
+    if mode not in MODES:
+        raise ValueError("unknown mode %s (modes: %s)" %
+                         (mode, " ".join(MODES)))
+    machine = machine or Machine()
+    top = machine.top
+    b = os.path.join(top, "build", kernel.name)
+    log = log_path(top, kernel.name, mode)
+    base = log[:-len(".log")]
+    for f in glob.glob(base + ".trace") + glob.glob(base + "-*.ppm"):
+        os.unlink(f)
+    blobs.make(machine.blobs_dir)
+    if mode == "debian":
+        dg = os.path.join(top, "build", "debian-guest")
+        # virt gives virtio-mmio devices their transports last first: the
+        # system's disk, created last, is /dev/vda (its /etc/fstab says so).
+        drives = [Drive("payload", os.path.join(dg, "payload.img")),
+                  Drive("root", os.path.join(dg, "root.img"))]
+        # Every kernel line on the console, as in the busybox guest, and
+        # the host's clock: virt's RTC is the tests' decoy.
+        append = machine.append(kernel.append, "root=LABEL=debian rw",
+                                "ignore_loglevel",
+                                "mmiodemo_epoch=%d" % time.time(), *words)
+        initrd = os.path.join(top, "build", "cache", "debian-guest",
+                              "initrd.img")
+        dtb = os.path.join(dg, "virt-package.dtb")
+    else:
+        drives = [machine.test_disk()]
+        # mmiodemo_disk=1: the guest must find that disk (tests/bench/fuzz.c).
+        append = machine.append(kernel.append, "mmiodemo_mode=" + mode,
+                                "mmiodemo_disk=1", *words)
+        initrd = os.path.join(b, "initramfs.cpio")
+        dtb = os.path.join(b, {"test": "mmiodemo-virt-test.dtb",
+                               "bench": "mmiodemo-virt-bench.dtb"}.get(
+                                   mode, "mmiodemo-virt.dtb"))
+    argv = machine.command(kernel.vmlinuz, append, initrd, dtb, drives,
+                           qmp=base + ".qmp",
+                           trace=None if mode == "bench" else base + ".trace")
+    return Boot(argv, log, limit(machine, kernel, mode, fuzz_s), echo,
+                on_line).run()

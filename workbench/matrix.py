@@ -1,0 +1,176 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""make test: the static checks, then the suite on every kernel of the
+matrix, JOBS kernels booted side by side, then one table and the totals.
+
+Each kernel's output goes to build/logs/KERNEL-make-test.txt and is printed
+whole when the kernel is done (no two kernels' lines interleave); while
+they run, a progress line per running kernel every PROGRESS_S seconds.
+The kernels are set up (apt, downloads) and built one at a time, in the
+order given, each then boots as soon as a boot slot is free; so builds
+overlap boots. build/logs/junit.xml holds every result line of the run:
+one testsuite for the static checks and one per kernel. Exit status: 0
+nothing failed, 1 something failed, 128 or more the workbench failed.
+"""
+import os
+import queue
+import re
+import sys
+import threading
+import time
+
+from . import kernel as K
+from . import results as R
+from . import runner
+from .machine import REPO
+
+PROGRESS_S = 30
+TOTALS = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")
+
+
+def default_jobs():
+    """Boots side by side: one per two host cores (a guest has two), at
+    least one."""
+    return max(1, (os.cpu_count() or 1) // 2)
+
+
+class Kernel:
+    """One kernel's run in the matrix: its output file and its state."""
+
+    def __init__(self, name, logs):
+        self.name = name
+        self.path = os.path.join(logs, name + "-make-test.txt")
+        self.out = open(self.path, "w", encoding="utf-8")
+        self.state, self.since, self.results = "waiting", time.monotonic(), 0
+        self.status = None
+
+    def on_line(self, line):
+        if line.startswith(("ok ", "not ok ")) or " ok " in line[:12]:
+            self.results += 1
+
+    def totals(self):
+        """(passed, failed, skipped) from the output's closing line."""
+        with open(self.path, encoding="utf-8", errors="replace") as f:
+            for line in reversed(f.read().splitlines()):
+                m = TOTALS.match(line)
+                if m:
+                    return int(m[1]), int(m[2]), int(m[3] or 0)
+        return 0, 0, 0
+
+
+def run_checks(logs):
+    """make check, printed, into build/logs/check.txt: (row, status)."""
+    path = os.path.join(logs, "check.txt")
+    with open(path, "w", encoding="utf-8") as out:
+        status = runner.check(runner.CHECK_KERNELS, out)
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    sys.stdout.write(text)
+    m = [TOTALS.match(x) for x in text.splitlines()]
+    m = [x for x in m if x]
+    p, f = (int(m[-1][1]), int(m[-1][2])) if m else (0, 0)
+    if status != 0 and f == 0:
+        f = 1
+        with open(path, "a", encoding="utf-8") as out:
+            out.write("FAIL host.make_check_finished\n     | the checks "
+                      "exited %d\n" % status)
+    return ("(static checks)", "-", p, f, 0, "-"), status
+
+
+def _progress(running, done):
+    while not done.wait(PROGRESS_S):
+        now = time.monotonic()
+        for k in list(running):
+            print("... %s: %s %d s, %d results" % (
+                k.name, k.state, now - k.since, k.results), flush=True)
+
+
+def run(names, jobs=None, filt=""):
+    """The whole matrix; the exit status."""
+    jobs = jobs or default_jobs()
+    logs = os.path.join(REPO, "build", "logs")
+    os.makedirs(logs, exist_ok=True)
+    rows, suites = [], [("check", os.path.join(logs, "check.txt"))]
+    row, status = run_checks(logs)
+    rows.append(row)
+    kernels = [Kernel(n, logs) for n in names]
+    slots = threading.Semaphore(jobs)
+    running, done = set(), threading.Event()
+    threading.Thread(target=_progress, args=(running, done),
+                     daemon=True).start()
+    finished = queue.Queue()
+
+    def boot(k, kern, t0):
+        try:
+            k.state, k.since = "booting", time.monotonic()
+            k.status = runner.boot_and_judge(kern, k.out, "test", filt,
+                                             on_line=k.on_line, t0=t0)
+        finally:
+            slots.release()
+            finished.put(k)
+
+    def printer():
+        for _ in kernels:
+            k = finished.get()
+            running.discard(k)
+            k.out.close()
+            with open(k.path, encoding="utf-8", errors="replace") as f:
+                sys.stdout.write(f.read())
+                sys.stdout.flush()
+
+    shown = threading.Thread(target=printer)
+    shown.start()
+    for k in kernels:
+        t0 = time.monotonic()
+        running.add(k)
+        k.state, k.since = "building", t0
+        kern, st = runner.prepare(k.name, k.out, "test", filt)
+        if kern is None:
+            k.status = st
+            finished.put(k)
+            continue
+        k.state, k.since = "waiting for a boot slot", time.monotonic()
+        slots.acquire()
+        threading.Thread(target=boot, args=(k, kern, t0)).start()
+    shown.join()
+    done.set()
+    for k in kernels:
+        p, f, s = k.totals()
+        if k.status and f == 0:
+            f = 1
+        try:
+            page = "%dK" % (K.Kernel.load(REPO, k.name).page_size // 1024)
+        except K.KernelError:
+            page = "?"
+        rows.append((k.name, page, p, f, s, _console(k.path)))
+        suites.append((k.name, k.path))
+        status = max(status, k.status if k.status is not None else 1)
+    return _report(rows, suites, logs, status)
+
+
+def _console(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if line.rstrip() == "PASS host.console_has_no_kernel_complaint":
+                return "clean"
+            if line.rstrip() == "FAIL host.console_has_no_kernel_complaint":
+                return "REPORTS"
+    return "none"
+
+
+def _report(rows, suites, logs, status):
+    fmt = "%-18s %-5s %7s %7s %8s  %s"
+    print()
+    print(fmt % ("kernel", "page", "passed", "failed", "skipped", "console"))
+    for r in rows:
+        print(fmt % r)
+    print()
+    parsed = []
+    for name, path in suites:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            parsed.append((name, R.parse_lines(f)))
+    R.write(os.path.join(logs, "junit.xml"), R.junit(parsed))
+    print("%d passed, %d failed, %d skipped" % tuple(
+        sum(r[i] for r in rows) for i in (2, 3, 4)))
+    if status >= runner.BROKEN:
+        return status
+    return 1 if status or any(r[3] for r in rows) else 0
