@@ -2,9 +2,8 @@
 """What setting a kernel up (workbench/kernel.py) asks of Debian's tools:
 the host's missing packages, the system's mirror, project-local apt
 configurations (build/cache/apt/NAME; the system's sources stay as they
-are), queries of apt's lists, downloads, unpacking, a build root.
-
-Long steps run under tick(): their output into a log, a line every 10 s.
+are), queries of apt's lists, downloads, unpacking, a build root. Long
+steps run under tick(): their output into a log, a line every 10 s.
 Messages go to stderr prefixed "setup: "; a failed step raises AptError.
 """
 import glob
@@ -21,7 +20,7 @@ SYSTEM_LISTS = "/var/lib/apt/lists"
 SOURCES_D = "/etc/apt/sources.list.d"
 SOURCES_LIST = "/etc/apt/sources.list"
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
-TICK_S = 10     # seconds between two progress lines of a long step
+TICK_S = 10  # seconds between two progress lines of a long step
 # What a kernel built by the build root's compiler needs there.
 ROOT_PACKAGES = "gcc-aarch64-linux-gnu,gcc,make,libc6-dev,bc,flex,bison," \
     "libelf-dev,libssl-dev,dwarves,kmod,cpio"
@@ -81,8 +80,6 @@ def write_if_changed(path, text):
     results.write(path, text)
     return True
 
-
-# --- long steps -------------------------------------------------------
 
 def tick(what, log, *cmds, cwd=None, failure=None):
     """Runs the pipeline @cmds (argv lists) with its output into @log,
@@ -155,8 +152,6 @@ def _tail(path, n):
         text = f.read().decode("utf-8", "replace")
     return text.rstrip("\n").split("\n")[-n:] if text else []
 
-
-# --- the system -------------------------------------------------------
 
 def missing_packages(pkgs):
     """The packages of @pkgs (NAME, or NAME:ARCH for one architecture)
@@ -324,8 +319,6 @@ class Apt:
             all(os.path.isfile(os.path.join(dest, f)) for f in debs)
 
 
-# --- unpacking ----------------------------------------------------------
-
 def _fresh(d):
     """True if the directory @d was unpacked already; else empties it."""
     if os.path.isfile(os.path.join(d, ".unpacked")):
@@ -359,8 +352,6 @@ def unpack_source(deb, name, d, log):
     write_if_changed(os.path.join(d, ".unpacked"),
                      os.path.basename(deb) + "\n")
 
-
-# --- a build root -------------------------------------------------------
 
 def build_root(cache, suite, root, log):
     """Makes the build root @root of @suite once (mmdebstrap, all amd64,

@@ -148,6 +148,19 @@ def judged(log, out, write=False, phases=()):
     return FAILED if n[R.FAIL] else PASSED
 
 
+def guarded(out, fallback, step, *args):
+    """STEP(*ARGS), or FALLBACK when the workbench itself failed in it
+    (the reason printed to OUT)."""
+    try:
+        return step(*args)
+    except (WorkbenchError, OSError) as e:
+        out.write("workbench: %s\n" % e)
+    except Exception:  # pylint: disable=broad-except
+        out.write("workbench: internal error\n" + traceback.format_exc())
+    out.flush()
+    return fallback
+
+
 def prepare(name, out, mode="test", filt=""):
     """Set up and build the kernel NAME for a boot of MODE: (Kernel,
     None), or (None, the exit status) when that failed."""
@@ -155,21 +168,19 @@ def prepare(name, out, mode="test", filt=""):
         out.write("T='%s': a pattern may hold letters, digits, _ . - * ? "
                   "and commas\n" % filt)
         return None, BROKEN
-    try:
-        kernel = setup(name, out)
-        out.write("mmiodemo tests: kernel %s (%s %s)\n" % (
-            name, kernel.package, kernel.version))
-        status = build(kernel, mode, filt, out)
-        if status is None:
-            return kernel, None
-        out.write("FAIL host.make_test_finished\n     | the tree did "
-                  "not build for %s (exit %d)\n" % (name, status))
-        return None, status
-    except (WorkbenchError, OSError) as e:
-        out.write("workbench: %s\n" % e)
-    except Exception:  # pylint: disable=broad-except
-        out.write("workbench: internal error\n" + traceback.format_exc())
-    return None, BROKEN
+    return guarded(out, (None, BROKEN), _prepare, name, out, mode, filt)
+
+
+def _prepare(name, out, mode, filt):
+    kernel = setup(name, out)
+    out.write("mmiodemo tests: kernel %s (%s %s)\n" % (
+        name, kernel.package, kernel.version))
+    status = build(kernel, mode, filt, out)
+    if status is None:
+        return kernel, None
+    out.write("FAIL host.make_test_finished\n     | the tree did "
+              "not build for %s (exit %d)\n" % (name, status))
+    return None, status
 
 
 def test_kernel(name, out, mode="test", filt="", fuzz_s=600, seed=0):
@@ -186,15 +197,8 @@ def boot_and_judge(kernel, out, mode="test", filt="", fuzz_s=600, seed=0,
                    on_line=None, t0=None):
     """Boot the built KERNEL in MODE (then the negative control, for a
     whole test run) and judge it; the status."""
-    try:
-        return _boot_and_judge(kernel, out, mode, filt, fuzz_s, seed,
-                               on_line, t0 or time.monotonic())
-    except (WorkbenchError, OSError) as e:
-        out.write("workbench: %s\n" % e)
-    except Exception:  # pylint: disable=broad-except
-        out.write("workbench: internal error\n" + traceback.format_exc())
-    out.flush()
-    return BROKEN
+    return guarded(out, BROKEN, _boot_and_judge, kernel, out, mode, filt,
+                   fuzz_s, seed, on_line, t0 or time.monotonic())
 
 
 def _boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, on_line, t0):
