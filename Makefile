@@ -57,6 +57,9 @@ help:
 	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
 	@echo '  JOBS=N            make test: kernels booted side by side (default: one'
 	@echo '                    per two cores)'
+	@echo '  GDB=PORT          make test, run, bench, stress, fuzz: QEMU waits for'
+	@echo '                    gdb-multiarch on PORT (the command is printed; with'
+	@echo '                    KERNEL=debug, lx-symbols finds the modules)'
 	@echo '  FUZZ_S=N          make fuzz: seconds of fuzzing (default 600)'
 	@echo '  SEED=N            make fuzz: replay the run of this seed'
 	@echo '  MMIODEMO_KCFLAGS= extra compiler flags for the modules'
@@ -83,10 +86,10 @@ WB := /usr/bin/python3 -m workbench
 
 ifndef WB_BUILD
 test: /usr/bin/python3
-	@$(WB) test $(if $(JOBS),--jobs $(JOBS)) $(KERNEL)
+	@$(WB) test $(if $(JOBS),--jobs $(JOBS)) $(if $(GDB),--gdb $(GDB)) $(KERNEL)
 
 run bench stress fuzz: /usr/bin/python3
-	@$(WB) $@ $(KERNEL)
+	@$(WB) $@ $(if $(GDB),--gdb $(GDB)) $(KERNEL)
 
 check: /usr/bin/python3
 	@$(WB) check
@@ -96,15 +99,7 @@ setup: /usr/bin/python3
 
 all: /usr/bin/python3
 	@$(WB) build $(KERNEL)
-else
-# What a boot needs, built for the kernel the workbench names.
-all guest: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO) ; @:
-dtb: $(DTB) ; @:
-modules: $(KO) $(TEST_KO) $(NEG_KO) ; @:
-bench-dtb: $(BENCH_DTB) ; @:
-virt-dtb: $(B)/virt.dtb $(B)/mmiodemo-virt-decoy.dtbo ; @:
 endif
-.PHONY: guest modules dtb bench-dtb virt-dtb
 
 # What kbuild left beside the sources is what .gitignore ignores there.
 # Without KERNEL=: what was built for every kernel (build/cache stays).
@@ -265,7 +260,16 @@ $(BENCH_DTB): $(DTB)
 	fdtput -t x $@.tmp /pl061@9030000 mmiodemo,dma-buffer-size 0x4000000
 	mv $@.tmp $@
 
-all: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO)
+# What a boot needs, built for the kernel the workbench names (it calls
+# this Makefile with WB_BUILD=1 and the kernel's variables).
+ifdef WB_BUILD
+all guest: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO) ; @:
+dtb: $(DTB) ; @:
+modules: $(KO) $(TEST_KO) $(NEG_KO) ; @:
+bench-dtb: $(BENCH_DTB) ; @:
+virt-dtb: $(B)/virt.dtb $(B)/mmiodemo-virt-decoy.dtbo ; @:
+endif
+.PHONY: guest modules dtb bench-dtb virt-dtb
 
 # Modules of the kernel's own package the guest loads, where Debian builds
 # them as modules: uio.ko for the UIO device of the test module

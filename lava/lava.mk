@@ -20,4 +20,5 @@ lava-check:
 # The workbench sets the kernel up, builds what its boot needs and runs
 # lava/test-lava.sh with the kernel's variables in its environment.
 lava-files test-lava: /usr/bin/python3
-	@$(WB) exec $(KERNEL) lava/test-lava.sh $(if $(filter test-lava,$@),run,files)
+	@$(WB) exec $(if $(KERNEL),--kernel $(KERNEL)) -- lava/test-lava.sh \
+		$(if $(filter test-lava,$@),run,files)

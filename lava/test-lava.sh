@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# lava/test-lava.sh files KERNEL: make lava-files, the artefacts of
-# KERNEL's LAVA job in build/KERNEL/lava/ (for a lab: Documentation/lava.rst).
+# lava/test-lava.sh files: make lava-files, the artefacts of the LAVA job
+# of KERNEL (from the environment, as the workbench gives it: python3 -m
+# workbench exec) in build/KERNEL/lava/ (for a lab: Documentation/lava.rst).
 #
-# lava/test-lava.sh run KERNEL: make test-lava. Runs KERNEL's LAVA job
+# lava/test-lava.sh run: make test-lava. Runs KERNEL's LAVA job
 # (lava/mkjobs.py) with LAVA's own dispatcher, lava-run, on a device
 # dictionary for this machine, and checks that LAVA's per-test results are
 # the harness's: the workbench runs the suite first, in its own boot.
@@ -20,9 +21,9 @@
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-usage='usage: lava/test-lava.sh files|run KERNEL'
+usage='usage: python3 -m workbench exec [--kernel NAME] -- lava/test-lava.sh files|run'
 what=${1:?$usage}
-kernel=${2:?$usage}
+kernel=${KERNEL:?$usage}
 case $what in files | run) ;; *) echo "$usage" >&2; exit 2 ;; esac
 cd "$top"
 b=build/$kernel

@@ -38,7 +38,10 @@ done)
 
 say "building (this takes minutes, once; the log: $out/build.log)"
 start=$SECONDS
+# scripts_gdb: the links to the kernel's gdb scripts (vmlinux-gdb.py).
+targets=(Image modules)
+grep -qx CONFIG_GDB_SCRIPTS=y "$out/.config" && targets+=(scripts_gdb)
 "$top/machine/ticker.sh" build-kernel "$out/build.log" \
-	"${kmake[@]}" -j"$(nproc)" Image modules
+	"${kmake[@]}" -j"$(nproc)" "${targets[@]}"
 say "built in $((SECONDS - start)) s"
 echo "$stamp" >"$out/.built"

@@ -11,4 +11,5 @@
 # The workbench runs it with the kernel's variables in its environment.
 .PHONY: deb
 deb: /usr/bin/python3
-	@$(WB) exec --no-build $(KERNEL) packaging/deb.sh $(O)/deb
+	@$(WB) exec --no-build $(if $(KERNEL),--kernel $(KERNEL)) -- \
+		packaging/deb.sh $(O)/deb

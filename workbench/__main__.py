@@ -2,10 +2,13 @@
 """python3 -m workbench COMMAND ...: the workbench's command line; the
 make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
 
-  test [KERNEL...] [--jobs N] [-T PATTERN]
+  test [KERNEL...] [--jobs N] [-T PATTERN] [--gdb [PORT]]
       the suite on KERNEL (make test KERNEL=...); with none or several, make
       check then the matrix (or those kernels), N booted side by side.
-  run|bench|stress|fuzz [KERNEL]      make run, bench, stress, fuzz
+      --gdb: QEMU waits for gdb on PORT (1234) before the kernel's first
+      instruction, with no time limit; the command to attach is printed.
+  run|bench|stress|fuzz [KERNEL] [--gdb [PORT]]
+                                      make run, bench, stress, fuzz
   test-debian [KERNEL]                make test-debian
   check [KERNEL...]                   the static checks (make check)
   setup [KERNEL...]                   resolve and fetch the kernels
@@ -68,7 +71,9 @@ def one(args, default="debian-6.1"):
 def cmd_test(args):
     if len(args.kernels) == 1:
         return runner.test_kernel(args.kernels[0], sys.stdout,
-                                  filt=args.filter)
+                                  filt=args.filter, gdb=args.gdb)
+    if args.gdb:
+        sys.exit("test: --gdb needs one kernel")
     return matrix.run(args.kernels or runner.MATRIX, args.jobs, args.filter)
 
 
@@ -76,9 +81,9 @@ def cmd_mode(args):
     mode = {"test-debian": "debian"}.get(args.command, args.command)
     name = one(args, "debug" if mode in ("stress", "fuzz") else "debian-6.1")
     if mode in ("run", "bench"):
-        return runner.demo(name, mode, sys.stdout)
+        return runner.demo(name, mode, sys.stdout, gdb=args.gdb)
     return runner.test_kernel(name, sys.stdout, mode, fuzz_s=args.fuzz_s,
-                              seed=args.seed)
+                              seed=args.seed, gdb=args.gdb)
 
 
 def cmd_check(args):
@@ -176,6 +181,11 @@ def cmd_compare(args):
     return 1 if bad else 0
 
 
+def gdb_option(parser):
+    parser.add_argument("--gdb", type=int, nargs="?", const=1234,
+                        metavar="PORT")
+
+
 def main(argv):
     p = argparse.ArgumentParser(prog="python3 -m workbench",
                                 description=__doc__,
@@ -186,12 +196,14 @@ def main(argv):
     s.add_argument("kernels", nargs="*")
     s.add_argument("--jobs", "-j", type=int, default=None)
     s.add_argument("-T", "--filter", default=env.get("T", ""))
+    gdb_option(s)
     s.set_defaults(func=cmd_test)
     for name in ("run", "bench", "stress", "fuzz", "test-debian"):
         s = sub.add_parser(name, help="make " + name)
         s.add_argument("kernels", nargs="*")
         s.add_argument("--fuzz-s", type=int, default=int(env.get("FUZZ_S") or 600))
         s.add_argument("--seed", default=env.get("SEED") or "0")
+        gdb_option(s)
         s.set_defaults(func=cmd_mode)
     for name, func in (("check", cmd_check), ("setup", cmd_setup),
                        ("build", cmd_build)):

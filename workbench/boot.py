@@ -50,9 +50,10 @@ class Boot:
             proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.PIPE,
                                     stderr=subprocess.STDOUT)
-            timer = threading.Timer(self.timeout, self._kill, (proc,))
+            timer = threading.Timer(self.timeout or 0, self._kill, (proc,))
             timer.daemon = True
-            timer.start()
+            if self.timeout:  # none while a debugger holds the machine
+                timer.start()
             try:
                 for raw in proc.stdout:
                     self._line(raw.replace(b"\r", b""), log, qlog)

@@ -14,8 +14,10 @@ access would be timed too), .status, .qmp.log, -NAME.ppm (screendumps).
 """
 import glob
 import os
+import sys
 import time
 
+from . import apt
 from . import blobs
 from .boot import Boot
 from .machine import Drive, Machine
@@ -40,9 +42,11 @@ def limit(machine, kernel, mode, fuzz_s):
 
 
 def boot(kernel, mode, words=(), echo=False, on_line=None, fuzz_s=600,
-         machine=None):
+         machine=None, gdb=None):
     """Boot KERNEL (a workbench.kernel.Kernel) in MODE with WORDS added to
-    the kernel command line; QEMU's status (124: killed at its limit)."""
+    the kernel command line; QEMU's status (124: killed at its limit).
+    GDB: a TCP port where QEMU waits for gdb before the first instruction
+    (then the boot has no limit)."""
     if mode not in MODES:
         raise ValueError("unknown mode %s (modes: %s)" %
                          (mode, " ".join(MODES)))
@@ -80,5 +84,27 @@ def boot(kernel, mode, words=(), echo=False, on_line=None, fuzz_s=600,
     argv = machine.command(kernel.vmlinuz, append, initrd, dtb, drives,
                            qmp=base + ".qmp",
                            trace=None if mode == "bench" else base + ".trace")
-    return Boot(argv, log, limit(machine, kernel, mode, fuzz_s), echo,
-                on_line).run()
+    if gdb:
+        apt.Apt(os.path.join(top, "build", "logs", "packages.log")).install(
+            ["gdb-multiarch"])
+        argv += ["-gdb", "tcp::%d" % gdb, "-S"]
+        print(gdb_help(kernel, gdb), file=sys.stderr, flush=True)
+    return Boot(argv, log, None if gdb else limit(machine, kernel, mode,
+                                                  fuzz_s), echo, on_line).run()
+
+
+def gdb_help(kernel, port):
+    """How to attach: gdb-multiarch on the kernel's vmlinux (a kernel
+    built here has one), the kernel's own lx-symbols (scripts/gdb) to
+    load the modules' symbols as they load."""
+    vmlinux = os.path.join(kernel.kdir, "vmlinux")
+    mods = os.path.join(kernel.top, "build", kernel.name, "src")
+    if not os.path.exists(vmlinux):
+        return ("QEMU waits for gdb on port %d; %s has no vmlinux here (a "
+                "Debian kernel ships none): symbols only from a kernel built "
+                "here, such as debug" % (port, kernel.name))
+    return ("QEMU waits for gdb on port %d:\n  gdb-multiarch %s \\\n"
+            "    -ex 'add-auto-load-safe-path %s' \\\n"
+            "    -ex 'target remote :%d' -ex 'lx-symbols %s' \\\n"
+            "    -ex 'break mmiodemo_open' -ex continue"
+            % (port, vmlinux, kernel.kdir, port, mods))

@@ -183,32 +183,35 @@ def _prepare(name, out, mode, filt):
     return None, status
 
 
-def test_kernel(name, out, mode="test", filt="", fuzz_s=600, seed=0):
+def test_kernel(name, out, mode="test", filt="", fuzz_s=600, seed=0,
+                gdb=None):
     """The suite (MODE) on the kernel NAME, printed to OUT; the status."""
     t0 = time.monotonic()
     kernel, status = prepare(name, out, mode, filt)
     if kernel is None:
         out.flush()
         return status
-    return boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, t0=t0)
+    return boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, t0=t0,
+                          gdb=gdb)
 
 
 def boot_and_judge(kernel, out, mode="test", filt="", fuzz_s=600, seed=0,
-                   on_line=None, t0=None):
+                   on_line=None, t0=None, gdb=None):
     """Boot the built KERNEL in MODE (then the negative control, for a
     whole test run) and judge it; the status."""
     return guarded(out, BROKEN, _boot_and_judge, kernel, out, mode, filt,
-                   fuzz_s, seed, on_line, t0 or time.monotonic())
+                   fuzz_s, seed, on_line, t0 or time.monotonic(), gdb)
 
 
-def _boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, on_line, t0):
+def _boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, on_line, t0,
+                    gdb):
     t_guest = time.monotonic()
     words = ["mmiodemo_nonce=0x%x" % (random.getrandbits(31) | 0x100)]
     if mode == "fuzz":
         words += ["mmiodemo_fuzz_s=%d" % fuzz_s, "mmiodemo_seed=%s" % seed]
     if filt:
         words.append("mmiodemo_filter=" + filt)
-    guest.boot(kernel, mode, words, on_line=on_line, fuzz_s=fuzz_s)
+    guest.boot(kernel, mode, words, on_line=on_line, fuzz_s=fuzz_s, gdb=gdb)
     t_checks = time.monotonic()
     phases = [("build", t_guest - t0),
               ("guest boot and suite", t_checks - t_guest)]
@@ -256,14 +259,14 @@ def check(names, out):
         check=False).returncode
 
 
-def demo(name, mode, out):
+def demo(name, mode, out, gdb=None):
     """make run (MODE run: the demo) or make bench: boot with the console
     shown as it comes, then what the boot made; the status."""
     kernel, status = prepare(name, out, mode)
     if kernel is None:
         return status
     try:
-        guest.boot(kernel, mode, echo=True)
+        guest.boot(kernel, mode, echo=True, gdb=gdb)
     except OSError as e:
         out.write("workbench: %s\n" % e)
         return BROKEN
