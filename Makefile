@@ -7,8 +7,8 @@
 
 # KERNEL=NAME: the kernel of a goal (machine/kernels/NAME.conf); without it,
 # "make test" is the whole matrix, "make stress" and "make fuzz" use the
-# debug kernel and the rest debian-6.1 (the workbench decides:
-# workbench/runner.py).
+# debug kernel, "make clean" cleans every kernel and the rest use
+# debian-6.1 (the workbench decides: workbench/__main__.py).
 O := build
 B := $(O)/$(KERNEL)
 U := $(O)/userspace
@@ -20,7 +20,7 @@ export T
 FUZZ_S ?= 600
 export FUZZ_S SEED
 
-.PHONY: help all run bench test stress fuzz check setup clean distclean
+.PHONY: help all run bench bench-loop test stress fuzz check setup clean distclean
 .PHONY: install uninstall
 .DEFAULT_GOAL := all
 
@@ -32,6 +32,9 @@ help:
 	@echo '  make check        the static checks alone'
 	@echo '  make bench        the benchmarks in the guest: figures, plots in build/bench/,'
 	@echo '                    a verdict per target; fails if one is missed'
+	@echo '  make bench-loop   a driver file edited, then make test T=dma'
+	@echo '                    KERNEL=debian-6.1, timed 3 times: fails if the median'
+	@echo '                    is over 12 s'
 	@echo '  make stress       200 unbind/rebind cycles under load (debug kernel)'
 	@echo '  make fuzz         the model-checking fuzzer (debug kernel)'
 	@echo '  make all          build what a boot needs, boot nothing'
@@ -51,7 +54,8 @@ help:
 	@echo '  make clean        remove what was built (for KERNEL, or all) and the logs'
 	@echo '  make distclean    remove build/ (downloads and built kernels too)'
 	@echo 'Variables:'
-	@echo '  KERNEL=NAME       one of: '"$$($(WB) kernels 2>/dev/null | tr '\n' ' ')"
+	@echo '  KERNEL=NAME       one of: '"$$($(WB) kernels --all 2>/dev/null | tr '\n' ' ')"
+	@echo '                    (make test runs: '"$$($(WB) kernels 2>/dev/null | tr '\n' ' ')"')'
 	@echo '                    (NAME-swiotlb: NAME'"'"'s kernel booted with swiotlb=force)'
 	@echo '  T=PATTERN         make test: only guest programs whose names contain'
 	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
@@ -88,6 +92,10 @@ ifndef WB_BUILD
 test: /usr/bin/python3
 	@$(WB) test $(if $(JOBS),--jobs $(JOBS)) $(if $(GDB),--gdb $(GDB)) $(KERNEL)
 
+# The edit-build-boot-test loop, timed (workbench/loop.py).
+bench-loop: /usr/bin/python3
+	@$(WB) bench-loop
+
 run bench stress fuzz: /usr/bin/python3
 	@$(WB) $@ $(if $(GDB),--gdb $(GDB)) $(KERNEL)
 
@@ -101,7 +109,8 @@ all: /usr/bin/python3
 	@$(WB) build $(KERNEL)
 endif
 
-# What kbuild left beside the sources is what .gitignore ignores there.
+# What kbuild left beside the sources (make install KDIR=..., a build by
+# hand) is what .gitignore ignores there.
 # Without KERNEL=: what was built for every kernel (build/cache stays).
 clean:
 	rm -rf $(if $(KERNEL),$(O)/$(KERNEL),$(filter-out $(O)/cache,$(wildcard $(O)/*))) \
@@ -124,8 +133,8 @@ LIB_SO := $(U)/lib/libmmiodemo.so.0
 TEST_HDRS := $(wildcard tests/guest/*.h)
 TOOL := $(U)/mmiodemo
 # Every tests/guest/*_test.c is a guest test program; gpiod_test is built
-# per kernel below (it links that kernel's libgpiod). guest/init runs every
-# /tests/*_test and /tests/*_test.sh it finds.
+# per kernel below (it links that kernel's libgpiod). The guest runs every
+# /tests/*_test and /tests/*_test.sh it finds (guest/suite.sh).
 GUEST_TESTS := $(patsubst tests/guest/%.c,$(U)/%, \
 	$(filter-out tests/guest/gpiod_test.c,$(wildcard tests/guest/*_test.c)))
 BENCH := $(patsubst tests/bench/%.c,$(U)/%,$(wildcard tests/bench/*.c))

@@ -14,7 +14,8 @@ and the LAVA initramfs (the guest's, with lava/lava-suite.sh and the
 modules that mount LAVA's overlay disk), then runs the guest suite as a
 LAVA test definition (lava/suite.yaml) that reports each test with
 lava-test-case. The artefacts are named under URL/build/KERNEL/lava/
-(default: file:// of this tree), which make test-lava fills. With
+(default: file:// of this tree), which make lava-files (and make
+test-lava) fills. With
 --check, each job is validated with lava-common's schema
 (lava_common.schemas.validate, strict).
 

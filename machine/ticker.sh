@@ -3,7 +3,7 @@
 #
 # machine/ticker.sh LABEL LOG CMD...: runs CMD with its output into LOG and,
 # while it runs, prints "LABEL: N s, LAST LINE OF LOG" every 10 seconds on
-# stderr, so that a long step (a kernel build, a download) is never minutes
+# stderr, so that a long step (machine/build-kernel.sh's build) is never minutes
 # of silence. Exits with CMD's status; when that is not 0, the last 30
 # lines of LOG follow.
 set -uo pipefail

@@ -8,7 +8,7 @@
 # the tree and never sees build/. The .deb, .changes and .buildinfo files
 # land in OUT. Then: lintian, which must find no error; the packages'
 # contents and control fields as expected; and, with KDIR= (the arm64
-# kernel make resolved), the module built the way the package's dkms.conf
+# kernel the workbench resolved), the module built the way the package's dkms.conf
 # says, from the source the package installs.
 # Environment: CROSS_COMPILE (aarch64-linux-gnu-), KDIR, TOOLCHAIN.
 set -euo pipefail

@@ -11,7 +11,8 @@
 # packages (image, headers, kbuild: they are in bookworm-security, which
 # debootstrap does not read). The result is the disk image base.img and the
 # initramfs Debian's initramfs-tools made in the guest (initrd.img), kept
-# until the inputs change (this script, the kernel). Everything the guest
+# until the inputs change (the second stage, the package list, the kernel,
+# IMAGE_FORMAT). Everything the guest
 # installs comes as .deb files fetched here: it has no network.
 #
 # packaging/debian-guest.sh payload KERNEL: what a test boot needs besides the

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""The mmiodemo workbench: the host side of judging a boot (and its JUnit,
-PNG and compare commands).
+"""The mmiodemo workbench: the one host-side program that sets kernels up,
+builds, boots QEMU and judges the boots (the make targets call it).
 
 python3 -m workbench --help lists its commands.
 """

@@ -10,17 +10,20 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
   run|bench|stress|fuzz [KERNEL] [--gdb [PORT]]
                                       make run, bench, stress, fuzz
   test-debian [KERNEL]                make test-debian
+  bench-loop [--runs N]
+      make bench-loop: a driver file edited, then make test T=dma
+      KERNEL=debian-6.1, timed N times; fails if the median is over 12 s.
   check [KERNEL...]                   the static checks (make check)
   setup [KERNEL...]                   resolve and fetch the kernels
   build [KERNEL]                      build what a boot needs (make all)
-  exec [--no-build] [--kernel KERNEL] CMD...
+  exec [--no-build] [--kernel KERNEL] -- CMD...
       run CMD with the kernel's variables (KDIR, VMLINUZ, ...) in its
       environment, after building what a boot needs unless --no-build.
   boot --image FILE [--initrd FILE] [--drive ID=FILE]... [--append TEXT]
        --log LOG [--timeout S]
       boot the machine (machine/machine.conf) on FILE, its console into LOG.
   packages PKG...                     install the missing Debian packages
-  kernels                             the matrix's kernels
+  kernels [--all]                     the matrix's kernels (or every one)
   dumpdtb OUT                         QEMU virt's own device tree
   parse LOG [--write]
       judge a boot from its files in build/logs (LOG is its console,
@@ -37,8 +40,10 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
       kernel; lists those that do not, the renamed ones and the tests NEW
       adds; exits 1 if a test stopped passing.
 
-Exit status: 0 nothing failed, 1 a test failed, 125 the tree did not
-build, 128 or more the workbench failed (as git bisect run reads them).
+Exit status of test KERNEL, run, bench, stress, fuzz, test-debian, build
+and check: 0 nothing failed, 1 a test failed, 125 the tree did not build,
+128 or more the workbench failed (as git bisect run reads them; the
+matrix says 125 only if no test failed).
 T=PATTERN, FUZZ_S and SEED are read from the environment too.
 """
 import argparse
@@ -49,6 +54,7 @@ import sys
 from . import apt as A
 from . import compare as C
 from . import kernel as K
+from . import loop
 from . import matrix
 from . import ppm
 from . import results as R
@@ -91,13 +97,9 @@ def cmd_check(args):
 
 
 def cmd_setup(args):
-    for name in args.kernels or ["debian-6.1"]:
-        try:
-            K.setup(runner.REPO, name)
-        except K.KernelError as e:
-            print("setup: error: %s" % e, file=sys.stderr)
-            return runner.BROKEN
-    return 0
+    ok = all(runner.guarded(sys.stderr, None, runner.setup, name)
+             for name in args.kernels or ["debian-6.1"])
+    return 0 if ok else runner.BROKEN
 
 
 def cmd_build(args):
@@ -108,15 +110,12 @@ def cmd_build(args):
 def cmd_exec(args):
     name = args.kernel or "debian-6.1"
     if args.no_build:
-        try:
-            kernel = runner.setup(name, sys.stdout)
-        except runner.WorkbenchError as e:
-            print("workbench: %s" % e, file=sys.stderr)
-            return runner.BROKEN
+        kernel = runner.guarded(sys.stderr, None, runner.setup, name)
+        status = runner.BROKEN
     else:
         kernel, status = runner.prepare(name, sys.stdout)
-        if kernel is None:
-            return status
+    if kernel is None:
+        return status
     cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
     if not cmd:
         sys.exit("exec: no command")
@@ -131,20 +130,24 @@ def cmd_boot(args):
     return Boot(argv, args.log, args.timeout).run()
 
 
-def cmd_packages(args):
+def install(packages):
     host = A.Apt(os.path.join(runner.REPO, "build", "logs", "packages.log"))
-    try:
-        if any(p.endswith(":arm64") for p in args.packages):
-            host.add_arm64()
-        host.install(args.packages)
-    except A.AptError as e:
-        print("packages: %s" % e, file=sys.stderr)
-        return runner.BROKEN
+    if any(p.endswith(":arm64") for p in packages):
+        host.add_arm64()
+    host.install(packages)
     return 0
 
 
-def cmd_kernels(_args):
-    print("\n".join(runner.MATRIX))
+def cmd_packages(args):
+    return runner.guarded(sys.stderr, runner.BROKEN, install, args.packages)
+
+
+def cmd_loop(args):
+    return loop.run(runs=args.runs)
+
+
+def cmd_kernels(args):
+    print("\n".join(K.names(runner.REPO) if args.all else runner.MATRIX))
     return 0
 
 
@@ -181,9 +184,51 @@ def cmd_compare(args):
     return 1 if bad else 0
 
 
-def gdb_option(parser):
-    parser.add_argument("--gdb", type=int, nargs="?", const=1234,
-                        metavar="PORT")
+def arg(*names, **kw):
+    """One argument of a command, as argparse's add_argument takes it."""
+    return names, kw
+
+
+ENV = os.environ
+KERNELS = arg("kernels", nargs="*")
+GDB = arg("--gdb", type=int, nargs="?", const=1234, metavar="PORT")
+MODE = [KERNELS, GDB,
+        arg("--fuzz-s", type=int, default=int(ENV.get("FUZZ_S") or 600)),
+        arg("--seed", default=ENV.get("SEED") or "0")]
+# Each command: its name, what runs it, its help line, its arguments.
+COMMANDS = [
+    ("test", cmd_test, "the suite on one kernel, or the matrix",
+     [KERNELS, GDB, arg("--jobs", "-j", type=int, default=None),
+      arg("-T", "--filter", default=ENV.get("T", ""))]),
+] + [(m, cmd_mode, "make " + m, MODE)
+     for m in ("run", "bench", "stress", "fuzz", "test-debian")] + [
+    ("check", cmd_check, "make check", [KERNELS]),
+    ("setup", cmd_setup, "make setup", [KERNELS]),
+    ("build", cmd_build, "make all", [KERNELS]),
+    ("exec", cmd_exec, "a command with a kernel's variables",
+     [arg("--no-build", action="store_true"), arg("--kernel"),
+      arg("cmd", nargs=argparse.REMAINDER)]),
+    ("boot", cmd_boot, "boot the machine on a kernel image",
+     [arg("--image", required=True), arg("--initrd"),
+      arg("--drive", action="append", default=[]),
+      arg("--append", default=""), arg("--log", required=True),
+      arg("--timeout", type=int, default=3600)]),
+    ("bench-loop", cmd_loop, "make bench-loop",
+     [arg("--runs", type=int, default=3)]),
+    ("packages", cmd_packages, "install missing Debian packages",
+     [arg("packages", nargs="+")]),
+    ("kernels", cmd_kernels, "the matrix's kernels (or all)",
+     [arg("--all", action="store_true")]),
+    ("dumpdtb", cmd_dumpdtb, "QEMU virt's own device tree", [arg("out")]),
+    ("parse", cmd_parse, "judge a boot from its saved files",
+     [arg("log"), arg("--write", action="store_true")]),
+    ("junit", cmd_junit, "result lines as JUnit XML",
+     [arg("out"), arg("suites", nargs="+")]),
+    ("png", cmd_png, "a screendump as PNG", [arg("ppm"), arg("png")]),
+    ("compare", cmd_compare, "two runs' verdicts side by side",
+     [arg("old"), arg("new"), arg("--renamed", action="append",
+                                  default=[])]),
+]
 
 
 def main(argv):
@@ -191,63 +236,11 @@ def main(argv):
                                 description=__doc__,
                                 formatter_class=argparse.RawTextHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
-    env = os.environ
-    s = sub.add_parser("test", help="the suite on one kernel, or the matrix")
-    s.add_argument("kernels", nargs="*")
-    s.add_argument("--jobs", "-j", type=int, default=None)
-    s.add_argument("-T", "--filter", default=env.get("T", ""))
-    gdb_option(s)
-    s.set_defaults(func=cmd_test)
-    for name in ("run", "bench", "stress", "fuzz", "test-debian"):
-        s = sub.add_parser(name, help="make " + name)
-        s.add_argument("kernels", nargs="*")
-        s.add_argument("--fuzz-s", type=int, default=int(env.get("FUZZ_S") or 600))
-        s.add_argument("--seed", default=env.get("SEED") or "0")
-        gdb_option(s)
-        s.set_defaults(func=cmd_mode)
-    for name, func in (("check", cmd_check), ("setup", cmd_setup),
-                       ("build", cmd_build)):
-        s = sub.add_parser(name, help="make " + name)
-        s.add_argument("kernels", nargs="*")
+    for name, func, text, args in COMMANDS:
+        s = sub.add_parser(name, help=text)
+        for names, kw in args:
+            s.add_argument(*names, **kw)
         s.set_defaults(func=func)
-    s = sub.add_parser("exec", help="a command with a kernel's variables")
-    s.add_argument("--no-build", action="store_true")
-    s.add_argument("--kernel")
-    s.add_argument("cmd", nargs=argparse.REMAINDER)
-    s.set_defaults(func=cmd_exec)
-    s = sub.add_parser("boot", help="boot the machine on a kernel image")
-    s.add_argument("--image", required=True)
-    s.add_argument("--initrd")
-    s.add_argument("--drive", action="append", default=[])
-    s.add_argument("--append", default="")
-    s.add_argument("--log", required=True)
-    s.add_argument("--timeout", type=int, default=3600)
-    s.set_defaults(func=cmd_boot)
-    s = sub.add_parser("packages", help="install missing Debian packages")
-    s.add_argument("packages", nargs="+")
-    s.set_defaults(func=cmd_packages)
-    s = sub.add_parser("kernels", help="the matrix's kernels")
-    s.set_defaults(func=cmd_kernels)
-    s = sub.add_parser("dumpdtb", help="QEMU virt's own device tree")
-    s.add_argument("out")
-    s.set_defaults(func=cmd_dumpdtb)
-    s = sub.add_parser("parse", help="judge a boot from its saved files")
-    s.add_argument("log")
-    s.add_argument("--write", action="store_true")
-    s.set_defaults(func=cmd_parse)
-    s = sub.add_parser("junit", help="result lines as JUnit XML")
-    s.add_argument("out")
-    s.add_argument("suites", nargs="+")
-    s.set_defaults(func=cmd_junit)
-    s = sub.add_parser("png", help="a screendump as PNG")
-    s.add_argument("ppm")
-    s.add_argument("png")
-    s.set_defaults(func=cmd_png)
-    s = sub.add_parser("compare", help="two runs' verdicts side by side")
-    s.add_argument("old")
-    s.add_argument("new")
-    s.add_argument("--renamed", action="append", default=[])
-    s.set_defaults(func=cmd_compare)
     args = p.parse_args(argv)
     return args.func(args)
 

@@ -43,6 +43,20 @@ class Kernel:
         self.state, self.since, self.results = "waiting", time.monotonic(), 0
         self.status = None
 
+    def enter(self, state, running):
+        """The kernel's run enters STATE (and the set of RUNNING ones)."""
+        self.state, self.since = state, time.monotonic()
+        running.add(self)
+        return self.since
+
+    def show(self, running):
+        """The kernel is done: its whole output, printed at once."""
+        running.discard(self)
+        self.out.close()
+        with open(self.path, encoding="utf-8", errors="replace") as f:
+            sys.stdout.write(f.read())
+        sys.stdout.flush()
+
     def on_line(self, line):
         if line.startswith(("ok ", "not ok ")) or " ok " in line[:12]:
             self.results += 1
@@ -101,7 +115,7 @@ def run(names, jobs=None, filt=""):
 
     def boot(k, kern, t0):
         try:
-            k.state, k.since = "booting", time.monotonic()
+            k.enter("booting", running)
             k.status = runner.boot_and_judge(kern, k.out, "test", filt,
                                              on_line=k.on_line, t0=t0)
         finally:
@@ -110,25 +124,18 @@ def run(names, jobs=None, filt=""):
 
     def printer():
         for _ in kernels:
-            k = finished.get()
-            running.discard(k)
-            k.out.close()
-            with open(k.path, encoding="utf-8", errors="replace") as f:
-                sys.stdout.write(f.read())
-                sys.stdout.flush()
+            finished.get().show(running)
 
     shown = threading.Thread(target=printer)
     shown.start()
     for k in kernels:
-        t0 = time.monotonic()
-        running.add(k)
-        k.state, k.since = "building", t0
+        t0 = k.enter("building", running)
         kern, st = runner.prepare(k.name, k.out, "test", filt)
         if kern is None:
             k.status = st
             finished.put(k)
             continue
-        k.state, k.since = "waiting for a boot slot", time.monotonic()
+        k.enter("waiting for a boot slot", running)
         slots.acquire()
         threading.Thread(target=boot, args=(k, kern, t0)).start()
     shown.join()
@@ -144,7 +151,8 @@ def run(names, jobs=None, filt=""):
         rows.append((k.name, page, p, f, s, _console(k.path)))
         suites.append((k.name, k.path))
         status = max(status, k.status if k.status is not None else 1)
-    return _report(rows, suites, logs, status)
+    unbuilt = {k.name for k in kernels if k.status == runner.UNBUILT}
+    return _report(rows, suites, logs, status, unbuilt)
 
 
 def _console(path):
@@ -157,7 +165,7 @@ def _console(path):
     return "none"
 
 
-def _report(rows, suites, logs, status):
+def _report(rows, suites, logs, status, unbuilt):
     fmt = "%-18s %-5s %7s %7s %8s  %s"
     print()
     print(fmt % ("kernel", "page", "passed", "failed", "skipped", "console"))
@@ -173,4 +181,5 @@ def _report(rows, suites, logs, status):
         sum(r[i] for r in rows) for i in (2, 3, 4)))
     if status >= runner.BROKEN:
         return status
-    return 1 if status or any(r[3] for r in rows) else 0
+    failed = any(r[3] for r in rows if r[0] not in unbuilt)
+    return 1 if failed else status

@@ -149,9 +149,7 @@ def tap(lines, log="the console"):
                 current = current[:-4]
             detail.append(line)
             continue
-        r = result_line(line)
-        if not r:
-            detail.append(line)
+        if not (r := _result(line, detail)):
             continue
         verdict, name, why = r
         if verdict == SKIP:
@@ -167,6 +165,15 @@ def tap(lines, log="the console"):
     if prog:
         plan_met(None)
     return results, skipped
+
+
+def _result(line, detail, indent=""):
+    """The result LINE holds (result_line()), or None: then LINE is added
+    to DETAIL, the lines that explain the next result."""
+    r = result_line(line, indent)
+    if not r:
+        detail.append(line)
+    return r
 
 
 def result_line(line, indent=""):
@@ -228,9 +235,7 @@ def ktap(lines):
             suite = line.split("Subtest: ", 1)[1]
             detail = []
             continue
-        r = result_line(line, "    ")
-        if not r:
-            detail.append(line)
+        if not (r := _result(line, detail, "    ")):
             continue
         verdict, name, why = r
         results.append(Result(verdict, "kunit.%s.%s" % (suite, name),

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Running the suite on one kernel: set it up, build, boot, judge.
 
-    test_kernel(name, mode, out) -> exit status
+    test_kernel(name, out, mode="test", ...) -> exit status
 
 The steps, each printed to OUT: the kernel resolved (workbench/kernel.py),
 the build (this tree's Makefile, given the kernel's variables on its
@@ -11,6 +11,8 @@ phase times. Exit statuses, as git bisect run reads them: 0 nothing
 failed, 1 a test failed, 125 the tree did not build (the module or a
 program: this commit cannot be tested), 128 or more the workbench itself
 failed (a kernel it cannot set up, a QEMU it cannot run): bisect stops.
+Through make, any failure is make's own status 2: git bisect run calls
+python3 -m workbench test KERNEL itself.
 """
 import os
 import random
@@ -19,6 +21,7 @@ import subprocess
 import time
 import traceback
 
+from . import apt as A
 from . import blobs
 from . import guest
 from . import judge as J
@@ -53,7 +56,7 @@ def make(kernel, goals, out, filt="", top=REPO):
                           check=False).returncode
 
 
-def setup(name, out):
+def setup(name):
     """The kernel NAME, resolved (and downloaded) for this machine."""
     try:
         return K.setup(REPO, name)
@@ -153,7 +156,7 @@ def guarded(out, fallback, step, *args):
     (the reason printed to OUT)."""
     try:
         return step(*args)
-    except (WorkbenchError, OSError) as e:
+    except (WorkbenchError, K.KernelError, A.AptError, OSError) as e:
         out.write("workbench: %s\n" % e)
     except Exception:  # pylint: disable=broad-except
         out.write("workbench: internal error\n" + traceback.format_exc())
@@ -172,7 +175,7 @@ def prepare(name, out, mode="test", filt=""):
 
 
 def _prepare(name, out, mode, filt):
-    kernel = setup(name, out)
+    kernel = setup(name)
     out.write("mmiodemo tests: kernel %s (%s %s)\n" % (
         name, kernel.package, kernel.version))
     status = build(kernel, mode, filt, out)
@@ -241,11 +244,11 @@ MATRIX = ("debian-6.1", "debian-6.12", "debian-6.12-16k", "debian-7.3",
 def check(names, out):
     """The static checks (tests/host/check.sh) against the kernels NAMES;
     its status (BROKEN if a kernel cannot be set up)."""
-    try:
-        kernels = [setup(n, out) for n in names]
-    except WorkbenchError as e:
-        out.write("workbench: %s\n" % e)
-        return BROKEN
+    return guarded(out, BROKEN, _check, names, out)
+
+
+def _check(names, out):
+    kernels = [setup(n) for n in names]
     first = kernels[0]
     if make(first, ["dtb"], out) != 0:
         return UNBUILT
@@ -265,10 +268,8 @@ def demo(name, mode, out, gdb=None):
     kernel, status = prepare(name, out, mode)
     if kernel is None:
         return status
-    try:
-        guest.boot(kernel, mode, echo=True, gdb=gdb)
-    except OSError as e:
-        out.write("workbench: %s\n" % e)
+    if guarded(out, None, guest.boot, kernel, mode, (), True, None, 600,
+               None, gdb) is None:
         return BROKEN
     log = guest.log_path(REPO, name, mode)
     rel = os.path.relpath(log, REPO)

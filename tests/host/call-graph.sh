@@ -8,7 +8,7 @@
 #   PASS host.driver_calls_run_one_way   no file calls a file that calls it
 #   FAIL host.driver_calls_run_one_way   and the cycle
 # Exit status 0 on PASS. Anyone can run it after a build, e.g.
-#   tests/host/call-graph.sh build/debian-6.1/driver
+#   tests/host/call-graph.sh build/debian-6.1/src/driver
 set -uo pipefail
 
 dir=${1:?usage: tests/host/call-graph.sh OBJDIR}

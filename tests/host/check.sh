@@ -62,9 +62,9 @@ for f in "${kernel_files[@]}"; do
 done
 check clang_format_finds_nothing_in_driver "$out"
 
-# W=1 and sparse (C=2) against each kernel's headers, in a tree of our own
-# (symlinks to the sources, so that make test's objects beside them are
-# neither reused nor disturbed), in the kernel's build root if it has one
+# W=1 and sparse (C=2) against each kernel's headers, in a tree of links
+# to the sources of its own (build/check/KERNEL; make test's are
+# build/KERNEL/src), in the kernel's build root if it has one
 # (7.x: gcc-14, sparse 0.6.5).
 for spec in "$@"; do
 	IFS=, read -r k kdir root <<<"$spec"

@@ -16,7 +16,7 @@
 #       line leaves rows without a header.
 #
 # A FAIL line is followed by its findings, each indented by four spaces (as
-# tests/dt-check.sh prints them). Exit status 0 when both pass, 1 when one
+# tests/host/dt-check.sh prints them). Exit status 0 when both pass, 1 when one
 # fails, 2 on a usage error. Debian packages: python3-sphinx, or at least
 # python3-docutils; python3.
 set -uo pipefail
