@@ -47,9 +47,14 @@ class Boot:
                 os.unlink(f)
         os.makedirs(os.path.dirname(os.path.abspath(self.log)), exist_ok=True)
         with open(self.log, "wb") as log, open(self.qmp_log, "w") as qlog:
-            proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.PIPE,
-                                    stderr=subprocess.STDOUT)
+            try:
+                proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT)
+            except FileNotFoundError as e:
+                raise FileNotFoundError(
+                    "cannot run %s: not installed (Debian: qemu-system-arm)"
+                    % self.argv[0]) from e
             timer = threading.Timer(self.timeout or 0, self._kill, (proc,))
             timer.daemon = True
             if self.timeout:  # none while a debugger holds the machine

@@ -95,8 +95,9 @@ def boot(kernel, mode, words=(), echo=False, on_line=None, fuzz_s=600,
 
 def gdb_help(kernel, port):
     """How to attach: gdb-multiarch on the kernel's vmlinux (a kernel
-    built here has one), the kernel's own lx-symbols (scripts/gdb) to
-    load the modules' symbols as they load."""
+    built here has one) and the kernel's own lx-symbols (scripts/gdb),
+    which loads the modules' symbols once the first module loads, and
+    again as each later one loads."""
     vmlinux = os.path.join(kernel.kdir, "vmlinux")
     mods = os.path.join(kernel.top, "build", kernel.name, "src")
     if not os.path.exists(vmlinux):
@@ -104,7 +105,8 @@ def gdb_help(kernel, port):
                 "Debian kernel ships none): symbols only from a kernel built "
                 "here, such as debug" % (port, kernel.name))
     return ("QEMU waits for gdb on port %d:\n  gdb-multiarch %s \\\n"
-            "    -ex 'add-auto-load-safe-path %s' \\\n"
-            "    -ex 'target remote :%d' -ex 'lx-symbols %s' \\\n"
+            "    -iex 'add-auto-load-safe-path %s' -ex 'target remote :%d' \\\n"
+            "    -ex 'break do_init_module' -ex continue \\\n"
+            "    -ex 'lx-symbols %s' -ex 'delete 1' \\\n"
             "    -ex 'break mmiodemo_open' -ex continue"
             % (port, vmlinux, kernel.kdir, port, mods))

@@ -335,8 +335,12 @@ class _Setup:
                            need=True)
         version = re.sub(r"^linux-source-[^_]*_([^_]*)_.*", r"\1", apt.read(
             os.path.join(ksrc, ".unpacked"), need=True), flags=re.M)
+        # The build's stamp in the version: a kernel built again (another
+        # fragment) changes kernel.json, so its modules are built again.
+        stamp = apt.read(os.path.join(kdir, ".built"), need=True)[:8]
         return dict(package="%s + machine/kernels/%s" % (pkg, fragment),
-                    version=version.rstrip("\n"), release=release.rstrip("\n"),
+                    version="%s+%s" % (version.rstrip("\n"), stamp),
+                    release=release.rstrip("\n"),
                     kdir=kdir, vmlinuz=kdir + "/arch/arm64/boot/Image",
                     kheaders=ksrc, kmodules=kdir, packages=[])
 

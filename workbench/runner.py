@@ -14,6 +14,7 @@ failed (a kernel it cannot set up, a QEMU it cannot run): bisect stops.
 Through make, any failure is make's own status 2: git bisect run calls
 python3 -m workbench test KERNEL itself.
 """
+import concurrent.futures
 import os
 import random
 import re
@@ -56,9 +57,27 @@ def make(kernel, goals, out, filt="", top=REPO):
                           check=False).returncode
 
 
+# Kernels being set up ahead, in the background (the matrix): name ->
+# the Future of its Kernel.
+AHEAD = {}
+
+
+def set_up_ahead(names):
+    """Set the kernels NAMES up one after another in a thread of their
+    own, so that downloads and a kernel's build go on while other kernels
+    build and boot; setup() of one of them waits for its result."""
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
+    for name in names:
+        if name not in AHEAD:
+            AHEAD[name] = pool.submit(K.setup, REPO, name)
+    pool.shutdown(wait=False)
+
+
 def setup(name):
     """The kernel NAME, resolved (and downloaded) for this machine."""
     try:
+        if name in AHEAD:
+            return AHEAD[name].result()
         return K.setup(REPO, name)
     except K.KernelError as e:
         raise WorkbenchError(str(e)) from e
@@ -92,12 +111,11 @@ def link_tree(name):
 
 
 def build(kernel, mode, filt, out):
-    """Build what a boot of MODE needs; UNBUILT if the tree does not
-    build, else None. The modules first: their failure is the commit's."""
+    """Build what a boot of MODE needs, the modules first; UNBUILT if the
+    tree does not build (the commit's fault), else None."""
     link_tree(kernel.name)
-    if make(kernel, ["modules"], out, filt) != 0:
-        return UNBUILT
-    if make(kernel, GOALS.get(mode, ["guest"]), out, filt) != 0:
+    if make(kernel, ["modules"] + GOALS.get(mode, ["guest"]), out,
+            filt) != 0:
         return UNBUILT
     for step in DEBIAN_STEPS if mode == "debian" else ():
         if script(kernel, [kernel.name if a == "NAME" else a
