@@ -7,8 +7,10 @@
 
 # KERNEL=NAME: the kernel of a goal (machine/kernels/NAME.conf); without it,
 # "make test" is the whole matrix, "make stress" and "make fuzz" use the
-# debug kernel, "make clean" cleans every kernel and the rest use
-# debian-6.1 (the workbench decides: workbench/__main__.py).
+# debug kernel, "make check" checks against debian-6.1, debian-6.12 and
+# debian-7.3, "make lava-check" every kernel of the matrix, "make clean"
+# cleans every kernel (the Makefile decides), and the rest use debian-6.1
+# (the workbench decides: workbench/__main__.py).
 O := build
 B := $(O)/$(KERNEL)
 U := $(O)/userspace
@@ -33,8 +35,8 @@ help:
 	@echo '  make bench        the benchmarks in the guest: figures, plots in build/bench/,'
 	@echo '                    a verdict per target; fails if one is missed'
 	@echo '  make bench-loop   a driver file edited, then make test T=dma'
-	@echo '                    KERNEL=debian-6.1, timed 3 times: fails if the median'
-	@echo '                    is over 12 s'
+	@echo '                    KERNEL=debian-6.1, timed 3 times: fails if a run'
+	@echo '                    fails or the median is over 12 s'
 	@echo '  make stress       200 unbind/rebind cycles under load (debug kernel)'
 	@echo '  make fuzz         the model-checking fuzzer (debug kernel)'
 	@echo '  make all          build what a boot needs, boot nothing'
@@ -56,12 +58,13 @@ help:
 	@echo 'Variables:'
 	@echo '  KERNEL=NAME       one of: '"$$($(WB) kernels --all 2>/dev/null | tr '\n' ' ')"
 	@echo '                    (make test runs: '"$$($(WB) kernels 2>/dev/null | tr '\n' ' ')"')'
-	@echo '                    (NAME-swiotlb: NAME'"'"'s kernel booted with swiotlb=force)'
+	@echo '                    (NAME-swiotlb: NAME'"'"'s kernel booted with swiotlb=force'
+	@echo '                    and, on 7.x, a pool size)'
 	@echo '  T=PATTERN         make test: only guest programs whose names contain'
 	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
 	@echo '  JOBS=N            make test: kernels booted side by side (default: one'
 	@echo '                    per two cores)'
-	@echo '  GDB=PORT          make test, run, bench, stress, fuzz: QEMU waits for'
+	@echo '  GDB=PORT          make test KERNEL=NAME, run, bench, stress, fuzz: QEMU waits for'
 	@echo '                    gdb-multiarch on PORT (the command is printed; with'
 	@echo '                    KERNEL=debug, lx-symbols finds the modules)'
 	@echo '  FUZZ_S=N          make fuzz: seconds of fuzzing (default 600)'

@@ -6,7 +6,7 @@ project = "mmiodemo"
 root_doc = "index"
 master_doc = "index"  # Sphinx < 4
 # Only reStructuredText is a source: the device-tree binding is YAML,
-# checked by dt-schema (tests/dt-check.sh), not by Sphinx.
+# checked by dt-schema (tests/host/dt-check.sh), not by Sphinx.
 source_suffix = {".rst": "restructuredtext"}
 exclude_patterns = ["devicetree"]
 highlight_language = "none"

@@ -9,7 +9,7 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
       instruction, with no time limit; the command to attach is printed.
   run|bench|stress|fuzz [KERNEL] [--gdb [PORT]]
                                       make run, bench, stress, fuzz
-  test-debian [KERNEL]                make test-debian
+  test-debian [KERNEL] [--gdb [PORT]]  make test-debian
   bench-loop [--runs N]
       make bench-loop: a driver file edited, then make test T=dma
       KERNEL=debian-6.1, timed N times; fails if the median is over 12 s.
@@ -44,7 +44,8 @@ Exit status of test KERNEL, run, bench, stress, fuzz, test-debian, build
 and check: 0 nothing failed, 1 a test failed, 125 the tree did not build,
 128 or more the workbench failed (as git bisect run reads them; the
 matrix says 125 only if no test failed).
-T=PATTERN, FUZZ_S and SEED are read from the environment too.
+T=PATTERN, FUZZ_S and SEED are read from the environment too (run ...
+test-debian also take --fuzz-s N and --seed S).
 """
 import argparse
 import os

@@ -69,7 +69,7 @@ class Kernel:
     """A kernel as resolved on this machine (paths absolute)."""
     name: str
     package: str        # its image package (or source + fragment)
-    version: str        # the package's version
+    version: str        # the package's (built here: +the build's stamp)
     release: str        # uname -r
     kdir: str           # where modules are built against it
     vmlinuz: str
@@ -335,8 +335,9 @@ class _Setup:
                            need=True)
         version = re.sub(r"^linux-source-[^_]*_([^_]*)_.*", r"\1", apt.read(
             os.path.join(ksrc, ".unpacked"), need=True), flags=re.M)
-        # The build's stamp in the version: a kernel built again (another
-        # fragment) changes kernel.json, so its modules are built again.
+        # The build's stamp in the version: a kernel built again (other
+        # fragment settings, another source) changes kernel.json, so its
+        # modules are built again.
         stamp = apt.read(os.path.join(kdir, ".built"), need=True)[:8]
         return dict(package="%s + machine/kernels/%s" % (pkg, fragment),
                     version="%s+%s" % (version.rstrip("\n"), stamp),

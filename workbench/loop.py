@@ -21,6 +21,8 @@ EDITED = os.path.join(runner.REPO, "driver", "mmiodemo-dma.c")
 
 def run(kernel="debian-6.1", filt="dma", runs=3, out=None):
     log = os.path.join(runner.REPO, "build", "logs", "bench-loop.txt")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    runs = max(1, runs)
     times, bad = [], 0
     with open(log, "w", encoding="utf-8") as sink:
         for i in range(runs + 1):

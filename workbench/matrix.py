@@ -3,11 +3,12 @@
 matrix, JOBS kernels booted side by side, then one table and the totals.
 
 Each kernel's output goes to build/logs/KERNEL-make-test.txt and is printed
-whole when the kernel is done (no two kernels' lines interleave); while
-they run, a progress line per running kernel every PROGRESS_S seconds.
+whole when the kernel is done (no two kernels' lines interleave; the
+setup's own messages, on stderr, come as they happen); while they run, a
+progress line per running kernel every PROGRESS_S seconds.
 The kernels are set up (apt, downloads, a kernel built here) one after
 another in the background from the start, those make check needs first,
-then those built here; they are built (the modules, the guest) one at a
+those built here last; they are built (the modules, the guest) one at a
 time, in the order given, each then booting as soon as a boot slot is
 free: downloads and builds overlap the checks and the boots.
 build/logs/junit.xml holds every result line of the run: one testsuite
@@ -115,10 +116,12 @@ def run(names, jobs=None, filt=""):
     logs = os.path.join(REPO, "build", "logs")
     os.makedirs(logs, exist_ok=True)
     rows, suites = [], [("check", os.path.join(logs, "check.txt"))]
-    # Set up first what make check needs, then the kernels built here (a
-    # long build), then the rest: all of it in the background.
+    # Set up first what make check needs, then the Debian kernels (their
+    # downloads), then those built here (a long build, which runs while
+    # the others boot): all of it in the background.
     built = [n for n in names if _built_here(n)]
-    runner.set_up_ahead(list(runner.CHECK_KERNELS) + built + list(names))
+    runner.set_up_ahead(list(runner.CHECK_KERNELS) +
+                        [n for n in names if n not in built] + built)
     row, status = run_checks(logs)
     rows.append(row)
     kernels = [Kernel(n, logs) for n in names]
@@ -130,7 +133,8 @@ def run(names, jobs=None, filt=""):
 
     def boot(k, kern, built_s):
         try:
-            # The build phase: its own time, not the wait for a slot.
+            # The build phase: its setup (or the wait for it) and build,
+            # not the wait for a slot.
             t0 = k.enter("booting", running) - built_s
             k.status = runner.boot_and_judge(kern, k.out, "test", filt,
                                              on_line=k.on_line, t0=t0)

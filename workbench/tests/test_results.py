@@ -177,7 +177,7 @@ def test_screendump_mismatch_names_the_first_pixel(tmp_path):
         .startswith("no screendump")
 
 
-def test_a_recorded_console_judged_as_the_shell_runner_did(tmp_path):
+def test_a_recorded_console_gets_its_recorded_verdicts(tmp_path):
     """A real console of debian-6.1 (make test), with the files its host
     checks read made again: the same set of verdicts its run gave (but the
     negative control's, a second boot not recorded here)."""
