@@ -11,7 +11,7 @@
 # packages (image, headers, kbuild: they are in bookworm-security, which
 # debootstrap does not read). The result is the disk image base.img and the
 # initramfs Debian's initramfs-tools made in the guest (initrd.img), kept
-# until the inputs change (the second stage, the package list, the kernel,
+# until the inputs change (the second stage's commands, the package list, the kernel,
 # IMAGE_FORMAT). Everything the guest
 # installs comes as .deb files fetched here: it has no network.
 #
@@ -88,7 +88,7 @@ kernel_debs() {
 
 image() {
 	local key root m stamp
-	key=$( (cat guest/debian-stage2.sh
+	key=$( (grep -v "^#" guest/debian-stage2.sh
 		echo "$IMAGE_FORMAT $release $version $DEBIAN_PACKAGES") |
 		md5sum | cut -d' ' -f1)
 	stamp=$cache/base.key
