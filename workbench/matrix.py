@@ -102,6 +102,14 @@ def _built_here(name):
         return False  # its setup says why
 
 
+def _page(name):
+    """The kernel's page size, as set up for this run ("?" if it was not)."""
+    try:
+        return "%dK" % (runner.setup(name).page_size // 1024)
+    except runner.WorkbenchError:
+        return "?"
+
+
 def _progress(running, done):
     while not done.wait(PROGRESS_S):
         now = time.monotonic()
@@ -165,11 +173,7 @@ def run(names, jobs=None, filt=""):
         p, f, s = k.totals()
         if k.status and f == 0:
             f = 1
-        try:
-            page = "%dK" % (K.Kernel.load(REPO, k.name).page_size // 1024)
-        except K.KernelError:
-            page = "?"
-        rows.append((k.name, page, p, f, s, _console(k.path)))
+        rows.append((k.name, _page(k.name), p, f, s, _console(k.path)))
         suites.append((k.name, k.path))
         status = max(status, k.status if k.status is not None else 1)
     unbuilt = {k.name for k in kernels if k.status == runner.UNBUILT}

@@ -286,8 +286,8 @@ def demo(name, mode, out, gdb=None):
     kernel, status = prepare(name, out, mode)
     if kernel is None:
         return status
-    if guarded(out, None, guest.boot, kernel, mode, (), True, None, 600,
-               None, gdb) is None:
+    if guarded(out, None, lambda: guest.boot(kernel, mode, echo=True,
+                                             gdb=gdb)) is None:
         return BROKEN
     log = guest.log_path(REPO, name, mode)
     rel = os.path.relpath(log, REPO)
