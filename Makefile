@@ -126,11 +126,16 @@ distclean:
 .PHONY: FORCE
 FORCE:
 
+# The guest's test and bench programs (static: the initramfs has no C
+# library), linked with libmmiodemo.
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
 	-Iuserspace/lib -Itests/guest -isystem $(KSRC)/tools/testing/selftests
 HDRS := driver/mmiodemo-regs.h driver/mmiodemo-stats.h driver/uapi/mmiodemo.h \
 	userspace/lib/libmmiodemo.h
-# libmmiodemo (userspace/lib): static for the guest's programs, shared too.
+# The tool, libmmiodemo (static for the guest's programs, shared too) and
+# the worked examples: userspace/Makefile builds them, into $(U).
+USERSPACE := $(MAKE) --no-print-directory -C userspace O=$(abspath $(U)) \
+	CROSS_COMPILE=$(CROSS_COMPILE)
 LIB := $(U)/lib/libmmiodemo.a
 LIB_SO := $(U)/lib/libmmiodemo.so.0
 TEST_HDRS := $(wildcard tests/guest/*.h)
@@ -144,12 +149,10 @@ BENCH := $(patsubst tests/bench/%.c,$(U)/%,$(wildcard tests/bench/*.c))
 GPIOD_TEST := $(B)/gpiod_test
 # guest/suite.sh: how the guest runs the suite, as /tests/suite.sh.
 SCRIPTS := $(wildcard tests/guest/*.sh) guest/suite.sh
-# Every userspace/examples/NAME.c is a worked example, built against the
-# uAPI and register headers alone, run in the guest as /examples/NAME by
-# tests/guest/examples_test.sh.
+# Every userspace/examples/NAME.c is a worked example, run in the guest as
+# /examples/NAME by tests/guest/examples_test.sh.
 EXAMPLES := $(patsubst userspace/examples/%.c,$(U)/examples/%, \
 	$(wildcard userspace/examples/*.c))
-EXAMPLE_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 BENCH_DTB := $(B)/mmiodemo-virt-bench.dtb
@@ -174,7 +177,9 @@ kbuild = $(TOOLCHAIN) $(MAKE) -C $(KDIR) ARCH=arm64 \
 # Each module directory is its own step with its own sources, so that an
 # edit of the driver rebuilds the driver (and the negative control, which
 # includes its sources), not the test modules.
-DRIVER_SRCS := Kbuild $(wildcard driver/Kbuild driver/*.[ch] driver/uapi/*.h)
+DRIVER_FILES := $(filter-out %.mod.c,$(wildcard driver/Kbuild driver/*.[ch]))
+DRIVER_UAPI := $(wildcard driver/uapi/*.h)
+DRIVER_SRCS := Kbuild $(DRIVER_FILES) $(DRIVER_UAPI)
 TEST_KBUILD := $(wildcard tests/modules/Kbuild)
 TEST_KO := $(if $(TEST_KBUILD),$(MODDIR)/tests/.built)
 TEST_MODULE_SRCS := $(wildcard tests/modules/*.[ch]) \
@@ -211,29 +216,11 @@ $(MODDIR)/mmiodemo-negative.ko: $(DRIVER_SRCS) $(wildcard tests/negative/*.c) \
 	$(call kbuild,tests/negative) $(MODULE_KCFLAGS) modules
 	cp $(SRC)/tests/negative/mmiodemo-negative.ko $@
 
-# The tool: userspace/tool.c and its command groups, linked with the library.
-# TOOL_STATIC= links it dynamically with the C library (the Debian package);
-# the guest's initramfs has none, hence -static by default.
-TOOL_SRCS := $(wildcard userspace/*.c)
-TOOL_STATIC ?= -static
-$(TOOL): $(TOOL_SRCS) $(wildcard userspace/*.h) $(HDRS) $(LIB)
-	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) $(TOOL_STATIC) \
-		-Iuserspace -o $@ $(TOOL_SRCS) $(LIB)
-
-$(U)/examples/%: userspace/examples/%.c $(HDRS)
-	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(EXAMPLE_CFLAGS) -o $@ $<
-
-$(U)/lib/mmiodemo.o: userspace/lib/mmiodemo.c $(HDRS)
-	@mkdir -p $(@D)
-	$(CROSS_COMPILE)gcc $(filter-out -static,$(USER_CFLAGS)) -fPIC -c -o $@ $<
-
-$(LIB): $(U)/lib/mmiodemo.o
-	$(CROSS_COMPILE)ar rcs $@ $^
-
-$(LIB_SO): $(U)/lib/mmiodemo.o
-	$(CROSS_COMPILE)gcc -shared -Wl,-soname,libmmiodemo.so.0 -o $@ $^
+# userspace/Makefile knows what its files need: it runs on every build.
+.PHONY: userspace
+userspace:
+	+@$(USERSPACE) all
+$(TOOL) $(LIB) $(LIB_SO) $(EXAMPLES): userspace ;
 
 $(U)/%: tests/guest/%.c $(HDRS) $(TEST_HDRS) $(LIB)
 	@mkdir -p $(@D)
@@ -319,56 +306,13 @@ $(B)/initramfs.cpio: guest/init workbench/mkinitramfs.sh $(KO) $(TEST_KO) \
 	workbench/mkinitramfs.sh $@ $(BUSYBOX) guest/init $(MODDIR) $(GPIOD_ROOT) \
 		$(GUEST_FILES)
 
-# make install: the GNU conventions (PREFIX or prefix, DESTDIR, bindir,
-# libdir, includedir, mandir, datadir; INSTALL). The tool, libmmiodemo
-# (static, shared and its link-time symlink), its headers in
-# $(includedir)/mmiodemo/ (libmmiodemo.h includes the uAPI's mmiodemo.h and
-# mmiodemo-regs.h as "...", so they go beside it, with mmiodemo-stats.h),
-# its pkg-config file written with these paths, mmiodemo(1) and the bash
-# completion. With KDIR= on the command line (or in the environment), the
-# module too, kbuild's way: modules_install into $(DESTDIR)/lib/modules.
-# Nothing is stripped: the binaries are arm64 ones.
-PREFIX ?= /usr/local
-prefix ?= $(PREFIX)
-exec_prefix ?= $(prefix)
-bindir ?= $(exec_prefix)/bin
-libdir ?= $(exec_prefix)/lib
-includedir ?= $(prefix)/include
-datarootdir ?= $(prefix)/share
-datadir ?= $(datarootdir)
-mandir ?= $(datarootdir)/man
-man1dir ?= $(mandir)/man1
-pkgconfigdir ?= $(libdir)/pkgconfig
-bashcompdir ?= $(datadir)/bash-completion/completions
-INSTALL ?= install
-INSTALL_PROGRAM ?= $(INSTALL)
-INSTALL_DATA ?= $(INSTALL) -m 644
-LIB_VERSION := 0.1
-LIB_PC := $(U)/lib/libmmiodemo.pc
-INSTALL_HDRS := userspace/lib/libmmiodemo.h driver/uapi/mmiodemo.h \
-	driver/mmiodemo-regs.h driver/mmiodemo-stats.h
-# The paths the .pc holds: rewritten only when they change.
-PC_SED := /^\#/d; s|@prefix@|$(prefix)|g; s|@exec_prefix@|$(exec_prefix)|g; \
-	s|@libdir@|$(libdir)|g; s|@includedir@|$(includedir)|g; \
-	s|@VERSION@|$(LIB_VERSION)|g
-
-$(LIB_PC): userspace/lib/libmmiodemo.pc.in FORCE
-	@mkdir -p $(@D)
-	@sed -e '$(PC_SED)' $< >$@.tmp
-	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
-
-install: $(TOOL) $(LIB) $(LIB_SO) $(LIB_PC)
-	$(INSTALL) -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir) \
-		$(DESTDIR)$(includedir)/mmiodemo $(DESTDIR)$(pkgconfigdir) \
-		$(DESTDIR)$(man1dir) $(DESTDIR)$(bashcompdir)
-	$(INSTALL_PROGRAM) $(TOOL) $(DESTDIR)$(bindir)/mmiodemo
-	$(INSTALL_DATA) $(LIB) $(LIB_SO) $(DESTDIR)$(libdir)/
-	ln -sf $(notdir $(LIB_SO)) $(DESTDIR)$(libdir)/libmmiodemo.so
-	$(INSTALL_DATA) $(INSTALL_HDRS) $(DESTDIR)$(includedir)/mmiodemo/
-	$(INSTALL_DATA) $(LIB_PC) $(DESTDIR)$(pkgconfigdir)/libmmiodemo.pc
-	$(INSTALL_DATA) userspace/mmiodemo.1 $(DESTDIR)$(man1dir)/mmiodemo.1
-	$(INSTALL_DATA) userspace/mmiodemo.bash-completion \
-		$(DESTDIR)$(bashcompdir)/mmiodemo
+# make install, make uninstall: userspace/Makefile's (the tool, libmmiodemo,
+# their headers, pkg-config file, man page and bash completion; PREFIX,
+# DESTDIR and the GNU directory variables). With KDIR= on the command line
+# (or in the environment), make install builds and installs the module too,
+# kbuild's way: modules_install into $(DESTDIR)/lib/modules.
+install: userspace
+	+$(USERSPACE) install
 ifneq ($(filter command line environment,$(origin KDIR)),)
 	$(MAKE) -C $(KDIR) ARCH=arm64 CROSS_COMPILE=$(CROSS_COMPILE) \
 		M=$(CURDIR)/driver modules
@@ -377,14 +321,17 @@ ifneq ($(filter command line environment,$(origin KDIR)),)
 endif
 
 uninstall:
-	rm -f $(DESTDIR)$(bindir)/mmiodemo \
-		$(DESTDIR)$(libdir)/$(notdir $(LIB)) \
-		$(DESTDIR)$(libdir)/$(notdir $(LIB_SO)) \
-		$(DESTDIR)$(libdir)/libmmiodemo.so \
-		$(addprefix $(DESTDIR)$(includedir)/mmiodemo/,$(notdir $(INSTALL_HDRS))) \
-		$(DESTDIR)$(pkgconfigdir)/libmmiodemo.pc \
-		$(DESTDIR)$(man1dir)/mmiodemo.1 $(DESTDIR)$(bashcompdir)/mmiodemo
-	-rmdir $(DESTDIR)$(includedir)/mmiodemo
+	+$(USERSPACE) uninstall
+
+# The driver's sources as DKMS builds them (debian/rules, mmiodemo-dkms):
+# driver/Kbuild and the driver's files in $(DESTDIR)$(DKMS_SRC), the uAPI
+# headers in its uapi/.
+.PHONY: install-dkms-src
+install-dkms-src:
+	@test -n '$(DKMS_SRC)' || { echo 'make install-dkms-src: DKMS_SRC=DIR is missing' >&2; exit 2; }
+	install -d $(DESTDIR)$(DKMS_SRC)/uapi
+	install -p -m 644 $(DRIVER_FILES) $(DESTDIR)$(DKMS_SRC)/
+	install -p -m 644 $(DRIVER_UAPI) $(DESTDIR)$(DKMS_SRC)/uapi/
 
 # The Debian packages (make deb), the real Debian guest (make test-debian)
 # and the LAVA jobs (make lava-check, make test-lava): each in its own file.

@@ -35,9 +35,9 @@ die() { printf 'deb: error: %s\n' "$*" >&2; exit 1; }
 
 # One version: the package's (debian/changelog) is libmmiodemo's.
 version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
-lib_version=$(sed -n 's/^LIB_VERSION := //p' "$top/Makefile")
+lib_version=$(sed -n 's/^LIB_VERSION := //p' "$top/userspace/Makefile")
 [ "$version" = "$lib_version" ] ||
-	die "debian/changelog says $version, the Makefile's LIB_VERSION $lib_version"
+	die "debian/changelog says $version, userspace/Makefile's LIB_VERSION $lib_version"
 
 # The copy: the files git knows and the new ones it does not ignore
 # (uncommitted edits included, kbuild's objects and build/ not); without
