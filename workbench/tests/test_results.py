@@ -38,16 +38,24 @@ def verdicts(log):
     return {r.name: r for r in J.judge(log)[1]}
 
 
+def one_program(tmp_path, name, *lines, rc=0, suite_rc=0):
+    """The verdicts on a console whose suite ran one program."""
+    return verdicts(console(tmp_path, suite(*program(name, *lines, rc=rc),
+                                            rc=suite_rc)))
+
+
+def says(result, verdict, *detail):
+    assert result.verdict == verdict
+    assert result.detail == list(detail)
+
+
 def test_pass_fail_skip_and_plans(tmp_path):
-    v = verdicts(console(tmp_path, suite(*program(
-        "a_test", "TAP version 13", "1..3", "ok 1 a.first",
-        "# the reason", "not ok 2 a.second", "ok 3 a.third # SKIP no ramfb",
-        rc=1), rc=1)))
+    v = one_program(tmp_path, "a_test", "TAP version 13", "1..3",
+                    "ok 1 a.first", "# the reason", "not ok 2 a.second",
+                    "ok 3 a.third # SKIP no ramfb", rc=1, suite_rc=1)
     assert v["guest.a.first"].verdict == R.PASS
-    assert v["guest.a.second"].verdict == R.FAIL
-    assert v["guest.a.second"].detail == ["# the reason"]
-    assert v["guest.a.third"].verdict == R.SKIP
-    assert v["guest.a.third"].detail == ["no ramfb"]
+    says(v["guest.a.second"], R.FAIL, "# the reason")
+    says(v["guest.a.third"], R.SKIP, "no ramfb")
     # A failed test explains the non-zero exit: the plan is met.
     assert v["guest.a_test.plan_met"].verdict == R.PASS
     assert v["guest.suite_ran_to_the_end"].verdict == R.FAIL
@@ -55,10 +63,8 @@ def test_pass_fail_skip_and_plans(tmp_path):
 
 
 def test_plan_not_met(tmp_path):
-    v = verdicts(console(tmp_path, suite(*program(
-        "b_test", "1..3", "ok 1 b.one", "ok 2 b.two"))))
-    assert v["guest.b_test.plan_met"].verdict == R.FAIL
-    assert v["guest.b_test.plan_met"].detail == ["planned 3 tests, reported 2"]
+    v = one_program(tmp_path, "b_test", "1..3", "ok 1 b.one", "ok 2 b.two")
+    says(v["guest.b_test.plan_met"], R.FAIL, "planned 3 tests, reported 2")
 
 
 def test_program_killed_mid_test(tmp_path):
@@ -66,10 +72,10 @@ def test_program_killed_mid_test(tmp_path):
                              "mmiodemo-guest: program c_test begin", "1..2",
                              "ok 1 c.one", "Killed",
                              "mmiodemo-guest: tests end rc=1"])
-    v = verdicts(log)
-    assert v["guest.c_test.plan_met"].verdict == R.FAIL
-    assert "planned 2 tests, reported 1" in v["guest.c_test.plan_met"].detail
-    assert any("never ended" in d for d in v["guest.c_test.plan_met"].detail)
+    plan = verdicts(log)["guest.c_test.plan_met"]
+    assert plan.verdict == R.FAIL
+    assert "planned 2 tests, reported 1" in plan.detail
+    assert any("never ended" in d for d in plan.detail)
 
 
 def test_console_cut_off(tmp_path):
@@ -83,20 +89,18 @@ def test_console_cut_off(tmp_path):
 
 
 def test_exit_status_without_a_failed_test(tmp_path):
-    v = verdicts(console(tmp_path, suite(*program("e_test", "1..1",
-                                                  "ok 1 e.one", rc=2))))
-    assert v["guest.e_test.plan_met"].detail == [
-        "exited with status 2, and no test failed"]
+    v = one_program(tmp_path, "e_test", "1..1", "ok 1 e.one", rc=2)
+    says(v["guest.e_test.plan_met"], R.FAIL,
+         "exited with status 2, and no test failed")
 
 
 def test_skip_named_by_the_run_line(tmp_path):
     """The 6.1 kselftest harness names a skipped test only in "#  RUN"."""
-    v = verdicts(console(tmp_path, suite(*program(
-        "f_test", "1..1", "#  RUN           regs.write ...",
-        "#      SKIP      the registers cannot be mapped",
-        "ok 1 # SKIP the registers cannot be mapped"))))
-    assert v["guest.regs.write"].verdict == R.SKIP
-    assert v["guest.regs.write"].detail == ["the registers cannot be mapped"]
+    v = one_program(tmp_path, "f_test", "1..1",
+                    "#  RUN           regs.write ...",
+                    "#      SKIP      the registers cannot be mapped",
+                    "ok 1 # SKIP the registers cannot be mapped")
+    says(v["guest.regs.write"], R.SKIP, "the registers cannot be mapped")
 
 
 def test_nested_ktap(tmp_path):
@@ -112,11 +116,9 @@ def test_nested_ktap(tmp_path):
         "[    2.000008]     ok 3 wide # SKIP not on 16K pages",
         "[    2.000009] ok 1 mmiodemo"] + suite()))
     assert v["kunit.mmiodemo.decode_is_exact"].verdict == R.PASS
-    assert v["kunit.mmiodemo.encode"].verdict == R.FAIL
-    assert v["kunit.mmiodemo.encode"].detail == [
-        "    # encode: EXPECTATION FAILED at x.c:10"]
-    assert v["kunit.mmiodemo.wide"].verdict == R.SKIP
-    assert v["kunit.mmiodemo.wide"].detail == ["not on 16K pages"]
+    says(v["kunit.mmiodemo.encode"], R.FAIL,
+         "    # encode: EXPECTATION FAILED at x.c:10")
+    says(v["kunit.mmiodemo.wide"], R.SKIP, "not on 16K pages")
 
 
 def test_a_complaint_after_every_test_passed(tmp_path):

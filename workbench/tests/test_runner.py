@@ -24,11 +24,17 @@ def built(monkeypatch, tmp_path):
     return state
 
 
+def fails(want, says, call, name, *args):
+    """call(name, out, *args) returns want and prints says."""
+    out = io.StringIO()
+    assert call(name, out, *args) == want
+    assert says in out.getvalue()
+
+
 def test_a_tree_that_does_not_build_is_125(built):
     built.status = 2
-    out = io.StringIO()
-    assert runner.prepare("k", out) == (None, runner.UNBUILT)
-    assert "FAIL host.make_test_finished" in out.getvalue()
+    fails((None, runner.UNBUILT), "FAIL host.make_test_finished",
+          runner.prepare, "k")
     assert runner.check(["k"], io.StringIO()) == runner.UNBUILT
 
 
@@ -36,17 +42,15 @@ def test_a_kernel_that_cannot_be_set_up_is_128(monkeypatch):
     def fail(name):
         raise runner.WorkbenchError("unknown kernel '%s'" % name)
     monkeypatch.setattr(runner, "setup", fail)
-    out = io.StringIO()
-    assert runner.test_kernel("nosuch", out) == runner.BROKEN
-    assert "workbench: unknown kernel 'nosuch'" in out.getvalue()
+    fails(runner.BROKEN, "workbench: unknown kernel 'nosuch'",
+          runner.test_kernel, "nosuch")
     assert runner.check(["nosuch"], io.StringIO()) == runner.BROKEN
 
 
 def test_a_failing_debian_step_is_128(built):
     built.steps = [0, 1]    # deb.sh builds, the Debian image does not
-    out = io.StringIO()
-    assert runner.prepare("k", out, "debian") == (None, runner.BROKEN)
-    assert "packaging/debian-guest.sh image failed" in out.getvalue()
+    fails((None, runner.BROKEN), "packaging/debian-guest.sh image failed",
+          runner.prepare, "k", "debian")
 
 
 def test_no_qemu_is_128(tmp_path):
