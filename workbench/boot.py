@@ -6,16 +6,21 @@ the log file as it comes, and to stdout too with echo=True. A line
 "mmiodemo-qmp: COMMAND" is served over QMP as it is read (workbench/qmp.py),
 what QEMU answered going to the QMP log. A boot that outlives its limit is
 killed and its status is 124, as timeout(1) says. The status is also
-written beside the log (LOG with .status for .log), which the judge reads.
+written beside the log (LOG with .status for .log), which the judge reads,
+and how long each guest program ran, as the host saw its frame lines come
+(.times: "NAME SECONDS" a line).
 """
 import os
+import re
 import subprocess
 import sys
 import threading
+import time
 
 from . import qmp
 
 TIMED_OUT = 124
+FRAME = re.compile(r"mmiodemo-guest: program (\S+) (begin|end)")
 
 
 class Boot:
@@ -30,6 +35,8 @@ class Boot:
         self.echo, self.on_line = echo, on_line
         base = log[:-len(".log")] if log.endswith(".log") else log
         self.status_file = base + ".status"
+        self.times_file = base + ".times"
+        self.begun, self.times = {}, []
         self.qmp_log = base + ".qmp.log"
         self.socket = base + ".qmp"
         self.prefix = base
@@ -42,7 +49,8 @@ class Boot:
     def run(self):
         """Boot, watch the console to its end; QEMU's exit status (124 if
         killed at the limit). Raises OSError if QEMU cannot be run."""
-        for f in (self.status_file, self.qmp_log, self.socket):
+        for f in (self.status_file, self.times_file, self.qmp_log,
+                  self.socket):
             if os.path.lexists(f):
                 os.unlink(f)
         os.makedirs(os.path.dirname(os.path.abspath(self.log)), exist_ok=True)
@@ -72,6 +80,8 @@ class Boot:
             status = 128 - status
         with open(self.status_file, "w") as f:
             f.write("%d\n" % status)
+        with open(self.times_file, "w") as f:
+            f.write("".join("%s %.1f\n" % t for t in self.times))
         return status
 
     def _line(self, raw, log, qlog):
@@ -81,6 +91,12 @@ class Boot:
             sys.stdout.buffer.write(raw)
             sys.stdout.flush()
         line = raw.decode("utf-8", "replace").rstrip("\n")
+        frame = FRAME.match(line)
+        if frame and frame[2] == "begin":
+            self.begun[frame[1]] = time.monotonic()
+        elif frame and frame[1] in self.begun:
+            self.times.append((frame[1], time.monotonic() -
+                               self.begun.pop(frame[1])))
         if line.startswith(qmp.PREFIX):
             qlog.write("\n".join(qmp.host_action(
                 line, self.socket, self.prefix)) + "\n")

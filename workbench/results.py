@@ -303,3 +303,13 @@ def write(path, text):
     with open(path + ".tmp", "w", encoding="utf-8") as f:
         f.write(text)
     os.replace(path + ".tmp", path)
+
+
+def times(path):
+    """The (program, seconds) pairs of a boot's .times file; none if it
+    has none (a boot that ended before the workbench kept them)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return [(n, float(s)) for n, s in (line.split() for line in f)]
+    except FileNotFoundError:
+        return []

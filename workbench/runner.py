@@ -161,6 +161,10 @@ def judged(log, out, write=False, phases=()):
                       len(phases), ("host checks", time.monotonic() - t0))
         out.write("phases: %s; total %.1f s\n" % (", ".join(
             "%s %.1f s" % p for p in phases), sum(s for _, s in phases)))
+    slowest = sorted(R.times(run.file(".times")), key=lambda t: -t[1])[:5]
+    if slowest:
+        out.write("slowest programs: %s\n" % ", ".join(
+            "%s %.1f s" % t for t in slowest))
     n = {v: sum(r.verdict == v for r in results)
          for v in (R.PASS, R.FAIL, R.SKIP)}
     out.write("%d passed, %d failed, %d skipped\n" % (

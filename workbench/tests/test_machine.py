@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from workbench import qmp
+from workbench import results as R
 from workbench.boot import TIMED_OUT, Boot
 from workbench.machine import Drive, Machine
 
@@ -116,3 +117,15 @@ def test_the_console_is_kept_whole_and_only_listed_requests_are_served(
     with open(str(tmp_path / "k-test.qmp.log")) as f:
         assert f.read() == "refused: reboot\nrefused: screendump ../x\n"
     assert seen[-1] == "last"
+
+
+def test_each_programs_time_is_kept_beside_the_console(tmp_path):
+    script = ("echo 'mmiodemo-guest: program a_test begin'; sleep 0.3; "
+              "echo 'mmiodemo-guest: program a_test end rc=0'; "
+              "echo 'mmiodemo-guest: program cut_test begin'")
+    log = str(tmp_path / "k-test.log")
+    assert Boot(["sh", "-c", script], log, 10).run() == 0
+    got = R.times(str(tmp_path / "k-test.times"))
+    assert [n for n, _ in got] == ["a_test"]  # cut_test never ended
+    assert 0.3 <= got[0][1] < 5
+    assert R.times(str(tmp_path / "none.times")) == []
