@@ -126,8 +126,9 @@ distclean:
 .PHONY: FORCE
 FORCE:
 
-# The guest's test and bench programs (static: the initramfs has no C
-# library), linked with libmmiodemo.
+# The guest's test and bench programs, linked with libmmiodemo; static, so
+# that they need none of the C library the initramfs carries for libgpiod's
+# tools.
 USER_CFLAGS := -static -O2 -Wall -Wextra -Werror -Idriver -Idriver/uapi \
 	-Iuserspace/lib -Itests/guest -isystem $(KSRC)/tools/testing/selftests
 HDRS := driver/mmiodemo-regs.h driver/mmiodemo-stats.h driver/uapi/mmiodemo.h \

@@ -4,7 +4,7 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
 
   test [KERNEL...] [--jobs N] [-T PATTERN] [--gdb [PORT]]
       the suite on KERNEL (make test KERNEL=...); with none or several, make
-      check then the matrix (or those kernels), N booted side by side.
+      check beside the matrix (or those kernels), N booted side by side.
       --gdb: QEMU waits for gdb on PORT (1234) before the kernel's first
       instruction, with no time limit; the command to attach is printed.
   run|bench|stress|fuzz [KERNEL] [--gdb [PORT]]
@@ -27,10 +27,10 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
   dumpdtb OUT                         QEMU virt's own device tree
   parse LOG [--write]
       judge a boot from its files in build/logs (LOG is its console,
-      build/logs/KERNEL-MODE.log): a line per test and "N passed, N
-      failed, N skipped"; --write also writes build/logs/RUN.results,
-      RUN.tap and RUN.junit.xml (RUN is KERNEL, or KERNEL-MODE for other
-      modes than test).
+      build/logs/KERNEL-MODE.log): a line per test, the slowest programs
+      (from its .times) and "N passed, N failed, N skipped"; --write also
+      writes build/logs/RUN.results, RUN.tap and RUN.junit.xml (RUN is
+      KERNEL, or KERNEL-MODE for other modes than test).
   junit OUT.xml SUITE=FILE...
       the result lines of each FILE as one JUnit testsuite SUITE.
   png PPM PNG                         a screendump as PNG.

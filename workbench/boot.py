@@ -26,9 +26,9 @@ FRAME = re.compile(r"mmiodemo-guest: program (\S+) (begin|end)")
 class Boot:
     """One run of ARGV (QEMU's command line, from a Machine). LOG is the
     console's file; its siblings are the status (.status), the QMP log
-    (.qmp.log) and the QMP socket (.qmp), which ARGV must listen on for
-    the console's requests to be served; screendumps are LOG's name
-    without .log, then -NAME.ppm."""
+    (.qmp.log), the programs' times (.times) and the QMP socket (.qmp),
+    which ARGV must listen on for the console's requests to be served;
+    screendumps are LOG's name without .log, then -NAME.ppm."""
 
     def __init__(self, argv, log, timeout, echo=False, on_line=None):
         self.argv, self.log, self.timeout = argv, log, timeout

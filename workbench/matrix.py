@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""make test: the static checks, then the suite on every kernel of the
-matrix, JOBS kernels booted side by side, then one table and the totals.
+"""make test: the static checks and the suite on every kernel of the
+matrix, JOBS kernels booted side by side while the checks run, then one
+table and the totals.
 
-Each kernel's output goes to build/logs/KERNEL-make-test.txt and is printed
-whole when the kernel is done (no two kernels' lines interleave; the
+The checks' output goes to build/logs/check.txt and each kernel's to
+build/logs/KERNEL-make-test.txt, each printed whole when it is done (no
+two outputs' lines interleave; the
 setup's own messages, on stderr, come as they happen); while they run, a
 progress line per running kernel every PROGRESS_S seconds.
 The kernels are set up (apt, downloads, a kernel built here) one after
@@ -29,6 +31,13 @@ from . import runner
 from .machine import REPO
 
 PROGRESS_S = 30
+PRINTING = threading.Lock()  # one whole output at a time
+
+
+def _print_whole(text):
+    with PRINTING:
+        sys.stdout.write(text)
+        sys.stdout.flush()
 TOTALS = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")
 
 
@@ -59,8 +68,7 @@ class Kernel:
         running.discard(self)
         self.out.close()
         with open(self.path, encoding="utf-8", errors="replace") as f:
-            sys.stdout.write(f.read())
-        sys.stdout.flush()
+            _print_whole(f.read())
 
     def on_line(self, line):
         if line.startswith(("ok ", "not ok ")) or " ok " in line[:12]:
@@ -83,7 +91,7 @@ def run_checks(logs):
         status = runner.check(runner.CHECK_KERNELS, out)
     with open(path, encoding="utf-8", errors="replace") as f:
         text = f.read()
-    sys.stdout.write(text)
+    _print_whole(text)
     m = [TOTALS.match(x) for x in text.splitlines()]
     m = [x for x in m if x]
     p, f = (int(m[-1][1]), int(m[-1][2])) if m else (0, 0)
@@ -130,8 +138,10 @@ def run(names, jobs=None, filt=""):
     built = [n for n in names if _built_here(n)]
     runner.set_up_ahead(list(runner.CHECK_KERNELS) +
                         [n for n in names if n not in built] + built)
-    row, status = run_checks(logs)
-    rows.append(row)
+    checked = []
+    checks = threading.Thread(
+        target=lambda: checked.extend(run_checks(logs)))
+    checks.start()
     kernels = [Kernel(n, logs) for n in names]
     slots = threading.Semaphore(jobs)
     running, done = set(), threading.Event()
@@ -168,7 +178,11 @@ def run(names, jobs=None, filt=""):
         slots.acquire()
         threading.Thread(target=boot, args=(k, kern, built_s)).start()
     shown.join()
+    checks.join()
     done.set()
+    row, status = checked or (("(static checks)", "-", 0, 1, 0, "-"),
+                              runner.BROKEN)
+    rows.append(row)
     for k in kernels:
         p, f, s = k.totals()
         if k.status and f == 0:

@@ -176,10 +176,17 @@ def _result(line, detail, indent=""):
     return r
 
 
+# A kernel message that the serial console put in the middle of a line
+# of a program's output (the two share it, unsynchronised).
+GLUED_KMSG = re.compile(r"\[ *[0-9]+\.[0-9]{6}\] ")
+
+
 def result_line(line, indent=""):
     """(verdict, name, detail) of a TAP result line at @indent: "ok N
     name", "not ok N name" or "ok N [name] # SKIP reason" (detail: the
-    reason); None for any other line."""
+    reason), without a kernel message glued to it; None for any other
+    line."""
+    line = GLUED_KMSG.split(line, 1)[0]
     if line.startswith(indent + "ok "):
         name = _after_number(line, indent + "ok ")
         if "# SKIP" not in line:

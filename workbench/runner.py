@@ -19,6 +19,7 @@ import os
 import random
 import re
 import subprocess
+import threading
 import time
 import traceback
 
@@ -46,6 +47,11 @@ class WorkbenchError(Exception):
     """The workbench cannot go on (not the tree's fault): status >= 128."""
 
 
+# One make at a time in a kernel's build folder, and in build/userspace
+# (the matrix runs make check's beside the kernels' builds).
+MAKING = threading.Lock()
+
+
 def make(kernel, goals, out, filt="", top=REPO):
     """This tree's Makefile for KERNEL's GOALS, the kernel's variables on
     its command line (WB_BUILD=1: the workbench's own call), T= the test
@@ -53,8 +59,9 @@ def make(kernel, goals, out, filt="", top=REPO):
     argv = ["make", "--no-print-directory", "-C", top, "WB_BUILD=1",
             "KERNEL=" + kernel.name, "T=" + filt] + K.make_vars(kernel) + goals
     out.flush()
-    return subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT,
-                          check=False).returncode
+    with MAKING:
+        return subprocess.run(argv, stdout=out, stderr=subprocess.STDOUT,
+                              check=False).returncode
 
 
 # Kernels being set up ahead, in the background (the matrix): name ->

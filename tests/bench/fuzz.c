@@ -398,9 +398,10 @@ static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
  * there as long as the host deschedules its vCPU. So takes after the
  * read ended may still find a page pinned and keep it, whatever the slot
  * wrote meanwhile: until a take of the set leaves the page out
- * (od_grace[]), a report with no new write is late, not spurious
- * (counted). A take that reports only the pages that must be there left
- * the others out.
+ * (od_grace[]), a report with no unreported write is late, not spurious
+ * (counted for GET_DIRTY; a count take allows it among the pages that may
+ * be there). A count take that reports only the pages that must be there
+ * left the others out.
  */
 static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		     bool exact, long reported, const char *what)

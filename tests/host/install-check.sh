@@ -15,8 +15,13 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 root=$tmp/root
 
-# A make of our own: no variable of a calling make (make check) leaks in.
-make_() { MAKEFLAGS='' MAKELEVEL='' make -s -C "$top" "$@" DESTDIR="$root" PREFIX=/usr; }
+# A make of our own: no variable of a calling make (make check) leaks in,
+# and its own build folder (O=), apart from build/userspace, where make
+# test's kernel builds, which run beside the checks, build.
+make_() {
+	MAKEFLAGS='' MAKELEVEL='' make -s -C "$top" "$@" O="$tmp/build" \
+		DESTDIR="$root" PREFIX=/usr
+}
 
 if ! out=$(make_ install 2>&1); then
 	printf 'make install failed:\n%s\n' "$out"

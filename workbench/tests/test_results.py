@@ -67,6 +67,17 @@ def test_plan_not_met(tmp_path):
     says(v["guest.b_test.plan_met"], R.FAIL, "planned 3 tests, reported 2")
 
 
+def test_a_kernel_message_glued_to_a_result_line(tmp_path):
+    """The console is shared: a printk may land inside a TAP line."""
+    v = one_program(tmp_path, "g_test", "1..2",
+                    "ok 1 g.rebinds[    3.729813] mmiodemo 9030000.pl061: "
+                    "PL061 0x0000000009030000 offered as /dev/mmiodemo", "",
+                    "not ok 2 g.second[    3.8] x[    3.900000] BUG: y")
+    assert v["guest.g.rebinds"].verdict == R.PASS
+    assert v["guest.g.second[    3.8] x"].verdict == R.FAIL
+    assert v["host.console_has_no_kernel_complaint"].verdict == R.FAIL
+
+
 def test_program_killed_mid_test(tmp_path):
     log = console(tmp_path, ["mmiodemo-guest: tests begin",
                              "mmiodemo-guest: program c_test begin", "1..2",
