@@ -11,13 +11,16 @@ progress line per running kernel every PROGRESS_S seconds.
 The kernels are set up (apt, downloads, a kernel built here) one after
 another in the background from the start, those make check needs first,
 those built here last; they are built (the modules, the guest) one at a
-time, in the order given, each then booting as soon as a boot slot is
-free: downloads and builds overlap the checks and the boots.
+time, each then booting as soon as a boot slot is free: downloads and
+builds overlap the checks and the boots. Of the kernels set up, the one
+whose last run took longest is built first (the longest first: the last
+to start is a short one); the table keeps the order given.
 build/logs/junit.xml holds every result line of the run: one testsuite
 for the static checks and one per kernel. Exit status: 0 nothing failed,
 1 a test failed, 125 no test failed but a kernel's tree did not build,
 128 or more the workbench failed.
 """
+import concurrent.futures
 import os
 import queue
 import re
@@ -39,6 +42,7 @@ def _print_whole(text):
         sys.stdout.write(text)
         sys.stdout.flush()
 TOTALS = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")
+LAST_TOTAL = re.compile(r"^phases: .*; total ([0-9.]+) s$")
 
 
 def default_jobs():
@@ -47,12 +51,37 @@ def default_jobs():
     return max(1, (os.cpu_count() or 1) // 2)
 
 
+def last_took(path):
+    """Seconds the kernel's last run (its output at PATH) took; 0 if
+    unknown."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            took = [LAST_TOTAL.match(line) for line in f]
+    except FileNotFoundError:
+        return 0.0
+    took = [float(m[1]) for m in took if m]
+    return took[-1] if took else 0.0
+
+
+def next_kernel(pending):
+    """Of PENDING (longest first), the first whose setup is done; if none
+    is, the first that gets done."""
+    while True:
+        for k in pending:
+            f = runner.AHEAD.get(k.name)
+            if f is None or f.done():
+                return k
+        concurrent.futures.wait([runner.AHEAD[k.name] for k in pending],
+                                return_when=concurrent.futures.FIRST_COMPLETED)
+
+
 class Kernel:
     """One kernel's run in the matrix: its output file and its state."""
 
     def __init__(self, name, logs):
         self.name = name
         self.path = os.path.join(logs, name + "-make-test.txt")
+        self.took = last_took(self.path)
         self.out = open(self.path, "w", encoding="utf-8")
         self.state, self.since, self.results = "waiting", time.monotonic(), 0
         self.status = None
@@ -166,7 +195,10 @@ def run(names, jobs=None, filt=""):
 
     shown = threading.Thread(target=printer)
     shown.start()
-    for k in kernels:
+    pending = sorted(kernels, key=lambda k: -k.took)
+    while pending:
+        k = next_kernel(pending)
+        pending.remove(k)
         t0 = k.enter("building", running)
         kern, st = runner.prepare(k.name, k.out, "test", filt)
         built_s = time.monotonic() - t0

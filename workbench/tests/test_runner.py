@@ -2,7 +2,9 @@
 """The exit statuses git bisect run reads: 1 a test failed, 125 the tree
 did not build, 128 the workbench failed; for one kernel, for check and
 make test-debian's steps, and for the matrix."""
+import concurrent.futures
 import io
+import threading
 
 import pytest
 
@@ -72,3 +74,21 @@ def test_no_qemu_is_128(tmp_path):
 def test_the_matrix_status(tmp_path, rows, unbuilt, status, want):
     logs = str(tmp_path)
     assert matrix._report(rows, [], logs, status, unbuilt) == want
+
+
+def test_the_longest_kernel_set_up_is_built_first(tmp_path, monkeypatch):
+    logs = str(tmp_path)
+    (tmp_path / "slow-make-test.txt").write_text(
+        "phases: build 1.0 s, guest boot and suite 2.0 s; total 170.5 s\n")
+    (tmp_path / "fast-make-test.txt").write_text("phases: x; total 60.0 s\n")
+    ks = [matrix.Kernel(n, logs) for n in ("new", "fast", "slow")]
+    assert [k.took for k in ks] == [0.0, 60.0, 170.5]
+    pending = sorted(ks, key=lambda k: -k.took)
+    ahead = {n: concurrent.futures.Future() for n in ("fast", "slow")}
+    monkeypatch.setattr(runner, "AHEAD", ahead)
+    ahead["fast"].set_result(None)     # slow's setup (a build) goes on
+    assert matrix.next_kernel(pending).name == "fast"
+    threading.Timer(0.2, ahead["slow"].set_result, (None,)).start()
+    assert matrix.next_kernel(pending[:1]).name == "slow"
+    for k in ks:
+        k.out.close()
