@@ -27,9 +27,10 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HOST_CHECKS = os.path.join(REPO, "tests", "guest")
 
 
-def kernel_data(path):
-    """A build/KERNEL/kernel.json (workbench/kernel.py) as a dict; {} if
-    there is none (a saved run judged elsewhere)."""
+def json_data(path):
+    """A JSON file as a dict, e.g. a build/KERNEL/kernel.json
+    (workbench/kernel.py); {} if there is none (a saved run judged
+    elsewhere) or it does not parse."""
     try:
         with open(path, encoding="utf-8") as f:
             return json.load(f)
@@ -60,7 +61,7 @@ class Run:
         self.nonce = self.cmdline.get("mmiodemo_nonce", "")
         self.filter = self.cmdline.get("mmiodemo_filter", "")
         self.full_suite = self.mode in ("test", "debian")
-        self.kernel_data = kernel_data(self.path(self.build, "kernel.json"))
+        self.kernel_data = json_data(self.path(self.build, "kernel.json"))
         self.skipped = set()
         self._trace = None
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 
 from . import apt
 from . import conf
@@ -129,10 +130,17 @@ def page_size(kdir):
     raise KernelError("%s: no CONFIG_ARM64_*K_PAGES=y" % path)
 
 
+# Setups may run side by side (the matrix sets kernels up in two threads):
+# each holds SETTING_UP but while it builds a kernel, so that apt and dpkg
+# run one at a time and a kernel's build overlaps the other downloads.
+SETTING_UP = threading.Lock()
+
+
 def setup(top, name):
     """Sets the kernel NAME up (all a build and a boot need); the Kernel."""
     try:
-        kernel = _Setup(top, name).run()
+        with SETTING_UP:
+            kernel = _Setup(top, name).run()
     except (apt.AptError, OSError) as e:
         raise KernelError(str(e)) from e
     say("kernel %s: %s %s" % (name, kernel.package, kernel.version))
@@ -327,10 +335,15 @@ class _Setup:
         pkg, fragment = self.r["kpkgs"][0], self.conf["KERNEL_FRAGMENT"]
         ksrc = self.source(pkg)
         kdir = os.path.join(self.cache, "kbuild", self.name)
-        apt.must([os.path.join(self.top, "machine", "build-kernel.sh"), ksrc,
-                  os.path.join(self.top, "machine", "kernels", fragment), kdir],
-                 "building the %s kernel failed" % self.name,
-                 TOOLCHAIN=toolchain or "")
+        SETTING_UP.release()    # the build needs no apt: others may go on
+        try:
+            apt.must([os.path.join(self.top, "machine", "build-kernel.sh"),
+                      ksrc, os.path.join(self.top, "machine", "kernels",
+                                         fragment), kdir],
+                     "building the %s kernel failed" % self.name,
+                     TOOLCHAIN=toolchain or "")
+        finally:
+            SETTING_UP.acquire()
         release = apt.read(os.path.join(kdir, "include/config/kernel.release"),
                            need=True)
         version = re.sub(r"^linux-source-[^_]*_([^_]*)_.*", r"\1", apt.read(

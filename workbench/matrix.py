@@ -8,19 +8,23 @@ build/logs/KERNEL-make-test.txt, each printed whole when it is done (no
 two outputs' lines interleave; the
 setup's own messages, on stderr, come as they happen); while they run, a
 progress line per running kernel every PROGRESS_S seconds.
-The kernels are set up (apt, downloads, a kernel built here) one after
-another in the background from the start, those make check needs first,
-those built here last; they are built (the modules, the guest) one at a
+The kernels are set up (apt, downloads, a kernel built here) in the
+background from the start, in two threads: make check's first kernel,
+then those built here (whose build overlaps the other downloads; apt runs
+one step at a time: workbench/kernel.py), and the other Debian kernels,
+make check's first; they are built (the modules, the guest) one at a
 time, each then booting as soon as a boot slot is free: downloads and
 builds overlap the checks and the boots. Of the kernels set up, the one
-whose last run took longest is built first (the longest first: the last
-to start is a short one); the table keeps the order given.
+whose last whole run (no T=) took longest is built first (the longest
+first: the last to start is a short one); the table keeps the order
+given.
 build/logs/junit.xml holds every result line of the run: one testsuite
 for the static checks and one per kernel. Exit status: 0 nothing failed,
 1 a test failed, 125 no test failed but a kernel's tree did not build,
 128 or more the workbench failed.
 """
 import concurrent.futures
+import json
 import os
 import queue
 import re
@@ -28,6 +32,7 @@ import sys
 import threading
 import time
 
+from . import judge as J
 from . import kernel as K
 from . import results as R
 from . import runner
@@ -43,6 +48,7 @@ def _print_whole(text):
         sys.stdout.flush()
 TOTALS = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")
 LAST_TOTAL = re.compile(r"^phases: .*; total ([0-9.]+) s$")
+TIMES = "matrix-times.json"
 
 
 def default_jobs():
@@ -51,16 +57,21 @@ def default_jobs():
     return max(1, (os.cpu_count() or 1) // 2)
 
 
-def last_took(path):
-    """Seconds the kernel's last run (its output at PATH) took; 0 if
-    unknown."""
+def took(path):
+    """Seconds the kernel's run (its output at PATH) took; 0 if unknown."""
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
-            took = [LAST_TOTAL.match(line) for line in f]
+            totals = [LAST_TOTAL.match(line) for line in f]
     except FileNotFoundError:
         return 0.0
-    took = [float(m[1]) for m in took if m]
-    return took[-1] if took else 0.0
+    totals = [float(m[1]) for m in totals if m]
+    return totals[-1] if totals else 0.0
+
+
+def last_times(logs):
+    """{kernel: seconds} of the last whole run (no T=), kept in
+    build/logs/matrix-times.json; {} if there is none."""
+    return J.json_data(os.path.join(logs, TIMES))
 
 
 def next_kernel(pending):
@@ -81,7 +92,6 @@ class Kernel:
     def __init__(self, name, logs):
         self.name = name
         self.path = os.path.join(logs, name + "-make-test.txt")
-        self.took = last_took(self.path)
         self.out = open(self.path, "w", encoding="utf-8")
         self.state, self.since, self.results = "waiting", time.monotonic(), 0
         self.status = None
@@ -161,12 +171,15 @@ def run(names, jobs=None, filt=""):
     logs = os.path.join(REPO, "build", "logs")
     os.makedirs(logs, exist_ok=True)
     rows, suites = [], [("check", os.path.join(logs, "check.txt"))]
-    # Set up first what make check needs, then the Debian kernels (their
-    # downloads), then those built here (a long build, which runs while
-    # the others boot): all of it in the background.
+    # In the background, in two threads: the first kernel make check
+    # needs, then those built here (a long build, which runs while the
+    # others download and boot); and the other Debian kernels (their
+    # downloads), make check's first.
     built = [n for n in names if _built_here(n)]
-    runner.set_up_ahead(list(runner.CHECK_KERNELS) +
-                        [n for n in names if n not in built] + built)
+    first = runner.CHECK_KERNELS[0]
+    runner.set_up_ahead([first] + built)
+    runner.set_up_ahead(list(runner.CHECK_KERNELS[1:]) +
+                        [n for n in names if n not in built + [first]])
     checked = []
     checks = threading.Thread(
         target=lambda: checked.extend(run_checks(logs)))
@@ -195,7 +208,8 @@ def run(names, jobs=None, filt=""):
 
     shown = threading.Thread(target=printer)
     shown.start()
-    pending = sorted(kernels, key=lambda k: -k.took)
+    last = last_times(logs)
+    pending = sorted(kernels, key=lambda k: -last.get(k.name, 0.0))
     while pending:
         k = next_kernel(pending)
         pending.remove(k)
@@ -223,6 +237,10 @@ def run(names, jobs=None, filt=""):
         suites.append((k.name, k.path))
         status = max(status, k.status if k.status is not None else 1)
     unbuilt = {k.name for k in kernels if k.status == runner.UNBUILT}
+    if not filt:
+        R.write(os.path.join(logs, TIMES), json.dumps(
+            dict(last, **{k.name: took(k.path) for k in kernels}),
+            indent=1) + "\n")
     return _report(rows, suites, logs, status, unbuilt)
 
 

@@ -80,10 +80,13 @@ def test_the_longest_kernel_set_up_is_built_first(tmp_path, monkeypatch):
     logs = str(tmp_path)
     (tmp_path / "slow-make-test.txt").write_text(
         "phases: build 1.0 s, guest boot and suite 2.0 s; total 170.5 s\n")
-    (tmp_path / "fast-make-test.txt").write_text("phases: x; total 60.0 s\n")
+    assert matrix.took(str(tmp_path / "slow-make-test.txt")) == 170.5
+    assert matrix.took(str(tmp_path / "new-make-test.txt")) == 0.0
+    (tmp_path / matrix.TIMES).write_text('{"slow": 170.5, "fast": 60.0}')
+    last = matrix.last_times(logs)
     ks = [matrix.Kernel(n, logs) for n in ("new", "fast", "slow")]
-    assert [k.took for k in ks] == [0.0, 60.0, 170.5]
-    pending = sorted(ks, key=lambda k: -k.took)
+    pending = sorted(ks, key=lambda k: -last.get(k.name, 0.0))
+    assert [k.name for k in pending] == ["slow", "fast", "new"]
     ahead = {n: concurrent.futures.Future() for n in ("fast", "slow")}
     monkeypatch.setattr(runner, "AHEAD", ahead)
     ahead["fast"].set_result(None)     # slow's setup (a build) goes on
