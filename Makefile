@@ -63,7 +63,7 @@ help:
 	@echo '  T=PATTERN         make test: only guest programs whose names contain'
 	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
 	@echo '  JOBS=N            make test: kernels booted side by side (default: one'
-	@echo '                    per two cores)'
+	@echo '                    per core)'
 	@echo '  GDB=PORT          make test KERNEL=NAME, run, bench, stress, fuzz: QEMU waits for'
 	@echo '                    gdb-multiarch on PORT (the command is printed; with'
 	@echo '                    KERNEL=debug, lx-symbols finds the modules)'
