@@ -22,7 +22,7 @@ export T
 FUZZ_S ?= 600
 export FUZZ_S SEED
 
-.PHONY: help all run bench bench-loop test stress fuzz check setup clean distclean
+.PHONY: help all run bench bench-loop bench-ci test stress fuzz check setup clean distclean
 .PHONY: install uninstall
 .DEFAULT_GOAL := all
 
@@ -37,6 +37,9 @@ help:
 	@echo '  make bench-loop   a driver file edited, then make test T=dma'
 	@echo '                    KERNEL=debian-6.1, timed 3 times: fails if a run'
 	@echo '                    fails or the median is over 12 s'
+	@echo '  make bench-ci     CI=true bash .ci/run in a fresh clone of HEAD, cold then'
+	@echo '                    warm, timed: fails if a run fails or takes over 15'
+	@echo '                    (cold) or 6 (warm) minutes (2 quiet cores)'
 	@echo '  make stress       200 unbind/rebind cycles under load (debug kernel)'
 	@echo '  make fuzz         the model-checking fuzzer (debug kernel)'
 	@echo '  make all          build what a boot needs, boot nothing'
@@ -98,6 +101,10 @@ test: /usr/bin/python3
 # The edit-build-boot-test loop, timed (workbench/loop.py).
 bench-loop: /usr/bin/python3
 	@$(WB) bench-loop
+
+# The CI run, cold and warm, timed (workbench/citime.py).
+bench-ci: /usr/bin/python3
+	@$(WB) bench-ci
 
 run bench stress fuzz: /usr/bin/python3
 	@$(WB) $@ $(if $(GDB),--gdb $(GDB)) $(KERNEL)

@@ -10,6 +10,10 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
   run|bench|stress|fuzz [KERNEL] [--gdb [PORT]]
                                       make run, bench, stress, fuzz
   test-debian [KERNEL] [--gdb [PORT]]  make test-debian
+  bench-ci
+      make bench-ci: CI=true bash .ci/run in a fresh clone of HEAD
+      (build/bench-ci/clone), cold then warm, timed; exit 1 if a run fails
+      or misses its target (15 and 6 min).
   bench-loop [--runs N]
       make bench-loop: a driver file edited, then make test T=dma
       KERNEL=debian-6.1, timed N times; fails if the median is over 12 s.
@@ -53,6 +57,7 @@ import subprocess
 import sys
 
 from . import apt as A
+from . import citime
 from . import compare as C
 from . import kernel as K
 from . import loop
@@ -147,6 +152,10 @@ def cmd_loop(args):
     return loop.run(runs=args.runs)
 
 
+def cmd_ci(_args):
+    return citime.run()
+
+
 def cmd_kernels(args):
     print("\n".join(K.names(runner.REPO) if args.all else runner.MATRIX))
     return 0
@@ -214,6 +223,7 @@ COMMANDS = [
       arg("--drive", action="append", default=[]),
       arg("--append", default=""), arg("--log", required=True),
       arg("--timeout", type=int, default=3600)]),
+    ("bench-ci", cmd_ci, "make bench-ci", []),
     ("bench-loop", cmd_loop, "make bench-loop",
      [arg("--runs", type=int, default=3)]),
     ("packages", cmd_packages, "install missing Debian packages",
