@@ -130,9 +130,8 @@ def page_size(kdir):
     raise KernelError("%s: no CONFIG_ARM64_*K_PAGES=y" % path)
 
 
-# Setups may run side by side (the matrix sets kernels up in two threads):
-# each holds SETTING_UP but while it builds a kernel, so that apt and dpkg
-# run one at a time and a kernel's build overlaps the other downloads.
+# Setups side by side (the matrix's two threads) hold it but while they
+# build: apt runs one step at a time, a build beside other downloads.
 SETTING_UP = threading.Lock()
 
 
@@ -261,8 +260,7 @@ class _Setup:
             return None
         release = image[len("linux-image-"):]
         # Since 7.x the image package is small and depends on
-        # linux-binary-* (signed); the unsigned image is in
-        # linux-binary-unsigned-*.
+        # linux-binary-* (signed); unsigned: linux-binary-unsigned-*.
         if re.search(r"^Depends: .*linux-binary-", show, re.M):
             r["imgpkg"] = "linux-binary-unsigned-" + release
         # kbuild without an architecture: the host's (amd64) build tools.
@@ -296,8 +294,7 @@ class _Setup:
         """Everything unpacked (or built); the Kernel, saved."""
         c, r, conf_ = self.cache, self.r, self.conf
         apt.unpack(os.path.join(c, "busybox"), [self.deb("busybox-static")])
-        # libgpiod's tools, library and headers, with the arm64 C library
-        # they run on: the guest's /lib and /usr come from here.
+        # libgpiod's tools, library, headers and the arm64 C library.
         gpiod = self.deb("gpiod")
         gpiod_root = os.path.join(c, "gpiod", os.path.basename(gpiod)[:-4])
         apt.unpack(gpiod_root, [gpiod, self.deb(r["libgpiod"]),
@@ -334,12 +331,12 @@ class _Setup:
         machine/build-kernel.sh (which does nothing if it is up to date)."""
         pkg, fragment = self.r["kpkgs"][0], self.conf["KERNEL_FRAGMENT"]
         ksrc = self.source(pkg)
-        kdir = os.path.join(self.cache, "kbuild", self.name)
+        kdir, mach = os.path.join(self.cache, "kbuild", self.name), \
+            os.path.join(self.top, "machine")
         SETTING_UP.release()    # the build needs no apt: others may go on
         try:
-            apt.must([os.path.join(self.top, "machine", "build-kernel.sh"),
-                      ksrc, os.path.join(self.top, "machine", "kernels",
-                                         fragment), kdir],
+            apt.must([os.path.join(mach, "build-kernel.sh"), ksrc,
+                      os.path.join(mach, "kernels", fragment), kdir],
                      "building the %s kernel failed" % self.name,
                      TOOLCHAIN=toolchain or "")
         finally:
@@ -348,9 +345,8 @@ class _Setup:
                            need=True)
         version = re.sub(r"^linux-source-[^_]*_([^_]*)_.*", r"\1", apt.read(
             os.path.join(ksrc, ".unpacked"), need=True), flags=re.M)
-        # The build's stamp in the version: a kernel built again (other
-        # fragment settings, another source) changes kernel.json, so its
-        # modules are built again.
+        # The build's stamp in the version: a kernel built again changes
+        # kernel.json, so its modules are built again.
         stamp = apt.read(os.path.join(kdir, ".built"), need=True)[:8]
         return dict(package="%s + machine/kernels/%s" % (pkg, fragment),
                     version="%s+%s" % (version.rstrip("\n"), stamp),
