@@ -40,15 +40,14 @@ from .machine import REPO
 
 PROGRESS_S = 30
 PRINTING = threading.Lock()  # one whole output at a time
+TOTALS = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")
+TIMES = "matrix-times.json"
 
 
 def _print_whole(text):
     with PRINTING:
         sys.stdout.write(text)
         sys.stdout.flush()
-TOTALS = re.compile(r"^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$")
-LAST_TOTAL = re.compile(r"^phases: .*; total ([0-9.]+) s$")
-TIMES = "matrix-times.json"
 
 
 def default_jobs():
@@ -58,17 +57,6 @@ def default_jobs():
     9 min 57 s one kernel at a time and 6 min 45 s two at a time, with the
     same verdicts."""
     return max(1, os.cpu_count() or 1)
-
-
-def took(path):
-    """Seconds the kernel's run (its output at PATH) took; 0 if unknown."""
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            totals = [LAST_TOTAL.match(line) for line in f]
-    except FileNotFoundError:
-        return 0.0
-    totals = [float(m[1]) for m in totals if m]
-    return totals[-1] if totals else 0.0
 
 
 def last_times(logs):
@@ -97,7 +85,7 @@ class Kernel:
         self.path = os.path.join(logs, name + "-make-test.txt")
         self.out = open(self.path, "w", encoding="utf-8")
         self.state, self.since, self.results = "waiting", time.monotonic(), 0
-        self.status = None
+        self.status, self.took = None, 0.0
 
     def enter(self, state, running):
         """The kernel's run enters STATE (and the set of RUNNING ones)."""
@@ -201,6 +189,7 @@ def run(names, jobs=None, filt=""):
             t0 = k.enter("booting", running) - built_s
             k.status = runner.boot_and_judge(kern, k.out, "test", filt,
                                              on_line=k.on_line, t0=t0)
+            k.took = time.monotonic() - t0
         finally:
             slots.release()
             finished.put(k)
@@ -242,7 +231,7 @@ def run(names, jobs=None, filt=""):
     unbuilt = {k.name for k in kernels if k.status == runner.UNBUILT}
     if not filt:
         R.write(os.path.join(logs, TIMES), json.dumps(
-            dict(last, **{k.name: took(k.path) for k in kernels}),
+            dict(last, **{k.name: k.took for k in kernels}),
             indent=1) + "\n")
     return _report(rows, suites, logs, status, unbuilt)
 
