@@ -42,11 +42,12 @@ def limit(machine, kernel, mode, fuzz_s):
 
 
 def boot(kernel, mode, words=(), echo=False, on_line=None, fuzz_s=600,
-         machine=None, gdb=None):
+         machine=None, gdb=None, side_by_side=1):
     """Boot KERNEL (a workbench.kernel.Kernel) in MODE with WORDS added to
     the kernel command line; QEMU's status (124: killed at its limit).
     GDB: a TCP port where QEMU waits for gdb before the first instruction
-    (then the boot has no limit)."""
+    (then the boot has no limit). SIDE_BY_SIDE: the guests that share the
+    host (Machine.accel)."""
     if mode not in MODES:
         raise ValueError("unknown mode %s (modes: %s)" %
                          (mode, " ".join(MODES)))
@@ -83,7 +84,8 @@ def boot(kernel, mode, words=(), echo=False, on_line=None, fuzz_s=600,
                                    mode, "mmiodemo-virt.dtb"))
     argv = machine.command(kernel.vmlinuz, append, initrd, dtb, drives,
                            qmp=base + ".qmp",
-                           trace=None if mode == "bench" else base + ".trace")
+                           trace=None if mode == "bench" else base + ".trace",
+                           side_by_side=side_by_side)
     if gdb:
         apt.Apt(os.path.join(top, "build", "logs", "packages.log")).install(
             ["gdb-multiarch"])

@@ -228,22 +228,25 @@ def test_kernel(name, out, mode="test", filt="", fuzz_s=600, seed=0,
 
 
 def boot_and_judge(kernel, out, mode="test", filt="", fuzz_s=600, seed=0,
-                   on_line=None, t0=None, gdb=None):
+                   on_line=None, t0=None, gdb=None, side_by_side=1):
     """Boot the built KERNEL in MODE (then the negative control, for a
-    whole test run) and judge it; the status."""
+    whole test run) and judge it; the status. SIDE_BY_SIDE: the guests
+    that share the host."""
     return guarded(out, BROKEN, _boot_and_judge, kernel, out, mode, filt,
-                   fuzz_s, seed, on_line, t0 or time.monotonic(), gdb)
+                   fuzz_s, seed, on_line, t0 or time.monotonic(), gdb,
+                   side_by_side)
 
 
 def _boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, on_line, t0,
-                    gdb):
+                    gdb, side_by_side):
     t_guest = time.monotonic()
     words = ["mmiodemo_nonce=0x%x" % (random.getrandbits(31) | 0x100)]
     if mode == "fuzz":
         words += ["mmiodemo_fuzz_s=%d" % fuzz_s, "mmiodemo_seed=%s" % seed]
     if filt:
         words.append("mmiodemo_filter=" + filt)
-    guest.boot(kernel, mode, words, on_line=on_line, fuzz_s=fuzz_s, gdb=gdb)
+    guest.boot(kernel, mode, words, on_line=on_line, fuzz_s=fuzz_s, gdb=gdb,
+               side_by_side=side_by_side)
     t_checks = time.monotonic()
     phases = [("build", t_guest - t0),
               ("guest boot and suite", t_checks - t_guest)]
@@ -254,7 +257,7 @@ def _boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, on_line, t0,
     # judges it.
     if mode == "test" and not filt and os.path.exists(os.path.join(
             REPO, "build", kernel.name, "modules", "mmiodemo-negative.ko")):
-        guest.boot(kernel, "negative", words[:1])
+        guest.boot(kernel, "negative", words[:1], side_by_side=side_by_side)
         phases.append(("negative control boot", time.monotonic() - t_checks))
     log = guest.log_path(REPO, kernel.name, mode)
     return judged(log, out, write=True, phases=phases)

@@ -64,6 +64,21 @@ def test_a_test_boot_the_debian_guest_and_a_lava_job_boot_one_machine():
         job["actions"][0]["deploy"]["images"]["kernel"]["image_arg"]
 
 
+def test_guests_that_share_the_cores_run_their_vcpus_on_one_thread(
+        monkeypatch):
+    m = Machine()
+    smp = int(m.conf["QEMU_SMP"])
+    monkeypatch.setattr(os, "cpu_count", lambda: 2 * smp)
+    assert m.accel(1) == [] and m.accel(2) == []
+    one = ["-accel", "tcg,thread=single"]
+    assert m.accel(3) == one
+    argv = m.command("/vmlinuz", "x", side_by_side=3)
+    assert argv[argv.index("-accel"):argv.index("-accel") + 2] == one
+    assert "-accel" not in m.command("/vmlinuz", "x")
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert m.accel(1) == one
+
+
 def test_the_dumped_tree_uses_the_machine_options():
     m = Machine()
     argv = m.dumpdtb("/o.dtb")
