@@ -9,12 +9,12 @@ two outputs' lines interleave; the
 setup's own messages, on stderr, come as they happen); while they run, a
 progress line per running kernel every PROGRESS_S seconds.
 The kernels are set up (apt, downloads, a kernel built here) in the
-background from the start, in two threads: make check's first kernel,
-then those built here (whose build overlaps the other downloads; apt runs
-one step at a time: workbench/kernel.py), and the other Debian kernels,
-make check's first; they are built (the modules, the guest) one at a
-time, each then booting as soon as a boot slot is free: downloads and
-builds overlap the checks and the boots. Of the kernels set up, the one
+background from the start, in two threads: those built here, first
+(whose build overlaps the other downloads and the boots; apt runs one
+step at a time: workbench/kernel.py), and the Debian kernels, make
+check's first; they are built (the modules, the guest) one at a time,
+each then booting as soon as a boot slot is free: downloads and builds
+overlap the checks and the boots. Of the kernels set up, the one
 whose last whole run (no T=) took longest is built first (the longest
 first: the last to start is a short one); the table keeps the order
 given.
@@ -162,28 +162,27 @@ def run(names, jobs=None, filt=""):
     logs = os.path.join(REPO, "build", "logs")
     os.makedirs(logs, exist_ok=True)
     rows, suites = [], [("check", os.path.join(logs, "check.txt"))]
-    # In the background, in two threads: the first kernel make check
-    # needs, then those built here (a long build, which runs while the
-    # others download and boot); and the other Debian kernels (their
+    # In the background, in two threads: the kernels built here (a long
+    # build, which runs while the others download and boot), started
+    # first so that its setup comes first; and the Debian kernels (their
     # downloads), make check's first.
     built = [n for n in names if _built_here(n)]
-    first = runner.CHECK_KERNELS[0]
-    runner.set_up_ahead([first] + built)
-    runner.set_up_ahead(list(runner.CHECK_KERNELS[1:]) +
-                        [n for n in names if n not in built + [first]])
+    runner.set_up_ahead(built)
+    runner.set_up_ahead(list(runner.CHECK_KERNELS) +
+                        [n for n in names if n not in built])
     checked = []
     checks = threading.Thread(
         target=lambda: checked.extend(run_checks(logs)))
     checks.start()
     kernels = [Kernel(n, logs) for n in names]
     slots = threading.Semaphore(jobs)
-    side_by_side = min(jobs, len(kernels))
+    booting, booting_lock = set(), threading.Lock()
     running, done = set(), threading.Event()
     threading.Thread(target=_progress, args=(running, done),
                      daemon=True).start()
     finished = queue.Queue()
 
-    def boot(k, kern, built_s):
+    def boot(k, kern, built_s, side_by_side):
         try:
             # The build phase: its setup (or the wait for it) and build,
             # not the wait for a slot.
@@ -193,6 +192,8 @@ def run(names, jobs=None, filt=""):
                                              side_by_side=side_by_side)
             k.took = time.monotonic() - t0
         finally:
+            with booting_lock:
+                booting.discard(k)
             slots.release()
             finished.put(k)
 
@@ -216,7 +217,13 @@ def run(names, jobs=None, filt=""):
             continue
         k.enter("waiting for a boot slot", running)
         slots.acquire()
-        threading.Thread(target=boot, args=(k, kern, built_s)).start()
+        # The guests that will share the host with this one: those booting
+        # and those still to come (the last, alone, gets a thread a vCPU).
+        with booting_lock:
+            booting.add(k)
+            side_by_side = min(jobs, len(booting) + len(pending))
+        threading.Thread(target=boot,
+                         args=(k, kern, built_s, side_by_side)).start()
     shown.join()
     checks.join()
     done.set()
