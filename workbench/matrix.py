@@ -15,9 +15,9 @@ step at a time: workbench/kernel.py), and the Debian kernels, make
 check's first; they are built (the modules, the guest) one at a time,
 each then booting as soon as a boot slot is free: downloads and builds
 overlap the checks and the boots. Of the kernels set up, the one
-whose last whole run (no T=) took longest is built first (the longest
-first: the last to start is a short one); the table keeps the order
-given.
+whose boot and suite took longest in the last whole run (no T=) is
+built first (the longest first: the last to start is a short one); the
+table keeps the order given.
 build/logs/junit.xml holds every result line of the run: one testsuite
 for the static checks and one per kernel. Exit status: 0 nothing failed,
 1 a test failed, 125 no test failed but a kernel's tree did not build,
@@ -186,11 +186,14 @@ def run(names, jobs=None, filt=""):
         try:
             # The build phase: its setup (or the wait for it) and build,
             # not the wait for a slot.
-            t0 = k.enter("booting", running) - built_s
+            booted = k.enter("booting", running)
             k.status = runner.boot_and_judge(kern, k.out, "test", filt,
-                                             on_line=k.on_line, t0=t0,
+                                             on_line=k.on_line,
+                                             t0=booted - built_s,
                                              side_by_side=side_by_side)
-            k.took = time.monotonic() - t0
+            # The time it holds a slot, which the order packs (a cold
+            # run's setups would put the kernels built here last).
+            k.took = time.monotonic() - booted
         finally:
             with booting_lock:
                 booting.discard(k)

@@ -138,9 +138,10 @@ def tap(lines, log="the console"):
                 prog = None
             continue
         if re.match(r"^1\.\.[0-9]", line):
+            plan = GLUED_KMSG.split(line, 1)[0][3:]
             if prog:
-                prog.plan = line[3:] if prog.plan is None else \
-                    "%s and %s" % (prog.plan, line[3:])
+                prog.plan = plan if prog.plan is None else \
+                    "%s and %s" % (prog.plan, plan)
             detail.append(line)
             continue
         if line.startswith("#  RUN "):

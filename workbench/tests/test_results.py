@@ -80,6 +80,12 @@ def test_a_kernel_message_glued_to_a_result_line(tmp_path):
     assert v["host.console_has_no_kernel_complaint"].verdict == R.FAIL
 
 
+def test_a_kernel_message_glued_to_a_plan_line(tmp_path):
+    v = one_program(tmp_path, "p_test", "1..2[   64.853308] stress (3232): "
+                    "drop_caches: 3", "ok 1 p.one", "ok 2 p.two")
+    assert v["guest.p_test.plan_met"].verdict == R.PASS
+
+
 def test_program_killed_mid_test(tmp_path):
     log = console(tmp_path, ["mmiodemo-guest: tests begin",
                              "mmiodemo-guest: program c_test begin", "1..2",
