@@ -10,12 +10,21 @@ set -euo pipefail
 
 src=$1 fragment=$2 out=$3
 top=$(cd "$(dirname "$0")/.." && pwd)
-kmake=(make -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+# The kernel's own variable locations (gcc's var-tracking: a fifth of a
+# file's compile time, 4.50 s against 3.65 s for mm/memory.c) are left
+# out; gdb's breakpoints, backtraces and lx-symbols need its types and
+# lines, which stay, and the modules, built with KCFLAGS of their own,
+# keep theirs.
+kcflags=-fno-var-tracking-assignments
+kmake=(make -C "$src" O="$out" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	KCFLAGS="$kcflags")
 [ -z "${TOOLCHAIN:-}" ] || kmake=("$top/machine/toolchain.sh" "$TOOLCHAIN" "${kmake[@]}")
 say() { printf 'build-kernel: %s\n' "$*" >&2; }
 
-# The fragment's settings (not its comments) and the source's package.
-stamp=$( (grep -v '^#' "$fragment"; cat "$src/.unpacked") | md5sum | cut -d' ' -f1)
+# The fragment's settings (not its comments), the source's package and
+# the flags.
+stamp=$( (grep -v '^#' "$fragment"; cat "$src/.unpacked"; echo "$kcflags") |
+	md5sum | cut -d' ' -f1)
 if [ -f "$out/.built" ] && [ "$(cat "$out/.built")" = "$stamp" ]; then
 	exit 0
 fi
