@@ -15,8 +15,8 @@ step at a time: workbench/kernel.py), and the Debian kernels, make
 check's first; they are built (the modules, the guest) one at a time,
 each then booting as soon as a boot slot is free: downloads and builds
 overlap the checks and the boots. Of the kernels set up, the one
-whose boot and suite took longest in the last whole run (no T=) is
-built first (the longest first: the last to start is a short one); the
+that held a boot slot longest (its boots and checks) in the last whole
+run (no T=) is built first (the longest first: the last to start is a short one); the
 table keeps the order given.
 build/logs/junit.xml holds every result line of the run: one testsuite
 for the static checks and one per kernel. Exit status: 0 nothing failed,
@@ -184,9 +184,9 @@ def run(names, jobs=None, filt=""):
 
     def boot(k, kern, built_s, side_by_side):
         try:
-            # The build phase: its setup (or the wait for it) and build,
-            # not the wait for a slot.
             booted = k.enter("booting", running)
+            # t0: the build phase is its setup (or the wait for it) and
+            # build, not the wait for a slot.
             k.status = runner.boot_and_judge(kern, k.out, "test", filt,
                                              on_line=k.on_line,
                                              t0=booted - built_s,
@@ -220,8 +220,9 @@ def run(names, jobs=None, filt=""):
             continue
         k.enter("waiting for a boot slot", running)
         slots.acquire()
-        # The guests that will share the host with this one: those booting
-        # and those still to come (the last, alone, gets a thread a vCPU).
+        # The guests that will share the host with this one, counted as it
+        # starts: those booting and those still to come (Machine.accel: on
+        # 2 cores, the last, alone, gets a thread a vCPU).
         with booting_lock:
             booting.add(k)
             side_by_side = min(jobs, len(booting) + len(pending))

@@ -119,7 +119,8 @@ def tap(lines, log="the console"):
             why.append("exited with status %s, and no test failed" % status)
         results.append(check("guest.%s.plan_met" % prog.name, not why, *why))
 
-    for line in suite_lines(lines):
+    for raw in suite_lines(lines):
+        line = unglued(raw)
         if line.startswith(BEGIN) and line.endswith(" begin"):
             if prog:
                 plan_met(None)
@@ -138,19 +139,18 @@ def tap(lines, log="the console"):
                 prog = None
             continue
         if re.match(r"^1\.\.[0-9]", line):
-            plan = GLUED_KMSG.split(line, 1)[0][3:]
             if prog:
-                prog.plan = plan if prog.plan is None else \
-                    "%s and %s" % (prog.plan, plan)
-            detail.append(line)
+                prog.plan = line[3:] if prog.plan is None else \
+                    "%s and %s" % (prog.plan, line[3:])
+            detail.append(raw)
             continue
         if line.startswith("#  RUN "):
             current = line[len("#  RUN"):].lstrip(" ")
             if current.endswith(" ..."):
                 current = current[:-4]
-            detail.append(line)
+            detail.append(raw)
             continue
-        if not (r := _result(line, detail)):
+        if not (r := _result(raw, detail)):
             continue
         verdict, name, why = r
         if verdict == SKIP:
@@ -182,12 +182,19 @@ def _result(line, detail, indent=""):
 GLUED_KMSG = re.compile(r"\[ *[0-9]+\.[0-9]{6}\] ")
 
 
+def unglued(line):
+    """LINE without the kernel message the console put in it after a
+    program's text; a line that is a kernel message stays whole."""
+    m = GLUED_KMSG.search(line)
+    return line[:m.start()] if m and m.start() > 0 else line
+
+
 def result_line(line, indent=""):
     """(verdict, name, detail) of a TAP result line at @indent: "ok N
     name", "not ok N name" or "ok N [name] # SKIP reason" (detail: the
     reason), without a kernel message glued to it; None for any other
     line."""
-    line = GLUED_KMSG.split(line, 1)[0]
+    line = unglued(line)
     if line.startswith(indent + "ok "):
         name = _after_number(line, indent + "ok ")
         if "# SKIP" not in line:

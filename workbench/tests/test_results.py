@@ -86,6 +86,17 @@ def test_a_kernel_message_glued_to_a_plan_line(tmp_path):
     assert v["guest.p_test.plan_met"].verdict == R.PASS
 
 
+def test_a_kernel_message_glued_to_a_frame_line(tmp_path):
+    log = console(tmp_path, [
+        "mmiodemo-guest: tests begin",
+        "mmiodemo-guest: program f_test begin[    5.100000] virtio_blk x",
+        "1..1", "ok 1 f.one",
+        "mmiodemo-guest: program f_test end rc=0[    6.200000] y",
+        "mmiodemo-guest: tests end rc=0"])
+    v = verdicts(log)
+    assert v["guest.f_test.plan_met"].verdict == R.PASS
+
+
 def test_program_killed_mid_test(tmp_path):
     log = console(tmp_path, ["mmiodemo-guest: tests begin",
                              "mmiodemo-guest: program c_test begin", "1..2",
