@@ -16,8 +16,16 @@ stride=2560	# 640 pixels of 4 bytes
 row=100		# the line the second picture changes
 
 # screendump NAME: the host saves ramfb's picture, then presses the power
-# button; an edge interrupt on line 3 says it is done.
+# button; an edge interrupt on line 3 says it is done. QEMU's gpio-key
+# holds the line high for 100 ms after a press: a request made sooner
+# would get no rising edge, so wait for the line to fall first.
 screendump() {
+	i=0
+	while [ $(($(mmiodemo read DATA | sed 's/.*= //') & 0x8)) != 0 ] &&
+		[ $i -lt 100 ]; do
+		sleep 0.02
+		i=$((i + 1))
+	done
 	mmiodemo write IE 0 && mmiodemo write IS 0 && mmiodemo write IBE 0 &&
 		mmiodemo write IEV 0x8 && mmiodemo write IC 0x8 &&
 		mmiodemo write IE 0x8 >/dev/null || return 1
