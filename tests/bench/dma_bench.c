@@ -20,13 +20,12 @@
  * checked: "VERDICT ... PASS|FAIL", and dma_bench exits 1 if one fails.
  * Then the same rows with THP on, reported against, not checked.
  * Last, for the host's plots ("mmiodemo-plot:" lines): the first write
- * per mapping size, and the take time per number of dirty pages.
+ * per mapping size. Dirty tracking (the take, the writer's wait) is
+ * tests/bench/track_bench.c's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +47,7 @@
 
 /* The targets (README.md, "Benchmarks"). */
 #define TARGET_FIRST_TOUCH	1.2	/* x the ramfs peer */
-#define TARGET_TAKE		2.0	/* x mprotect(PROT_READ) of the peer */
 #define TARGET_SYNC_ONE		0.01	/* x an all-dirty sync */
-#define TARGET_STALL_MS		10.0	/* a writer's longest wait in a take */
 
 enum side { DMA, RAMFS, MEMFD, ANON, SIDES };
 static const char *const side_name[SIDES] = { "dma", "ramfs", "memfd", "anon" };
@@ -168,34 +165,6 @@ static unsigned int get_dirty(void)
 }
 
 /*
- * Seconds to take @len bytes of written pages: GET_DIRTY for the buffer,
- * mprotect(PROT_READ) for a file (the write-protection a take once was;
- * a take now unmaps its pages).
- */
-static double take(enum side s, size_t len)
-{
-	uint8_t *p;
-	double t;
-
-	if (s == DMA)
-		get_dirty();	/* from an empty log */
-	p = map(s, size, 0);
-	write_pages(p, len, 2);
-	t = now();
-	if (s == DMA) {
-		if (get_dirty() != len / ps) {
-			fprintf(stderr, "dma_bench: took the wrong pages\n");
-			exit(2);
-		}
-	} else if (mprotect(p, len, PROT_READ)) {
-		die("mprotect");
-	}
-	t = now() - t;
-	munmap(p, size);
-	return t;
-}
-
-/*
  * Seconds to write every page again after a take: the buffer after
  * GET_DIRTY (unmapped by it), a file after MADV_DONTNEED (unmapped).
  */
@@ -233,49 +202,6 @@ static double sync_time(uint8_t *p, size_t dirty, int check)
 		exit(2);
 	}
 	return t;
-}
-
-/* A writer's longest single page write while the main thread takes. */
-static atomic_int writing;
-static uint8_t *stall_map;
-static double stall_max;
-
-static void *writer(void *arg)
-{
-	volatile uint8_t *p = stall_map;
-	double t, worst = 0;
-	size_t i = 0;
-
-	(void)arg;
-	while (atomic_load(&writing)) {
-		t = now();
-		p[i] = 6;
-		t = now() - t;
-		worst = t > worst ? t : worst;
-		i = (i + ps * 97) % size;	/* all over the buffer */
-	}
-	stall_max = worst;
-	return NULL;
-}
-
-static double writer_stall(void)
-{
-	pthread_t th;
-	int n;
-
-	stall_map = map(DMA, size, 0);
-	write_pages(stall_map, size, 7);
-	atomic_store(&writing, 1);
-	if (pthread_create(&th, NULL, writer, NULL))
-		die("pthread_create");
-	for (n = 0; n < 5; n++) {
-		write_pages(stall_map, size, 8);
-		get_dirty();
-	}
-	atomic_store(&writing, 0);
-	pthread_join(th, NULL);
-	munmap(stall_map, size);
-	return stall_max;
 }
 
 static void header(const char *what, int sides)
@@ -323,7 +249,7 @@ static void row(const char *what, const char *unit, struct figure *f,
 #define ALL	((1 << SIDES) - 1)
 #define FILES	(1 << DMA | 1 << RAMFS | 1 << MEMFD)
 
-/* The first-touch rows and the take rows, in one THP setting. */
+/* The first-touch rows and the re-dirty row, in one THP setting. */
 static void touch_rows(int check)
 {
 	static const struct {
@@ -353,13 +279,6 @@ static void touch_rows(int check)
 		for (s = DMA; s <= MEMFD; s++)
 			f[s].v[r] = redirty(s);
 	row("re-dirty after a take", "x", f, FILES, 1e3 / mib, 0, 0);
-
-	header("ms, every page written", FILES);
-	for (r = 0; r < RUNS; r++)
-		for (s = DMA; s <= MEMFD; s++)
-			f[s].v[r] = take(s, size);
-	row("take (GET_DIRTY | mprotect RO)", "x", f, FILES, 1e3,
-	    TARGET_TAKE, check);
 }
 
 /* Allocation: the driver's probe (unbind, bind), and filling the files. */
@@ -428,15 +347,6 @@ static void sync_rows(void)
 	failed |= ratio > TARGET_SYNC_ONE;
 }
 
-static void stall_row(void)
-{
-	double ms = writer_stall() * 1e3;
-
-	printf("VERDICT a writer's longest wait during all-dirty takes: %.3f ms <= %.0f: %s\n",
-	       ms, TARGET_STALL_MS, ms <= TARGET_STALL_MS ? "PASS" : "FAIL");
-	failed |= ms > TARGET_STALL_MS;
-}
-
 /* The device (fw_cfg DMA) loading BLOB, against memcpy() of as much. */
 static void load_row(void)
 {
@@ -470,10 +380,10 @@ static void load_row(void)
 	       1 / median(&dev), 1 / median(&cpu));
 }
 
-/* For the plots: first touch per size, take time per dirty pages. */
+/* For the plots: first touch per size. */
 static void plot_rows(void)
 {
-	size_t len, k;
+	size_t len;
 	struct figure f[SIDES];
 	int r, s;
 
@@ -484,13 +394,6 @@ static void plot_rows(void)
 		printf("mmiodemo-plot: first-write %zu %.4f %.4f\n", len >> 20,
 		       median(&f[DMA]) * 1e3 / (len >> 20),
 		       median(&f[RAMFS]) * 1e3 / (len >> 20));
-	}
-	for (k = 1; k <= npages; k *= 4) {
-		for (r = 0; r < RUNS; r++)
-			for (s = DMA; s <= RAMFS; s++)
-				f[s].v[r] = take(s, k * ps);
-		printf("mmiodemo-plot: take %zu %.4f %.4f\n", k,
-		       median(&f[DMA]) * 1e3, median(&f[RAMFS]) * 1e3);
 	}
 }
 
@@ -536,7 +439,6 @@ int main(void)
 		printf("transparent huge pages: not in this kernel: the targets\n");
 	touch_rows(1);
 	sync_rows();
-	stall_row();
 	load_row();
 	plot_rows();
 	if (thp("always", "always")) {

@@ -5,7 +5,8 @@
 # console LOG (its "mmiodemo-plot:" lines) as PNGs in OUTDIR, with gnuplot:
 #   first-touch.png  first write, ms per MiB, by mapping size: DMA, ramfs
 #   take.png         take time by number of dirty pages: GET_DIRTY against
-#                    mprotect(PROT_READ) of the ramfs peer
+#                    PAGEMAP_SCAN (uffd-wp) and mprotect(PROT_READ) of a memfd
+#   cycle.png        a take and one store to each page taken, the same three
 #   registers.png    ns per 32-bit register access, by path
 # Each title names the kernel (from LOG) and the date. Prints the files.
 set -euo pipefail
@@ -24,6 +25,7 @@ plot_lines() {
 }
 plot_lines first-write >"$tmp/first"
 plot_lines take >"$tmp/take"
+plot_lines cycle >"$tmp/cycle"
 plot_lines reg >"$tmp/reg"
 
 common="set terminal pngcairo size 800,500 font 'sans,10'; set grid; set key top left"
@@ -36,14 +38,26 @@ if [ -s "$tmp/first" ]; then
 		     '' using 1:3 with linespoints title 'ramfs file (shared, page_mkwrite)'"
 	echo "$out/first-touch.png"
 fi
+# track_bench's lines: N, then dma, uffd, segv; uffd is 0 where the kernel
+# has no async uffd-wp (not drawn: the y axis is logarithmic).
+tracking() { # NAME TITLE UFFD-TITLE SEGV-TITLE
+	gnuplot -e "$common; set output '$out/$1.png';
+		set title '$2, ms ($when)';
+		set xlabel 'dirty pages'; set ylabel 'ms'; set logscale xy;
+		plot '$tmp/$1' using 1:2 with linespoints title 'GET\\_DIRTY (mmiodemo)',
+		     '' using 1:(\$3 > 0 ? \$3 : 1/0) with linespoints title '$3',
+		     '' using 1:4 with linespoints title '$4'"
+	echo "$out/$1.png"
+}
 if [ -s "$tmp/take" ]; then
-	gnuplot -e "$common; set output '$out/take.png';
-		set title 'Taking the written pages, ms ($when)';
-		set xlabel 'dirty pages'; set ylabel 'ms';
-		set logscale xy;
-		plot '$tmp/take' using 1:2 with linespoints title 'GET\\_DIRTY (mmiodemo)',
-		     '' using 1:3 with linespoints title 'mprotect(PROT\\_READ) of a ramfs file'"
-	echo "$out/take.png"
+	tracking take 'Taking the written pages' \
+		'PAGEMAP\_SCAN of a memfd (uffd-wp async)' \
+		'mprotect(PROT\_READ) of a memfd'
+fi
+if [ -s "$tmp/cycle" ]; then
+	tracking cycle 'A take and one store to each page taken' \
+		'memfd, uffd-wp async + PAGEMAP\_SCAN' \
+		'memfd, mprotect + SIGSEGV handler'
 fi
 if [ -s "$tmp/reg" ]; then
 	gnuplot -e "$common; set output '$out/registers.png';
