@@ -146,7 +146,7 @@ USERSPACE := $(MAKE) --no-print-directory -C userspace O=$(abspath $(U)) \
 	CROSS_COMPILE=$(CROSS_COMPILE)
 LIB := $(U)/lib/libmmiodemo.a
 LIB_SO := $(U)/lib/libmmiodemo.so.0
-TEST_HDRS := $(wildcard tests/guest/*.h)
+TEST_HDRS := $(wildcard tests/guest/*.h tests/bench/*.h)
 TOOL := $(U)/mmiodemo
 # Every tests/guest/*_test.c is a guest test program; gpiod_test is built
 # per kernel below (it links that kernel's libgpiod). The guest runs every

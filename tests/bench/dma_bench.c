@@ -37,10 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "common.h"
 #include "mmiodemo.h"
 
-#define RUNS		7
 #define RAMFS_DIR	"/tmp/dma_bench"	/* in the guest: its /tmp is a tmpfs */
 #define THP		"/sys/kernel/mm/transparent_hugepage/"
 #define BLOB		"opt/mmiodemo/random"	/* 1 MiB, workbench/blobs.py */
@@ -56,38 +56,6 @@ static int fd[SIDES] = { -1, -1, -1, -1 };
 static size_t ps, size, npages;
 static off_t dma_offset;
 static int failed;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "dma_bench: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* RUNS samples, sorted: the median, the range, the spread. */
-struct figure {
-	double v[RUNS];
-};
-
-static double median(struct figure *f)
-{
-	qsort(f->v, RUNS, sizeof(f->v[0]), cmp_double);
-	return f->v[RUNS / 2];
-}
 
 static double spread(struct figure *f)
 {

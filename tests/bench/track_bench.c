@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "common.h"
 #include "mmiodemo.h"
 
@@ -80,7 +81,6 @@ struct pm_scan_arg {
 #define UFFD_FEATURE_WP_HUGETLBFS_SHMEM (1 << 12)
 #endif
 
-#define RUNS		7
 #define STALL_RUNS	5	/* runs of the writer's wait, each of STALL_TAKES */
 #define STALL_TAKES	5
 #define THP		"/sys/kernel/mm/transparent_hugepage/"
@@ -107,38 +107,6 @@ static int failed;
 /* The segv side's record: the handler's list of pages made writable. */
 static size_t *segv_list;
 static volatile size_t segv_n;
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void die(const char *what)
-{
-	fprintf(stderr, "track_bench: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* RUNS samples: sorted by median(), then the median, range and spread. */
-struct figure {
-	double v[RUNS];
-};
-
-static double median(struct figure *f)
-{
-	qsort(f->v, RUNS, sizeof(f->v[0]), cmp_double);
-	return f->v[RUNS / 2];
-}
 
 static const char *cell(struct figure *f, double scale)
 {
