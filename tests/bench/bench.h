@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What dma_bench and track_bench share: the clock, the error exit, and a
- * figure of RUNS samples summed up as its median, range and spread.
+ * figure of RUNS samples with its median.
  */
 #ifndef MMIODEMO_BENCH_H
 #define MMIODEMO_BENCH_H

@@ -45,7 +45,7 @@
 #define THP		"/sys/kernel/mm/transparent_hugepage/"
 #define BLOB		"opt/mmiodemo/random"	/* 1 MiB, workbench/blobs.py */
 
-/* The targets (README.md, "Benchmarks"). */
+/* The targets (Documentation/benchmarks.rst, "The targets"). */
 #define TARGET_FIRST_TOUCH	1.2	/* x the ramfs peer */
 #define TARGET_SYNC_ONE		0.01	/* x an all-dirty sync */
 
