@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What dma_bench and track_bench share: the clock, the error exit, and a
- * figure of RUNS samples with its median.
+ * figure of RUNS samples with its median, printed as median [min-max]
+ * spread (spread = (max - min) / median).
  */
 #ifndef MMIODEMO_BENCH_H
 #define MMIODEMO_BENCH_H
@@ -46,6 +47,30 @@ static inline double median(struct figure *f)
 {
 	qsort(f->v, RUNS, sizeof(f->v[0]), cmp_double);
 	return f->v[RUNS / 2];
+}
+
+/* (max - min) / median, in percent. */
+static inline double spread(struct figure *f)
+{
+	double m = median(f);
+
+	return m > 0 ? (f->v[RUNS - 1] - f->v[0]) / m * 100 : 0;
+}
+
+/*
+ * "median [min-max] spread%" of @f, each value times @scale, in one of a
+ * few static buffers: several may be printed in one printf().
+ */
+static inline const char *cell(struct figure *f, double scale)
+{
+	static char buf[4][64];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof(buf[k]), "%.3f [%.3f-%.3f] %2.0f%%",
+		 median(f) * scale, f->v[0] * scale, f->v[RUNS - 1] * scale,
+		 spread(f));
+	return buf[k];
 }
 
 #endif /* MMIODEMO_BENCH_H */

@@ -57,13 +57,6 @@ static size_t ps, size, npages;
 static off_t dma_offset;
 static int failed;
 
-static double spread(struct figure *f)
-{
-	double m = median(f);
-
-	return m > 0 ? (f->v[RUNS - 1] - f->v[0]) / m * 100 : 0;
-}
-
 /* @len bytes of side @s from its start, with mmap() @flags. */
 static uint8_t *map(enum side s, size_t len, int flags)
 {
@@ -188,7 +181,6 @@ static void row(const char *what, const char *unit, struct figure *f,
 		int sides, double scale, double target, int check)
 {
 	double m[SIDES] = { 0 }, ratio;
-	char cell[64];
 	int s;
 
 	printf("%-30s", what);
@@ -196,10 +188,7 @@ static void row(const char *what, const char *unit, struct figure *f,
 		if (!(sides & 1 << s))
 			continue;
 		m[s] = median(&f[s]) * scale;
-		snprintf(cell, sizeof(cell), "%.3f [%.3f-%.3f] %2.0f%%", m[s],
-			 f[s].v[0] * scale, f[s].v[RUNS - 1] * scale,
-			 spread(&f[s]));
-		printf(" %24s", cell);
+		printf(" %24s", cell(&f[s], scale));
 	}
 	ratio = m[DMA] / m[RAMFS];
 	printf("  %-11.3f %s", ratio, unit);

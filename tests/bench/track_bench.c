@@ -108,19 +108,6 @@ static int failed;
 static size_t *segv_list;
 static volatile size_t segv_n;
 
-static const char *cell(struct figure *f, double scale)
-{
-	static char buf[4][64];
-	static int k;
-	double m = median(f) * scale;
-
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof(buf[k]), "%.3f [%.3f-%.3f] %2.0f%%", m,
-		 f->v[0] * scale, f->v[RUNS - 1] * scale,
-		 m > 0 ? (f->v[RUNS - 1] - f->v[0]) * scale / m * 100 : 0);
-	return buf[k];
-}
-
 /* The one store loop: one byte to each of the @n pages of @idx. */
 static void store(volatile uint8_t *p, const size_t *idx, size_t n, uint8_t v)
 {
