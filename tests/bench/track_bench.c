@@ -13,8 +13,9 @@
  *         /proc/self/pagemap (PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC)
  *         whose vector holds every page: it reports the written pages and
  *         write-protects them again. Linux 6.7 and later; arm64 has uffd-wp
- *         from 6.10. It cannot scan the driver's mapping (VM_MIXEDMAP) and
- *         tracks one process's range only: hence the memfd.
+ *         from 6.10. userfaultfd refuses to register the driver's mapping
+ *         (checked here: EINVAL) and tracks one process's range only:
+ *         hence the memfd.
  *   segv  mprotect(PROT_READ) of the range as the take, and a SIGSEGV
  *         handler that records the page and mprotect()s it writable.
  *         Every kernel.
@@ -191,6 +192,15 @@ static int uffd_setup(void)
 		return -1;
 	if (ioctl(uffd, UFFDIO_API, &api))
 		return -1;
+	/* The peer cannot track the driver's own mapping. */
+	reg.range.start = (uintptr_t)map[DMA];
+	reg.range.len = size;
+	reg.mode = UFFDIO_REGISTER_MODE_WP;
+	if (!ioctl(uffd, UFFDIO_REGISTER, &reg) || errno != EINVAL) {
+		fprintf(stderr, "track_bench: UFFDIO_REGISTER of the DMA buffer's mapping: expected EINVAL, got %s\n",
+			reg.ioctls ? "success" : strerror(errno));
+		exit(2);
+	}
 	reg.range.start = (uintptr_t)map[UFFD];
 	reg.range.len = size;
 	reg.mode = UFFDIO_REGISTER_MODE_WP;
