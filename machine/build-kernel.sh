@@ -30,6 +30,15 @@ if [ -f "$out/.built" ] && [ "$(cat "$out/.built")" = "$stamp" ]; then
 fi
 
 say "configuring $(basename "$fragment") in $out"
+# MAPPING_DIRTY_HELPERS (the page-table walks the module's dirty tracking
+# calls: clean_record_shared_mapping_range()) has no prompt: only drivers
+# select it (vmwgfx, whose DRM, PCI and TTM the guest does not need), and
+# allnoconfig drops a fragment line for a symbol with no prompt. Debian's
+# arm64 kernels have it (vmwgfx is built there); here it gets a prompt.
+if grep -qx CONFIG_MAPPING_DIRTY_HELPERS=y "$fragment"; then
+	sed -i '/^config MAPPING_DIRTY_HELPERS$/{n;s/^\([[:space:]]*bool\)$/\1 "Page table walks that track dirty pages"/}' \
+		"$src/mm/Kconfig"
+fi
 mkdir -p "$out"
 rm -f "$out/.built"
 "${kmake[@]}" -s allnoconfig
