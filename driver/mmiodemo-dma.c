@@ -14,10 +14,18 @@
  * the dirty tracking to save.
  *
  * Dirty tracking follows fbdev's deferred I/O and the kernel's own shared
- * file mappings: a page is mapped write-protected, by its fault or ahead of
- * it (fault-around, .map_pages, as filemap_map_pages() does), its first
- * write calls .page_mkwrite, which records it, and taking a set unmaps
- * its pages by range, in chunks, so that their next write faults again.
+ * file mappings for a page's first write, and vmwgfx's page-table dirty
+ * tracking after it: a page is mapped write-protected, by its fault or
+ * ahead of it (fault-around, .map_pages, as filemap_map_pages() does), its
+ * first write calls .page_mkwrite, which records it. From then on its
+ * entries stay writable: a take walks them with the kernel's
+ * clean_record_shared_mapping_range(), which records and cleans each entry
+ * the CPU dirtied (the CPU sets the dirty bit of a writable clean entry as
+ * it writes, with no fault), and unmaps the pages whose entries it found
+ * clean, so that their next write faults again and the walks cover only
+ * the pages being written. The kernel reports a write it made through a
+ * reference (a pin, O_DIRECT) or a dirty entry it removed (munmap, exit)
+ * with set_page_dirty(): the address_space's .dirty_folio records it too.
  * The pages' rmap needs the folio's mapping and index set as for a
  * page-cache page.
  */
@@ -37,11 +45,6 @@
 #include "mmiodemo-priv.h"
 #include "mmiodemo-stats.h"
 
-/* The buffer's pages back no file: nothing to write back when dirty. */
-static const struct address_space_operations mmiodemo_dma_aops = {
-	.dirty_folio = noop_dirty_folio,
-};
-
 /*
  * The buffer's size comes from the device tree, the one place that
  * describes the device: a module parameter would apply to every device
@@ -52,21 +55,52 @@ static const struct address_space_operations mmiodemo_dma_aops = {
 #define MMIODEMO_DMA_SIZE_MAX SZ_256M
 /* Far from the registers whatever the page size: in INFO, never hard-coded. */
 #define MMIODEMO_DMA_OFFSET SZ_1G
-/* The page offset in the mmap space (and the folio index) of page @i. */
-#define MMIODEMO_DMA_PGOFF(i) ((MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + (i))
 
 /*
  * A take works through the buffer this many pages at a time (32 MiB of
  * 4 KiB pages), and may reschedule between chunks. It holds no lock a
  * write or a fault waits for but a page table's, one table at a time.
- * Each chunk's unmap flushes the TLB once: chunks of 8192 pages instead
- * of 512 cost fewer flushes (with the write-protect walks of before, they
- * took an all-dirty 64 MiB take from 32 to 11 ms; make bench, debian-6.1).
+ * Each walk and unmap flushes the TLB once per mapping: chunks of 8192
+ * pages instead of 512 cost fewer flushes (they took an all-dirty 64 MiB
+ * take from 32 to 11 ms; make bench, debian-6.1).
  */
 #define MMIODEMO_TAKE_CHUNK 8192
 
 /* Runs of at most 4 MiB of contiguous memory: a framebuffer fits in one. */
 #define MMIODEMO_DMA_RUN_ORDER min(get_order(SZ_4M), MMIODEMO_MAX_PAGE_ORDER)
+
+/* The page offset in the mmap space (and the folio index) of page @i. */
+#define MMIODEMO_DMA_PGOFF(i) ((MMIODEMO_DMA_OFFSET >> PAGE_SHIFT) + (i))
+
+/*
+ * set_page_dirty() of a buffer page: the kernel removed a dirty user PTE
+ * of it (munmap, MADV_DONTNEED, exit, a take's unmap) or wrote it through
+ * a reference it took (a write GUP, a pin, O_DIRECT; told when it takes
+ * the page or releases it, which may be after the system call returned:
+ * the block layer marks an O_DIRECT read's pages from a workqueue). The
+ * page goes into both sets. The folio stays clean: its pages back no file,
+ * and a release that finds a folio dirty tells nobody
+ * (unpin_user_pages_dirty_lock()), so each one comes here. Called under
+ * the page lock or with a PTE of the page in place; the buffer's release
+ * detaches each page under its lock, after every mapping is revoked, so
+ * the sets are there.
+ */
+static bool mmiodemo_dma_dirty_folio(struct address_space *mapping,
+				     struct folio *folio)
+{
+	struct mmiodemo *md = mapping->host->i_private;
+	unsigned long i = folio->index - MMIODEMO_DMA_PGOFF(0);
+
+	if (!WARN_ON_ONCE(i >= md->dma.nr_pages)) {
+		set_bit(i, md->dma.dirty);
+		set_bit(i, md->dma.unsynced);
+	}
+	return false;
+}
+
+static const struct address_space_operations mmiodemo_dma_aops = {
+	.dirty_folio = mmiodemo_dma_dirty_folio,
+};
 
 static void mmiodemo_dma_free(void *data)
 {
@@ -90,8 +124,16 @@ static void mmiodemo_dma_free(void *data)
 		dma_unmap_page(md->dev, dma->addrs[i], (end - i) << PAGE_SHIFT,
 			       DMA_BIDIRECTIONAL);
 	}
+	/*
+	 * Under the page lock: a reference the kernel still holds (a pin)
+	 * may mark the page dirty as it lets go (set_page_dirty_lock()), and
+	 * must find it either in the address_space, with the sets there,
+	 * or out of it.
+	 */
 	for (i = 0; dma->pages && i < dma->nr_pages && dma->pages[i]; i++) {
+		lock_page(dma->pages[i]);
 		dma->pages[i]->mapping = NULL;
+		unlock_page(dma->pages[i]);
 		__free_page(dma->pages[i]);
 	}
 arrays:
@@ -100,6 +142,8 @@ arrays:
 	bitmap_free(dma->run_first);
 	bitmap_free(dma->dirty);
 	bitmap_free(dma->unsynced);
+	bitmap_free(dma->wr);
+	bitmap_free(dma->found);
 }
 
 /*
@@ -213,11 +257,13 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	dma->run_first = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	dma->dirty = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	dma->unsynced = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	dma->wr = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
+	dma->found = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
 	ret = devm_add_action_or_reset(md->dev, mmiodemo_dma_free, md);
 	if (ret)
 		return ret;
 	if (!dma->pages || !dma->addrs || !dma->run_first || !dma->dirty ||
-	    !dma->unsynced)
+	    !dma->unsynced || !dma->wr || !dma->found)
 		return -ENOMEM;
 
 	for (i = 0; i < dma->nr_pages; i += n) {
@@ -241,8 +287,10 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	 * The rmap of a mapped page (taking a set, unmapping) finds its
 	 * mappings through the folio's mapping and index, as for a page-cache
 	 * page; set_page_dirty() on a buffer page goes through the mapping's
-	 * a_ops. Through the folio: 7.x struct page has no index.
+	 * a_ops, which find the device through the inode. Through the folio:
+	 * 7.x struct page has no index.
 	 */
+	md->inode->i_private = md;
 	md->inode->i_mapping->a_ops = &mmiodemo_dma_aops;
 	for (i = 0; i < dma->nr_pages; i++) {
 		page_folio(dma->pages[i])->mapping = md->inode->i_mapping;
@@ -381,16 +429,21 @@ static vm_fault_t mmiodemo_dma_map_pages(struct vm_fault *vmf, pgoff_t start,
 }
 
 /*
- * The dirty-tracking invariant: outside a take of it, a user PTE of a
- * buffer page is writable only while the page's bit is set in both sets.
- * A write records its page here, under the page lock, and keeps the lock
- * until the kernel has made its PTE writable (VM_FAULT_LOCKED). A take
- * (mmiodemo_dma_take_chunk()) clears the bits of a chunk, waiting for
- * the page lock of each page it took that is locked (a write recording it
- * right now), then unmaps the chunk: a write that was recorded before
- * the take cleared its bit has a writable PTE by then, which the take
- * removes; one recorded after is in the set again. So each
- * write is in the set a take returns or in the next one, never in neither.
+ * The dirty-tracking invariant: a user PTE of a buffer page is writable
+ * only while the page's bit is set in dma.wr, and it is dirty unless its
+ * page is in both sets or was written by nothing since a take's walk
+ * cleaned it. A write fault records its page here, in both sets and in
+ * dma.wr, under the page lock, and keeps the lock until the kernel has
+ * made its PTE writable and dirty (VM_FAULT_LOCKED). A later write through
+ * that entry makes it dirty again, with no fault (arm64's hardware dirty
+ * bit, or the fault handler's pte_mkdirty() on a CPU without it). A take
+ * of a chunk (mmiodemo_dma_take_chunk()) first walks its pages of dma.wr
+ * (mmiodemo_dma_collect()), each dirty entry cleaned and its page put
+ * into both sets, then clears the chunk's bits of the set it takes,
+ * waiting for the page lock of each page it took that is locked (a write
+ * recording it right now). So each write is in the set a take returns or
+ * in the next one, never in neither. A removed dirty entry is recorded by
+ * .dirty_folio.
  */
 static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 {
@@ -403,6 +456,7 @@ static vm_fault_t mmiodemo_dma_page_mkwrite(struct vm_fault *vmf)
 	lock_page(vmf->page);
 	/* The page lock before the bits: a take that sees a bit sees it. */
 	smp_mb__before_atomic();
+	set_bit(i, md->dma.wr);
 	set_bit(i, md->dma.dirty);
 	set_bit(i, md->dma.unsynced);
 	atomic_long_inc(&md->dma.mkwrites);
@@ -442,40 +496,123 @@ void mmiodemo_dma_mmap(struct vm_area_struct *vma)
 #endif
 
 /*
- * Makes pages [first, first + nr) fault again on their next write, in every
- * mapping: their range is unmapped (one walk of each mapping's page tables
- * for the range, instead of one reverse-map walk per page with
- * folio_mkclean()), and their next access maps them again, read-only.
- *
- * Not wp_shared_mapping_range() and clean_record_shared_mapping_range()
- * (vmwgfx's write-protect and clean walks), which left pages mapped and
- * took 10.6 ms instead of 32 ms for 64 MiB: two separate walks leave a
- * window. An entry made read-only and dirty by mprotect(PROT_READ) is
- * skipped by the first walk; if mprotect(PROT_READ | PROT_WRITE) makes it
- * writable again between the walks (a dirty read-only entry becomes
- * writable with no fault, can_change_pte_writable()), the second walk
- * only cleans it, and on arm64 a clean entry with the write permission
- * (DBM) takes writes with no fault: they were lost. make test's short
- * fuzz found it on debian-6.1 (seed 3332894621723: "GET_DIRTY lost page
- * 293"). An unmapped entry has nothing mprotect() can make writable.
+ * Unmaps pages [first, first + nr) from every writable mapping (one walk
+ * of each mapping's page tables for the range): their next access maps
+ * them again, read-only, and their next write calls .page_mkwrite. A
+ * dirty entry it removes is recorded by .dirty_folio.
  */
-static void mmiodemo_dma_protect(struct mmiodemo *md, unsigned long first,
-				 unsigned long nr)
+static void mmiodemo_dma_unmap(struct mmiodemo *md, unsigned long first,
+			       unsigned long nr)
 {
 	unmap_mapping_pages(md->inode->i_mapping, MMIODEMO_DMA_PGOFF(first), nr,
 			    false);
 }
 
 /*
- * A page of [first, end) taken into @taken and now unmapped that is pinned
- * for DMA (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may still
- * be written through its pin, with no fault: it goes back into @set, to
- * be reported by every take until one finds it unpinned, as reclaim keeps
- * a pinned folio (6.1 mm/vmscan.c). Unmapped, a page cannot be newly
- * pinned: the pin count is read after the PTEs are gone, and GUP-fast,
- * which takes its pin before it checks the PTE again, either sees the PTE
- * gone or is seen here (the barrier pairs with its atomic reference count
- * increment).
+ * Unmaps the runs of pages of @runs in [first, end) and clears their bits.
+ */
+static void mmiodemo_dma_unmap_runs(struct mmiodemo *md, unsigned long *runs,
+				    unsigned long first, unsigned long end)
+{
+	unsigned long a, b;
+
+	for (a = find_next_bit(runs, end, first); a < end;
+	     a = find_next_bit(runs, end, b)) {
+		b = find_next_zero_bit(runs, end, a);
+		mmiodemo_dma_unmap(md, a, b - a);
+		bitmap_clear(runs, a, b - a);
+	}
+}
+
+/* Waits for the pages of @bits, of the word at @pages, that are locked. */
+static void mmiodemo_dma_wait_locked(struct page **pages, unsigned long bits)
+{
+	struct folio *folio;
+
+	for (; bits; bits &= bits - 1) {
+		folio = page_folio(pages[__ffs(bits)]);
+		if (folio_test_locked(folio)) {
+			folio_lock(folio);
+			folio_unlock(folio);
+		}
+	}
+}
+
+/*
+ * A take's walk of pages [first, end), before it clears their bits. The
+ * span of its pages of dma.wr (those that may have a writable entry) goes
+ * through clean_record_shared_mapping_range(), vmwgfx's walk of an
+ * address_space's mappings: each dirty entry is cleaned, writable still,
+ * under its page table lock, and its page goes into both sets. One walk
+ * of the span, not one per run of dma.wr: each walk costs a TLB flush per
+ * mapping, and the pages between the runs have no writable entry to look
+ * at (every 4th page written of 64 MiB: 27 ms a take with a walk per page,
+ * make bench, debian-7.3). A page of
+ * dma.wr whose entries were all clean is demoted: out of dma.wr, and
+ * unmapped, a run at a time, so that its next write faults again and the
+ * walks stay as small as what is being written. A write fault recording
+ * it right now holds its page lock: the demotion waits for it, so that
+ * the entry it installs is unmapped too. A write between the walk and the
+ * unmap dirties the entry, which the unmap records (.dirty_folio).
+ *
+ * One walk that cleans, not a write-protect walk and then a clean one:
+ * between two walks, mprotect(PROT_READ | PROT_WRITE) makes a dirty
+ * read-only entry writable with no fault (can_change_pte_writable()),
+ * and the second walk then cleaned an entry that was writable, which
+ * arm64 (DBM) writes with no fault: make test's short fuzz lost writes
+ * so on debian-6.1 (seed 3332894621723). Here nothing relies on an entry
+ * being read-only: a cleaned entry keeps its page in dma.wr, walked by
+ * the next take, and mprotect() makes only dirty entries writable.
+ */
+static void mmiodemo_dma_collect(struct mmiodemo *md, unsigned long first,
+				 unsigned long end)
+{
+	struct mmiodemo_dma *dma = &md->dma;
+	unsigned long a, w, mask, f, bits, lo, hi, *found = dma->found;
+	pgoff_t start = 0, stop = 0;
+	atomic_long_t *wr;
+
+	lo = find_next_bit(dma->wr, end, first);
+	if (lo >= end)
+		return;
+	hi = find_last_bit(dma->wr, end);
+	clean_record_shared_mapping_range(md->inode->i_mapping,
+					  MMIODEMO_DMA_PGOFF(lo), hi + 1 - lo,
+					  MMIODEMO_DMA_PGOFF(0), found, &start,
+					  &stop);
+	for (a = lo; a <= hi; a = (w + 1) * BITS_PER_LONG) {
+		w = BIT_WORD(a);
+		mask = BITMAP_FIRST_WORD_MASK(a);
+		if (hi + 1 < (w + 1) * BITS_PER_LONG)
+			mask &= BITMAP_LAST_WORD_MASK(hi + 1);
+		f = found[w] & mask;
+		if (f) {
+			atomic_long_or(f, (atomic_long_t *)&dma->dirty[w]);
+			atomic_long_or(f, (atomic_long_t *)&dma->unsynced[w]);
+		}
+		wr = (atomic_long_t *)&dma->wr[w];
+		bits = READ_ONCE(dma->wr[w]) & mask & ~f;
+		/* Fully ordered: the page flags are read after it. */
+		if (bits)
+			bits &= atomic_long_fetch_andnot(bits, wr);
+		/* From here on, @found holds the pages demoted. */
+		found[w] = (found[w] & ~mask) | bits;
+		mmiodemo_dma_wait_locked(&dma->pages[w * BITS_PER_LONG], bits);
+	}
+	mmiodemo_dma_unmap_runs(md, found, lo, hi + 1);
+}
+
+/*
+ * A page of [first, end) taken into @taken that is pinned for DMA
+ * (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may still be
+ * written through its pin, with no fault and no dirty entry: it goes back
+ * into @set, to be reported by every take until one finds it unpinned, as
+ * reclaim keeps a pinned folio (6.1 mm/vmscan.c). Its release marks it
+ * dirty (.dirty_folio): a take after that has it too. In SYNC_FOR_CPU
+ * the pages are unmapped and locked, and cannot be newly pinned: the pin
+ * count is read after the PTEs are gone, and GUP-fast, which takes its
+ * pin before it checks the PTE again, either sees the PTE gone or is seen
+ * here (the barrier pairs with its atomic reference count increment).
  */
 static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
 				     unsigned long *set, unsigned long first,
@@ -491,12 +628,12 @@ static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
 }
 
 /*
- * Takes the pages of [first, end) that are in @set out of it into @taken,
- * and unmaps them (the invariant above mmiodemo_dma_page_mkwrite()):
- * clears their bits a word at a time and, right after each word, waits for
- * the pages of it locked by a write recording them; then unmaps the
- * range, and puts pinned pages back (mmiodemo_dma_keep_pinned()).
- * Returns their number.
+ * Takes the pages of [first, end) that are in @set out of it into @taken
+ * (the invariant above mmiodemo_dma_page_mkwrite()): walks them first
+ * (mmiodemo_dma_collect()), then clears their bits a word at a time and,
+ * right after each word, waits for the pages of it locked by a write
+ * recording them; then puts pinned pages back
+ * (mmiodemo_dma_keep_pinned()). Returns their number.
  *
  * The pages of a word are looked at bit by bit, with no find_next_bit()
  * call per page: those calls cost 3.6 ms of an all-dirty 8192-page chunk,
@@ -510,10 +647,10 @@ static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 {
 	struct mmiodemo_dma *dma = &md->dma;
 	unsigned long i, w, mask, bits, lo = end, hi = 0, n = 0;
-	struct page **pages;
-	struct folio *folio;
 
-	for (i = first; i < end; i = (w + 1) * BITS_PER_LONG) {
+	mmiodemo_dma_collect(md, first, end);
+	for (i = find_next_bit(set, end, first); i < end;
+	     i = find_next_bit(set, end, (w + 1) * BITS_PER_LONG)) {
 		w = BIT_WORD(i);
 		mask = BITMAP_FIRST_WORD_MASK(i);
 		if (end < (w + 1) * BITS_PER_LONG)
@@ -529,19 +666,10 @@ static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 		n += hweight_long(bits);
 		lo = min(lo, w * BITS_PER_LONG + __ffs(bits));
 		hi = w * BITS_PER_LONG + __fls(bits);
-		pages = &dma->pages[w * BITS_PER_LONG];
-		for (; bits; bits &= bits - 1) {
-			folio = page_folio(pages[__ffs(bits)]);
-			if (folio_test_locked(folio)) {
-				folio_lock(folio);
-				folio_unlock(folio);
-			}
-		}
+		mmiodemo_dma_wait_locked(&dma->pages[w * BITS_PER_LONG], bits);
 	}
-	if (n) {
-		mmiodemo_dma_protect(md, lo, hi + 1 - lo);
+	if (n)
 		mmiodemo_dma_keep_pinned(dma, set, lo, hi + 1, taken);
-	}
 	return n;
 }
 
@@ -625,12 +753,13 @@ out:
  * SYNC_FOR_CPU of pages [first, end), one chunk: an invalidate of the CPU's
  * caches (or, with bounce buffers, a copy of the bounce buffer over the
  * page) would destroy what the CPU wrote and has not synced for the
- * device. So, with every page of the chunk locked (a write to one waits in
- * .page_mkwrite, a first touch in .fault), the chunk's pages of the sync
- * set are taken out of it and unmapped as by SYNC_FOR_DEVICE, and synced
- * for the device first; then each page is synced for the CPU. Nothing can
- * write a page in between: a writable PTE exists only while the page is
- * in the sync set (the invariant above mmiodemo_dma_page_mkwrite()).
+ * device. So, with every page of the chunk locked (a write fault on one
+ * waits in .page_mkwrite, a first touch in .fault), the chunk's pages that
+ * may have a writable entry (dma.wr) are unmapped, each dirty entry
+ * recorded as it goes (.dirty_folio); then the chunk's pages of the sync
+ * set are taken out of it and synced for the device first, and each page
+ * is synced for the CPU. Nothing can write a page in between: no entry is
+ * writable, and none can be made so while the page is locked.
  * What the device wrote to a page with unsynced CPU writes is overwritten
  * where the CPU wrote (all of the page, with bounce buffers), and a page
  * pinned for writing keeps the CPU's content.
@@ -639,11 +768,21 @@ static void mmiodemo_dma_sync_for_cpu(struct mmiodemo *md, unsigned long first,
 				      unsigned long end, unsigned long *taken)
 {
 	struct mmiodemo_dma *dma = &md->dma;
-	unsigned long i, n = 0, lo = end, hi = 0;
+	unsigned long i, w, mask, n = 0, lo = end, hi = 0;
+	atomic_long_t *wr;
 
 	for (i = first; i < end; i++)
 		lock_page(dma->pages[i]);
 	/* No take can wait for these locks: dma.lock is held. */
+	for (i = first; i < end; i = (w + 1) * BITS_PER_LONG) {
+		w = BIT_WORD(i);
+		mask = BITMAP_FIRST_WORD_MASK(i);
+		if (end < (w + 1) * BITS_PER_LONG)
+			mask &= BITMAP_LAST_WORD_MASK(end);
+		wr = (atomic_long_t *)&dma->wr[w];
+		dma->found[w] |= mask & atomic_long_fetch_andnot(mask, wr);
+	}
+	mmiodemo_dma_unmap_runs(md, dma->found, first, end);
 	for (i = first; i < end; i++) {
 		if (!test_and_clear_bit(i, dma->unsynced))
 			continue;
@@ -652,10 +791,8 @@ static void mmiodemo_dma_sync_for_cpu(struct mmiodemo *md, unsigned long first,
 		hi = i;
 		n++;
 	}
-	if (n) {
-		mmiodemo_dma_protect(md, lo, hi + 1 - lo);
+	if (n)
 		mmiodemo_dma_keep_pinned(dma, dma->unsynced, lo, hi + 1, taken);
-	}
 	for (i = first; i < end; i++) {
 		/*
 		 * Taken and back in the set: pinned, so written through its

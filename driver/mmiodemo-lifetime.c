@@ -8,8 +8,8 @@
  * is in the address_space of md->inode (files open for writing) or of
  * md->ro_inode (files open read-only), inodes of a small pseudo
  * filesystem: unbinding sets @gone and zaps both, and from then on faults
- * answer SIGBUS and file operations ENODEV. The DMA buffer's takes
- * unmap ranges of the first (mmiodemo-dma.c), whose mappings are all
+ * answer SIGBUS and file operations ENODEV. The DMA buffer's takes walk
+ * and unmap ranges of the first (mmiodemo-dma.c), whose mappings are all
  * shared and may be written. Whatever uses
  * the hardware or the DMA buffer does so between mmiodemo_enter() and
  * mmiodemo_exit() (mmiodemo-priv.h).

@@ -41,18 +41,21 @@
  *                      dma.lock takes it.
  *   dma.lock           (mutex) one take of a set, sync or hand-over to
  *                      the device at a time.
- *   the page lock      of each buffer page: a write records its page
- *                      under this lock (the dirty-tracking invariant,
- *                      mmiodemo-dma.c). Held by .page_mkwrite until the
- *                      PTE is writable and by .fault until the PTE is in
- *                      (both under mmap_lock or the VMA lock, taken with
- *                      gone_lock read-held); a take, under dma.lock,
- *                      clears bits with atomics, waits for it on a page it
- *                      took (lock, unlock) and holds none while it unmaps;
- *                      SYNC_FOR_CPU, under dma.lock, holds those of a
- *                      chunk, in page order, while it unmaps and syncs
- *                      them; unbind's revoke waits for each (lock,
- *                      unlock). Fault-around takes none.
+ *   the page lock      of each buffer page: a write fault records its
+ *                      page under this lock (the dirty-tracking
+ *                      invariant, mmiodemo-dma.c). Held by .page_mkwrite
+ *                      until the PTE is writable and by .fault until the
+ *                      PTE is in (both under mmap_lock or the VMA lock,
+ *                      taken with gone_lock read-held); a take, under
+ *                      dma.lock, clears bits with atomics and waits for it
+ *                      (lock, unlock) on a page it took or unmaps, and
+ *                      holds none while it walks or unmaps; SYNC_FOR_CPU,
+ *                      under dma.lock, holds those of a chunk, in page
+ *                      order, while it unmaps and syncs them; unbind's
+ *                      revoke waits for each (lock, unlock), and the
+ *                      buffer's release holds each while it detaches the
+ *                      page from the address_space. Fault-around takes
+ *                      none.
  *   lock               (spinlock, irq-safe) the register read-modify-writes
  *                      of the driver (DIR, IE), every register ioctl, and
  *                      the list of listeners; taken by the interrupt
@@ -98,6 +101,8 @@ struct mmiodemo_dma {
 	bool device_holds; /* ramfb could not be stopped: never freed */
 	unsigned long *dirty; /* written since the last GET_DIRTY */
 	unsigned long *unsynced; /* written since the last SYNC_FOR_DEVICE */
+	unsigned long *wr; /* may have a writable user PTE: a take walks them */
+	unsigned long *found; /* a take's scratch: what its walk found */
 	struct mutex lock; /* serialises GET_DIRTY and the syncs */
 	/* Read-only counters in debugfs "stats/": they only grow. */
 	atomic_long_t faults; /* each maps its page: by .fault or .map_pages */

@@ -28,21 +28,30 @@
  *   the sync set    pages written since they were last handed to the device
  *                   (SYNC_FOR_DEVICE, fsync/msync, or SYNC_FOR_CPU, LOAD and
  *                   FB_SHOW of a range that holds them).
- * Each ioctl takes its set in chunks of pages: it clears their bits, waits
- * for a write recording one of them, and unmaps them (the next access
- * faults again). So every write that finished before the ioctl started is
- * in this set or an earlier one, and a write to a page the ioctl already
- * passed is in the next set. A write caught between its fault and its
- * store can be reported one set early, and then also in the next. A page
+ * A page's first write after it is mapped faults, and is recorded. Each
+ * ioctl takes its set in chunks of pages: it reads the page-table entries
+ * of the pages written since they were mapped, records those the CPU
+ * marked dirty and cleans them, leaving them writable (the next write
+ * takes no fault: the CPU marks the entry dirty again), clears the set's
+ * bits and waits for a write recording one of them; it unmaps the pages
+ * whose entries were all clean (their next access faults again). So every
+ * write that finished before the ioctl started is in this set or an
+ * earlier one, and a write to a page the ioctl already passed is in the
+ * next set. A write caught between its fault and its store can be
+ * reported early, by one set or two, and then also in a later one. A page
  * pinned for DMA (the kernel writes it through the pin, with no fault:
  * process_vm_writev(), O_DIRECT since Linux 6.5)
  * stays in the set while pinned: every take reports it until one finds it
  * unpinned, so a write through a pin is in the first set taken after it
- * lands. References taken without FOLL_PIN (O_DIRECT before 6.5) are not
- * seen. io_uring cannot register the buffer as a fixed buffer (EOPNOTSUPP
- * before 6.5, EFAULT since). fsync(), fdatasync() and msync(MS_SYNC) of a range take the sync
- * set of that range, as SYNC_FOR_DEVICE does. A bitmap is an array of
- * __u64; page p is bit (p % 64) of word p / 64.
+ * lands. The kernel records a page again as it lets go of a reference it
+ * wrote through, which for O_DIRECT may be after the read returned: such a
+ * page may be reported late by one more set, even after a set that left
+ * it out. References taken without FOLL_PIN (O_DIRECT before 6.5) are not
+ * seen until the kernel lets go of them. io_uring cannot register the
+ * buffer as a fixed buffer (EOPNOTSUPP before 6.5, EFAULT since). fsync(),
+ * fdatasync() and msync(MS_SYNC) of a range take the sync set of that
+ * range, as SYNC_FOR_DEVICE does. A bitmap is an array of __u64; page p is
+ * bit (p % 64) of word p / 64.
  */
 #ifndef _UAPI_MMIODEMO_H
 #define _UAPI_MMIODEMO_H
@@ -115,8 +124,8 @@ struct mmiodemo_dirty {
 /*
  * MMIODEMO_IOC_SYNC_FOR_DEVICE: hand the pages of the sync set that lie in
  * [offset, offset + len) to the device (a cache clean of exactly those
- * pages, or a copy into their bounce buffers), take them out of the set
- * and unmap them (the next write faults again); count: pages handed.
+ * pages, or a copy into their bounce buffers) and take them out of the
+ * set, as GET_DIRTY takes the dirty log (above); count: pages handed.
  * MMIODEMO_IOC_SYNC_FOR_CPU: make what the device wrote in that range
  * visible to the CPU (a cache invalidate, or a copy from the bounce
  * buffers). Pages of the range in the sync set, written by the CPU and not
@@ -126,13 +135,14 @@ struct mmiodemo_dirty {
  * wrote (with bounce buffers: all of the page). A page pinned for writing
  * keeps the CPU's content and stays in the set. Before Linux 6.5 an
  * O_DIRECT read holds plain references, which are not seen: what it brings
- * after a take (of either set) took the page is in no later set of that
- * kind, and with bounce buffers a later SYNC_FOR_CPU copies the older
- * bounce buffer over it. Wait for such reads before taking a set or
- * syncing for the CPU. The range's pages are
- * locked 8192 at a time while they are synced: a fault or write on one of
- * them waits. count: the range's pages. len 0 means the whole buffer. EINVAL if
- * the range is not whole pages inside the buffer or reserved is not 0.
+ * after a take (of either set) took the page is in a set only once the
+ * kernel lets go of the page, after the read's completion, and with bounce
+ * buffers a SYNC_FOR_CPU before that copies the older bounce buffer over
+ * it. Wait for such reads before taking a set or syncing for the CPU. The
+ * range's pages are locked, and unmapped where they may be writable, 8192
+ * at a time while they are synced: a fault or write on one of them waits.
+ * count: the range's pages. len 0 means the whole buffer. EINVAL if the
+ * range is not whole pages inside the buffer or reserved is not 0.
  */
 struct mmiodemo_sync {
 	__u64 offset;		/* bytes into the buffer, page aligned */

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#define RUNS	7
+#define RUNS	11
 
 static inline double now(void)
 {

@@ -28,9 +28,10 @@
  *             the take and no take could have reported it;
  *   spurious: a page reported with A <= cov: no write since its last sure
  *             report, so nothing could set its bit.
- * A page can be reported one take early: its write fault recorded it, and
- * the take came before the store itself (which then faults again and is in
- * the next set too). The model allows that and counts it ("early").
+ * A page can be reported a take early: its write fault recorded it, and
+ * the take came before the store itself, which is then in a later set too
+ * (its entry is dirty once the fault is done). The model allows that and
+ * counts it ("early").
  * SYNC_FOR_DEVICE, msync and fsync return a count, not a bitmap: the count
  * must lie between the pages that must be in the set and those that may.
  * SYNC_FOR_CPU takes the range's pages out of the sync set and says
@@ -150,6 +151,7 @@ static uint32_t *started, *done;	/* per page: writes begun, finished */
 static uint32_t *cov[NR_SETS], *amb[NR_SETS];
 static uint32_t *held;			/* per page: a pinned write not copied */
 static uint32_t *od_grace[NR_SETS];	/* per page: an ODIRECT's late pins */
+static uint32_t *od_release[NR_SETS];	/* per page: its late release */
 static uint8_t *disk;			/* the O_DIRECT disk's bytes */
 static int disk_fd = -1;		/* it, opened O_DIRECT */
 
@@ -397,17 +399,22 @@ static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
  * dirty, bio_check_pages_dirty()), and the CPU that does it can stall
  * there as long as the host deschedules its vCPU. So takes after the
  * read ended may still find a page pinned and keep it, whatever the slot
- * wrote meanwhile: until a take of the set leaves the page out
- * (od_grace[]), a report with no unreported write is late, not spurious
+ * wrote meanwhile: until a take of the set that began after the read
+ * ended leaves the page out (od_grace[]), a report with no unreported write is late, not spurious
  * (counted for GET_DIRTY; a count take allows it among the pages that may
  * be there). A count take that reports only the pages that must be there
- * left the others out.
+ * left the others out. And as it releases each page, the block layer marks
+ * it dirty (bio_check_pages_dirty(): from that workqueue too, for a page
+ * that is not dirty, which a buffer page never is), which the driver
+ * records: one more report, after any number of takes that left the page
+ * out and of reports of the slot's later writes, is late too
+ * (od_release[], used up by it).
  */
 static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		     bool exact, long reported, const char *what)
 {
 	size_t p, must = 0, may = 0;
-	uint32_t b, a, h, top;
+	uint32_t b, a, h, w, top;
 	bool in, od = s->od_pending && m->od_pins && od_in_flight(s);
 
 	for (p = first; p < first + n; p++)
@@ -419,7 +426,8 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		for (p = first; p < first + n; p++) {
 			if (s->before[p] > amb[set][p])
 				must++;
-			else if (s->after[p] > cov[set][p] || od_grace[set][p])
+			else if (s->after[p] > cov[set][p] ||
+				 od_grace[set][p] || od_release[set][p])
 				may++;
 		}
 		if (reported < (long)must || reported > (long)(must + may))
@@ -429,7 +437,8 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		/* Only the sure ones: every other page was left out. */
 		if (reported == (long)must)
 			for (p = first; p < first + n; p++)
-				if (s->before[p] <= amb[set][p])
+				if (s->before[p] <= amb[set][p] &&
+				    s->before[p] >= od_grace[set][p])
 					od_grace[set][p] = 0;
 	}
 
@@ -444,12 +453,17 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 				 p % m->nslots) &&
 			    !s->child && &slots[p % m->nslots] != s)
 				dump_log(&slots[p % m->nslots], "the writing");
-			if (in && a <= cov[set][p] && od_grace[set][p]) {
+			if (in && a <= cov[set][p] &&
+			    (od_grace[set][p] || od_release[set][p])) {
 				__atomic_add_fetch(&m->od_late, 1,
 						   __ATOMIC_RELAXED);
-				if (od_grace[set][p] != a)
+				w = od_grace[set][p] ? od_grace[set][p] :
+						       od_release[set][p];
+				if (w != a)
 					__atomic_add_fetch(&m->od_late_written,
 							   1, __ATOMIC_RELAXED);
+				if (!od_grace[set][p])
+					od_release[set][p] = 0;
 			}
 			else if (in && a <= cov[set][p] &&
 				 fail(s, "%s reported page %zu of the %s, but no write began since its last report (%u writes, all reported); slot %zu writes that page",
@@ -457,7 +471,7 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 				      p % m->nslots) &&
 				 !s->child && &slots[p % m->nslots] != s)
 				dump_log(&slots[p % m->nslots], "the writing");
-			if (!in)
+			if (!in && b >= od_grace[set][p])
 				od_grace[set][p] = 0;
 			if (in && b <= cov[set][p])
 				__atomic_add_fetch(&m->early, 1, __ATOMIC_RELAXED);
@@ -1057,9 +1071,12 @@ static void op_odirect(struct slot *s)
 	}
 	for (j = 0; j < s->nod; j++) {
 		p = s->od_page[j];
-		for (k = 0; k < NR_SETS; k++)
+		for (k = 0; k < NR_SETS; k++) {
 			__atomic_store_n(&od_grace[k][p], s->od_write[j],
 					 __ATOMIC_SEQ_CST);
+			__atomic_store_n(&od_release[k][p], s->od_write[j],
+					 __ATOMIC_SEQ_CST);
+		}
 		__atomic_add_fetch(&done[p], 1, __ATOMIC_SEQ_CST);
 		memcpy(shadow + p * m->ps, disk + (doff + j) * m->ps, m->ps);
 	}
@@ -1568,8 +1585,10 @@ static int model_load(void)
 			amb[i] = shared(m->npages * 4);
 		}
 		held = shared(m->npages * 4);
-		for (i = 0; i < NR_SETS; i++)
+		for (i = 0; i < NR_SETS; i++) {
 			od_grace[i] = shared(m->npages * 4);
+			od_release[i] = shared(m->npages * 4);
+		}
 	}
 	memcpy(shadow, p, m->npages * m->ps);
 	memset(started, 0, m->npages * 4);
@@ -1579,8 +1598,10 @@ static int model_load(void)
 		memset(amb[i], 0, m->npages * 4);
 	}
 	memset(held, 0, m->npages * 4);
-	for (i = 0; i < NR_SETS; i++)
+	for (i = 0; i < NR_SETS; i++) {
 		memset(od_grace[i], 0, m->npages * 4);
+		memset(od_release[i], 0, m->npages * 4);
+	}
 	munmap(p, m->npages * m->ps);
 	free(bm);
 	close(fd);

@@ -5,7 +5,8 @@
  * debugfs "mmiodemo-audit/maps"), in the guest.
  * Registers must be Device-nGnRE and the DMA buffer Normal, each the type
  * of the kernel's own mapping of the same memory; only touched pages are
- * present; read-only mappings and clean buffer pages have read-only PTEs.
+ * present; read-only mappings and buffer pages not written since their
+ * mapping or since a take found them clean have read-only PTEs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -213,10 +214,12 @@ TEST_F(audit, read_only_fd_dma_pages_show_no_tracking)
 }
 
 /*
- * A take unmaps the page it took; read again, the page is read-only and
- * armed until written.
+ * A take leaves a page it found written mapped, writable and clean: armed,
+ * the CPU marks the entry dirty as it writes again, with no fault. A take
+ * that finds it clean unmaps it: read again, the page is read-only and
+ * armed until written, and its write faults to .page_mkwrite.
  */
-TEST_F(audit, taken_dma_page_is_read_only_until_written)
+TEST_F(audit, taken_dma_page_is_armed_until_written)
 {
 	uint64_t bits[512] = { 0 };
 	struct mmiodemo_dirty d = {
@@ -228,20 +231,35 @@ TEST_F(audit, taken_dma_page_is_read_only_until_written)
 
 	ASSERT_NE(NULL, p);
 	ASSERT_GE(512U * 64, d.nr_pages);
-	p[0] = 1;
+	/* What earlier tests wrote, taken first. */
 	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	p[0] = 1;
 	ASSERT_EQ(0, read_audit((void *)p, &self->a));
 	ASSERT_EQ(1, self->a.nr_pages);
-	if (self->a.pages[0].present) {
-		EXPECT_STREQ("read-only", self->a.pages[0].access);
-		EXPECT_STREQ("armed", self->a.pages[0].tracking);
-	}
-	EXPECT_EQ(1, p[0]);
+	EXPECT_STREQ("writable", self->a.pages[0].access);
+	EXPECT_STREQ("written", self->a.pages[0].tracking);
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(1, d.count);
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	EXPECT_TRUE(self->a.pages[0].present) TH_LOG("a take found it written");
+	EXPECT_STREQ("writable", self->a.pages[0].access);
+	EXPECT_STREQ("armed", self->a.pages[0].tracking);
+	p[0] = 2;
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	EXPECT_STREQ("writable", self->a.pages[0].access);
+	EXPECT_STREQ("written", self->a.pages[0].tracking);
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(1, d.count) TH_LOG("a write through a clean entry is taken");
+	ASSERT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_GET_DIRTY, &d));
+	EXPECT_EQ(0, d.count);
+	ASSERT_EQ(0, read_audit((void *)p, &self->a));
+	EXPECT_FALSE(self->a.pages[0].present) TH_LOG("a take found it clean");
+	EXPECT_EQ(2, p[0]);
 	ASSERT_EQ(0, read_audit((void *)p, &self->a));
 	EXPECT_TRUE(self->a.pages[0].present);
 	EXPECT_STREQ("read-only", self->a.pages[0].access);
 	EXPECT_STREQ("armed", self->a.pages[0].tracking);
-	p[0] = 2;
+	p[0] = 3;
 	ASSERT_EQ(0, read_audit((void *)p, &self->a));
 	EXPECT_STREQ("writable", self->a.pages[0].access);
 	EXPECT_STREQ("written", self->a.pages[0].tracking);

@@ -670,9 +670,11 @@ static void *pin_writer(void *arg)
 
 /*
  * Writes through a pin are never lost to the dirty log. process_vm_writev()
- * pins the pages it writes (FOLL_PIN, one write fault each), then copies
- * into them page after page, with no fault: a take that unmaps a page
- * before its copy lands must keep it in the set. In each round one thread
+ * pins the pages it writes (FOLL_PIN; a write fault, a dirty entry or
+ * GUP's marking the page dirty records each), then copies into them page
+ * after page, with no fault and no dirty entry: a take that takes a page
+ * before its copy lands must find it pinned and keep it in the set, and
+ * the unpin records it again. In each round one thread
  * writes the first 64 pages, whole, in one call, while this one takes the
  * log and notes what each reported page holds right after the take; then
  * a last take: a page whose content changed since it was last reported

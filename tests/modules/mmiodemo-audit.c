@@ -20,8 +20,10 @@
  *     page N ADDR present TYPE writable|read-only [armed|written]
  *
  * N is the page's number in the mmap space. A page of a page-backed (not
- * PFN) mapping that may become writable is "armed" while write-protected
- * (its next write faults to page_mkwrite) and "written" once writable.
+ * PFN) mapping that may become writable is "armed" while its entry is
+ * clean (read-only: its next write faults to page_mkwrite; writable: the
+ * CPU sets the dirty bit as it writes, which the driver's next take finds)
+ * and "written" once dirty.
  */
 
 #include <linux/debugfs.h>
@@ -128,7 +130,7 @@ static void audit_vma(struct seq_file *s, struct vm_area_struct *vma, pid_t pid,
 		/* A mapping that can never be written has nothing to track. */
 		track = "";
 		if (pages && (vma->vm_flags & VM_MAYWRITE))
-			track = wr ? " written" : " armed";
+			track = pte_dirty(__pte(desc)) ? " written" : " armed";
 		seq_printf(s, "  page %lu %#lx present %s %s%s\n", nr, addr,
 			   audit_memtype_name(desc),
 			   wr ? "writable" : "read-only", track);
