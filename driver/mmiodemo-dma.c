@@ -60,9 +60,10 @@
  * A take works through the buffer this many pages at a time (32 MiB of
  * 4 KiB pages), and may reschedule between chunks. It holds no lock a
  * write or a fault waits for but a page table's, one table at a time.
- * Each walk and unmap flushes the TLB once per mapping: chunks of 8192
- * pages instead of 512 cost fewer flushes (they took an all-dirty 64 MiB
- * take from 32 to 11 ms; make bench, debian-6.1).
+ * Each walk and unmap flushes the TLB at most once per mapping: chunks of
+ * 8192 pages instead of 512 cost fewer flushes (with an earlier design's
+ * write-protect walks, they took an all-dirty 64 MiB take from 32 to
+ * 11 ms; make bench, debian-6.1).
  */
 #define MMIODEMO_TAKE_CHUNK 8192
 
@@ -74,16 +75,17 @@
 
 /*
  * set_page_dirty() of a buffer page: the kernel removed a dirty user PTE
- * of it (munmap, MADV_DONTNEED, exit, a take's unmap) or wrote it through
+ * of it (munmap, MADV_DONTNEED, exit, a take's or SYNC_FOR_CPU's unmap,
+ * unbind's revocation) or wrote it through
  * a reference it took (a write GUP, a pin, O_DIRECT; told when it takes
  * the page or releases it, which may be after the system call returned:
  * the block layer marks an O_DIRECT read's pages from a workqueue). The
  * page goes into both sets. The folio stays clean: its pages back no file,
  * and a release that finds a folio dirty tells nobody
  * (unpin_user_pages_dirty_lock()), so each one comes here. Called under
- * the page lock or with a PTE of the page in place; the buffer's release
- * detaches each page under its lock, after every mapping is revoked, so
- * the sets are there.
+ * the page lock, or by the zap of a PTE of the page under its page table's
+ * lock, before the unmap returns; the buffer's release detaches each page
+ * under its lock, after every mapping is revoked, so the sets are there.
  */
 static bool mmiodemo_dma_dirty_folio(struct address_space *mapping,
 				     struct folio *folio)
@@ -109,6 +111,17 @@ static void mmiodemo_dma_free(void *data)
 	unsigned long i, end;
 
 	/*
+	 * Each page leaves the address_space under its page lock, leaked or
+	 * freed: a reference the kernel still holds (a pin) may mark the page
+	 * dirty as it lets go (set_page_dirty_lock()), and must find it
+	 * either there, with the sets still allocated, or out of it.
+	 */
+	for (i = 0; dma->pages && i < dma->nr_pages && dma->pages[i]; i++) {
+		lock_page(dma->pages[i]);
+		dma->pages[i]->mapping = NULL;
+		unlock_page(dma->pages[i]);
+	}
+	/*
 	 * A device that may still read the buffer (ramfb could not be
 	 * stopped) would read freed memory: the pages are leaked instead.
 	 */
@@ -124,18 +137,8 @@ static void mmiodemo_dma_free(void *data)
 		dma_unmap_page(md->dev, dma->addrs[i], (end - i) << PAGE_SHIFT,
 			       DMA_BIDIRECTIONAL);
 	}
-	/*
-	 * Under the page lock: a reference the kernel still holds (a pin)
-	 * may mark the page dirty as it lets go (set_page_dirty_lock()), and
-	 * must find it either in the address_space, with the sets there,
-	 * or out of it.
-	 */
-	for (i = 0; dma->pages && i < dma->nr_pages && dma->pages[i]; i++) {
-		lock_page(dma->pages[i]);
-		dma->pages[i]->mapping = NULL;
-		unlock_page(dma->pages[i]);
+	for (i = 0; dma->pages && i < dma->nr_pages && dma->pages[i]; i++)
 		__free_page(dma->pages[i]);
-	}
 arrays:
 	kvfree(dma->pages);
 	kvfree(dma->addrs);
@@ -284,11 +287,11 @@ int mmiodemo_dma_init(struct mmiodemo *md)
 	}
 
 	/*
-	 * The rmap of a mapped page (taking a set, unmapping) finds its
-	 * mappings through the folio's mapping and index, as for a page-cache
-	 * page; set_page_dirty() on a buffer page goes through the mapping's
-	 * a_ops, which find the device through the inode. Through the folio:
-	 * 7.x struct page has no index.
+	 * set_page_dirty() on a buffer page finds the mapping's a_ops, and
+	 * .dirty_folio the page's number, through the folio's mapping and
+	 * index, as for a page-cache page (the kernel's rmap walks use them
+	 * too); the a_ops find the device through the inode. Through the
+	 * folio: 7.x struct page has no index.
 	 */
 	md->inode->i_private = md;
 	md->inode->i_mapping->a_ops = &mmiodemo_dma_aops;
@@ -430,11 +433,13 @@ static vm_fault_t mmiodemo_dma_map_pages(struct vm_fault *vmf, pgoff_t start,
 
 /*
  * The dirty-tracking invariant: a user PTE of a buffer page is writable
- * only while the page's bit is set in dma.wr, and it is dirty unless its
- * page is in both sets or was written by nothing since a take's walk
- * cleaned it. A write fault records its page here, in both sets and in
- * dma.wr, under the page lock, and keeps the lock until the kernel has
- * made its PTE writable and dirty (VM_FAULT_LOCKED). A later write through
+ * only while the page's bit is set in dma.wr (but for the moment between
+ * a demotion or SYNC_FOR_CPU clearing the bit and its unmap, which
+ * records a dirty entry it removes), and it is dirty unless its page is
+ * in both sets or was written by nothing since a take's walk cleaned it.
+ * A write fault records its page here, in both sets and in dma.wr, under
+ * the page lock, and keeps the lock until the kernel has made its PTE
+ * writable and dirty (VM_FAULT_LOCKED). A later write through
  * that entry makes it dirty again, with no fault (arm64's hardware dirty
  * bit, or the fault handler's pte_mkdirty() on a CPU without it). A take
  * of a chunk (mmiodemo_dma_take_chunk()) first walks its pages of dma.wr
@@ -509,19 +514,39 @@ static void mmiodemo_dma_unmap(struct mmiodemo *md, unsigned long first,
 }
 
 /*
- * Unmaps the runs of pages of @runs in [first, end) and clears their bits.
+ * Unmaps the runs of pages of @runs in [first, end), pages that may have
+ * had a writable entry, and clears their bits. One of them pinned for DMA
+ * (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may have been
+ * pinned through a writable clean entry, which GUP-fast does with no
+ * fault and no mark, and be written through its pin with no dirty entry:
+ * it goes into both sets, and stays there while pinned
+ * (mmiodemo_dma_keep_pinned()). Unmapped, a page cannot be pinned anew
+ * with no fault: the pin count is read after the PTEs are gone, and
+ * GUP-fast, which takes its pin before it checks the PTE again, either
+ * sees the PTE gone or is seen here (the barrier pairs with its atomic
+ * reference count increment).
  */
 static void mmiodemo_dma_unmap_runs(struct mmiodemo *md, unsigned long *runs,
 				    unsigned long first, unsigned long end)
 {
+	struct mmiodemo_dma *dma = &md->dma;
 	unsigned long a, b;
 
 	for (a = find_next_bit(runs, end, first); a < end;
 	     a = find_next_bit(runs, end, b)) {
 		b = find_next_zero_bit(runs, end, a);
 		mmiodemo_dma_unmap(md, a, b - a);
-		bitmap_clear(runs, a, b - a);
 	}
+	/* The PTEs gone before the pins are read: pairs with GUP-fast. */
+	smp_mb();
+	a = first;
+	for_each_set_bit_from(a, runs, end) {
+		if (folio_maybe_dma_pinned(page_folio(dma->pages[a]))) {
+			set_bit(a, dma->dirty);
+			set_bit(a, dma->unsynced);
+		}
+	}
+	bitmap_clear(runs, first, end - first);
 }
 
 /* Waits for the pages of @bits, of the word at @pages, that are locked. */
@@ -545,15 +570,16 @@ static void mmiodemo_dma_wait_locked(struct page **pages, unsigned long bits)
  * address_space's mappings: each dirty entry is cleaned, writable still,
  * under its page table lock, and its page goes into both sets. One walk
  * of the span, not one per run of dma.wr: each walk costs a TLB flush per
- * mapping, and the pages between the runs have no writable entry to look
- * at (every 4th page written of 64 MiB: 27 ms a take with a walk per page,
- * make bench, debian-7.3). A page of
- * dma.wr whose entries were all clean is demoted: out of dma.wr, and
- * unmapped, a run at a time, so that its next write faults again and the
- * walks stay as small as what is being written. A write fault recording
- * it right now holds its page lock: the demotion waits for it, so that
- * the entry it installs is unmapped too. A write between the walk and the
- * unmap dirties the entry, which the unmap records (.dirty_folio).
+ * mapping it cleaned an entry of, and the pages between the runs have no
+ * writable entry to look at (every 4th page written of 64 MiB: 27 ms a
+ * take with a walk per page, make bench, debian-7.3). A page of dma.wr
+ * whose entries were all clean is demoted: out of dma.wr, and unmapped, a
+ * run at a time (mmiodemo_dma_unmap_runs(), which keeps a pinned one in
+ * the sets), so that its next write faults again and the walks stay as
+ * small as what is being written. A write fault recording it right now
+ * holds its page lock: the demotion waits for it, so that the entry it
+ * installs is unmapped too. A write between the walk and the unmap
+ * dirties the entry, which the unmap records (.dirty_folio).
  *
  * One walk that cleans, not a write-protect walk and then a clean one:
  * between two walks, mprotect(PROT_READ | PROT_WRITE) makes a dirty
@@ -608,11 +634,14 @@ static void mmiodemo_dma_collect(struct mmiodemo *md, unsigned long first,
  * written through its pin, with no fault and no dirty entry: it goes back
  * into @set, to be reported by every take until one finds it unpinned, as
  * reclaim keeps a pinned folio (6.1 mm/vmscan.c). Its release marks it
- * dirty (.dirty_folio): a take after that has it too. In SYNC_FOR_CPU
- * the pages are unmapped and locked, and cannot be newly pinned: the pin
- * count is read after the PTEs are gone, and GUP-fast, which takes its
- * pin before it checks the PTE again, either sees the PTE gone or is seen
- * here (the barrier pairs with its atomic reference count increment).
+ * dirty (.dirty_folio): a take after that has it too. A page pinned after
+ * this check through its writable entry is checked by the next take: its
+ * entry is dirty then, or clean and unmapped (mmiodemo_dma_unmap_runs()).
+ * In SYNC_FOR_CPU the pages are locked and have no writable entry: none
+ * can be pinned anew for writing (that takes a write fault, which waits
+ * for the page lock), and the barrier orders the unmap before the pin
+ * counts are read, as in mmiodemo_dma_unmap_runs(). The check cannot tell
+ * a pin for reading from one for writing: both keep the page in @set.
  */
 static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
 				     unsigned long *set, unsigned long first,
@@ -637,7 +666,7 @@ static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
  *
  * The pages of a word are looked at bit by bit, with no find_next_bit()
  * call per page: those calls cost 3.6 ms of an all-dirty 8192-page chunk,
- * this loop 0.5 ms with the bits (make bench, debian-6.1).
+ * the loop over each word's bits 0.5 ms (make bench, debian-6.1).
  */
 static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 					     unsigned long *set,

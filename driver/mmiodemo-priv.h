@@ -103,7 +103,7 @@ struct mmiodemo_dma {
 	unsigned long *unsynced; /* written since the last SYNC_FOR_DEVICE */
 	unsigned long *wr; /* may have a writable user PTE: a take walks them */
 	unsigned long *found; /* a take's scratch: what its walk found */
-	struct mutex lock; /* serialises GET_DIRTY and the syncs */
+	struct mutex lock; /* takes, syncs, hand-overs; guards @found */
 	/* Read-only counters in debugfs "stats/": they only grow. */
 	atomic_long_t faults; /* each maps its page: by .fault or .map_pages */
 	atomic_long_t faultaround; /* pages mapped ahead of a fault */

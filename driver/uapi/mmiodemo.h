@@ -30,24 +30,33 @@
  *                   FB_SHOW of a range that holds them).
  * A page's first write after it is mapped faults, and is recorded. Each
  * ioctl takes its set in chunks of pages: it reads the page-table entries
- * of the pages written since they were mapped, records those the CPU
- * marked dirty and cleans them, leaving them writable (the next write
- * takes no fault: the CPU marks the entry dirty again), clears the set's
- * bits and waits for a write recording one of them; it unmaps the pages
- * whose entries were all clean (their next access faults again). So every
+ * of the pages written since they were mapped, records those marked dirty
+ * and cleans them, leaving them writable, clears the set's bits and waits
+ * for a write recording one of them; it unmaps the pages whose entries
+ * were all clean (their next access faults again). The next write through
+ * a cleaned entry takes no fault where the kernel uses arm64's hardware
+ * dirty bit (DBM: Debian's kernels and the debug kernels, on QEMU's max
+ * CPU): the CPU marks the entry dirty again. Elsewhere it takes a minor
+ * fault in which the kernel marks it, with no page_mkwrite. So every
  * write that finished before the ioctl started is in this set or an
  * earlier one, and a write to a page the ioctl already passed is in the
  * next set. A write caught between its fault and its store can be
  * reported early, by one set or two, and then also in a later one. A page
  * pinned for DMA (the kernel writes it through the pin, with no fault:
- * process_vm_writev(), O_DIRECT since Linux 6.5)
- * stays in the set while pinned: every take reports it until one finds it
- * unpinned, so a write through a pin is in the first set taken after it
- * lands. The kernel records a page again as it lets go of a reference it
- * wrote through, which for O_DIRECT may be after the read returned: such a
- * page may be reported late by one more set, even after a set that left
- * it out. References taken without FOLL_PIN (O_DIRECT before 6.5) are not
- * seen until the kernel lets go of them. io_uring cannot register the
+ * process_vm_writev(), O_DIRECT since Linux 6.5), for reading or for
+ * writing (the driver cannot tell), stays in the set while pinned: every
+ * take checks for a pin each page that may have had a writable entry, and
+ * reports a pinned page, as does every take until one finds it unpinned.
+ * A pin holder that wrote a page marks it dirty as it lets go of it, as
+ * the kernel's rule for pins requires (process_vm_writev() and O_DIRECT
+ * do), which records it again. So a write through a pin is in the first
+ * set taken after it lands. For O_DIRECT the release may come after the
+ * read returned: such a page may be reported late by one more set, even
+ * after a set that left it out (make fuzz checks that bound on GET_DIRTY,
+ * whose sets name their pages; the sync set's ioctls return counts, which
+ * cannot say which page was late, and there it allows a late report with
+ * no bound). References taken without FOLL_PIN (O_DIRECT before 6.5) are
+ * not seen until the kernel lets go of them. io_uring cannot register the
  * buffer as a fixed buffer (EOPNOTSUPP before 6.5, EFAULT since). fsync(),
  * fdatasync() and msync(MS_SYNC) of a range take the sync set of that
  * range, as SYNC_FOR_DEVICE does. A bitmap is an array of __u64; page p is
@@ -132,8 +141,9 @@ struct mmiodemo_dirty {
  * yet synced for the device, are synced for the device first and leave the
  * set: the CPU's writes are never discarded, and what the device wrote to
  * such a page since it last got it is lost in each cache line the CPU
- * wrote (with bounce buffers: all of the page). A page pinned for writing
- * keeps the CPU's content and stays in the set. Before Linux 6.5 an
+ * wrote (with bounce buffers: all of the page). A page pinned by the
+ * kernel, for reading or for writing (the driver cannot tell which), is
+ * not synced for the CPU and stays in the set. Before Linux 6.5 an
  * O_DIRECT read holds plain references, which are not seen: what it brings
  * after a take (of either set) took the page is in a set only once the
  * kernel lets go of the page, after the read's completion, and with bounce

@@ -408,7 +408,8 @@ static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
  * that is not dirty, which a buffer page never is), which the driver
  * records: one more report, after any number of takes that left the page
  * out and of reports of the slot's later writes, is late too
- * (od_release[], used up by it).
+ * (od_release[], used up by it in GET_DIRTY's exact takes; a count take
+ * cannot say which page it reported, so there it is allowed unbounded).
  */
 static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		     bool exact, long reported, const char *what)

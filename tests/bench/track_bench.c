@@ -38,6 +38,7 @@
 #include <fcntl.h>
 #include <linux/userfaultfd.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -312,6 +313,22 @@ static void cycles(size_t n, struct figure *tk, struct figure *st)
 	free(idx);
 }
 
+/*
+ * The calling thread on CPU @cpu: the writer and the taker on CPUs of their
+ * own, so that the writer's wait is what the take makes it wait, not a
+ * turn of the guest's scheduler sharing one CPU between them (6.1's CFS
+ * gives each a slice of about 5 ms).
+ */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity");
+}
+
 /* A writer's longest single store while the main thread takes. */
 static atomic_int writing;
 static double stall_max;
@@ -323,6 +340,7 @@ static void *writer(void *arg)
 	size_t i = 0;
 
 	(void)arg;
+	pin(1);
 	while (atomic_load(&writing)) {
 		t = now();
 		p[i] = 6;
@@ -339,6 +357,7 @@ static double writer_stall(void)
 	pthread_t th;
 	int n;
 
+	pin(0);
 	atomic_store(&writing, 1);
 	if (pthread_create(&th, NULL, writer, NULL))
 		die("pthread_create");
