@@ -514,6 +514,40 @@ static void mmiodemo_dma_unmap(struct mmiodemo *md, unsigned long first,
 }
 
 /*
+ * A page of [first, end) taken into @taken that is pinned for DMA
+ * (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may still be
+ * written through its pin, with no fault and no dirty entry: it goes back
+ * into @set, to be reported by every take until one finds it unpinned, as
+ * reclaim keeps a pinned folio (6.1 mm/vmscan.c). Its release marks it
+ * dirty (.dirty_folio): a take after that has it too. A page pinned after
+ * this check through its writable entry is checked by the next take: its
+ * entry is dirty then, or clean and unmapped (mmiodemo_dma_unmap_runs()).
+ * In SYNC_FOR_CPU the pages are locked and have no writable entry: none
+ * can be pinned anew for writing (that takes a write fault, which waits
+ * for the page lock), and the barrier orders the unmap before the pin
+ * counts are read. The check cannot tell
+ * a pin for reading from one for writing: both keep the page in @set
+ * (and in @also, if not NULL).
+ */
+static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
+				     unsigned long *set, unsigned long *also,
+				     unsigned long first, unsigned long end,
+				     unsigned long *taken)
+{
+	unsigned long i = first;
+
+	/* The PTEs gone before the pins are read: pairs with GUP-fast. */
+	smp_mb();
+	for_each_set_bit_from(i, taken, end) {
+		if (!folio_maybe_dma_pinned(page_folio(dma->pages[i])))
+			continue;
+		set_bit(i, set);
+		if (also)
+			set_bit(i, also);
+	}
+}
+
+/*
  * Unmaps the runs of pages of @runs in [first, end), pages that may have
  * had a writable entry, and clears their bits. One of them pinned for DMA
  * (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may have been
@@ -523,8 +557,8 @@ static void mmiodemo_dma_unmap(struct mmiodemo *md, unsigned long first,
  * (mmiodemo_dma_keep_pinned()). Unmapped, a page cannot be pinned anew
  * with no fault: the pin count is read after the PTEs are gone, and
  * GUP-fast, which takes its pin before it checks the PTE again, either
- * sees the PTE gone or is seen here (the barrier pairs with its atomic
- * reference count increment).
+ * sees the PTE gone or is seen by the check (whose barrier pairs with its
+ * atomic reference count increment).
  */
 static void mmiodemo_dma_unmap_runs(struct mmiodemo *md, unsigned long *runs,
 				    unsigned long first, unsigned long end)
@@ -537,16 +571,19 @@ static void mmiodemo_dma_unmap_runs(struct mmiodemo *md, unsigned long *runs,
 		b = find_next_zero_bit(runs, end, a);
 		mmiodemo_dma_unmap(md, a, b - a);
 	}
-	/* The PTEs gone before the pins are read: pairs with GUP-fast. */
-	smp_mb();
-	a = first;
-	for_each_set_bit_from(a, runs, end) {
-		if (folio_maybe_dma_pinned(page_folio(dma->pages[a]))) {
-			set_bit(a, dma->dirty);
-			set_bit(a, dma->unsynced);
-		}
-	}
+	mmiodemo_dma_keep_pinned(dma, dma->dirty, dma->unsynced, first, end,
+				 runs);
 	bitmap_clear(runs, first, end - first);
+}
+
+/* The bits of pages [i, end) in the bitmap word that holds page @i. */
+static unsigned long mmiodemo_word_mask(unsigned long i, unsigned long end)
+{
+	unsigned long mask = BITMAP_FIRST_WORD_MASK(i);
+
+	if (end < (BIT_WORD(i) + 1) * BITS_PER_LONG)
+		mask &= BITMAP_LAST_WORD_MASK(end);
+	return mask;
 }
 
 /* Waits for the pages of @bits, of the word at @pages, that are locked. */
@@ -608,9 +645,7 @@ static void mmiodemo_dma_collect(struct mmiodemo *md, unsigned long first,
 					  &stop);
 	for (a = lo; a <= hi; a = (w + 1) * BITS_PER_LONG) {
 		w = BIT_WORD(a);
-		mask = BITMAP_FIRST_WORD_MASK(a);
-		if (hi + 1 < (w + 1) * BITS_PER_LONG)
-			mask &= BITMAP_LAST_WORD_MASK(hi + 1);
+		mask = mmiodemo_word_mask(a, hi + 1);
 		f = found[w] & mask;
 		if (f) {
 			atomic_long_or(f, (atomic_long_t *)&dma->dirty[w]);
@@ -626,34 +661,6 @@ static void mmiodemo_dma_collect(struct mmiodemo *md, unsigned long first,
 		mmiodemo_dma_wait_locked(&dma->pages[w * BITS_PER_LONG], bits);
 	}
 	mmiodemo_dma_unmap_runs(md, found, lo, hi + 1);
-}
-
-/*
- * A page of [first, end) taken into @taken that is pinned for DMA
- * (FOLL_PIN: process_vm_writev(), O_DIRECT since 6.5) may still be
- * written through its pin, with no fault and no dirty entry: it goes back
- * into @set, to be reported by every take until one finds it unpinned, as
- * reclaim keeps a pinned folio (6.1 mm/vmscan.c). Its release marks it
- * dirty (.dirty_folio): a take after that has it too. A page pinned after
- * this check through its writable entry is checked by the next take: its
- * entry is dirty then, or clean and unmapped (mmiodemo_dma_unmap_runs()).
- * In SYNC_FOR_CPU the pages are locked and have no writable entry: none
- * can be pinned anew for writing (that takes a write fault, which waits
- * for the page lock), and the barrier orders the unmap before the pin
- * counts are read, as in mmiodemo_dma_unmap_runs(). The check cannot tell
- * a pin for reading from one for writing: both keep the page in @set.
- */
-static void mmiodemo_dma_keep_pinned(struct mmiodemo_dma *dma,
-				     unsigned long *set, unsigned long first,
-				     unsigned long end, unsigned long *taken)
-{
-	unsigned long i = first;
-
-	/* The PTEs gone before the pins are read: pairs with GUP-fast. */
-	smp_mb();
-	for_each_set_bit_from(i, taken, end)
-		if (folio_maybe_dma_pinned(page_folio(dma->pages[i])))
-			set_bit(i, set);
 }
 
 /*
@@ -681,9 +688,7 @@ static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 	for (i = find_next_bit(set, end, first); i < end;
 	     i = find_next_bit(set, end, (w + 1) * BITS_PER_LONG)) {
 		w = BIT_WORD(i);
-		mask = BITMAP_FIRST_WORD_MASK(i);
-		if (end < (w + 1) * BITS_PER_LONG)
-			mask &= BITMAP_LAST_WORD_MASK(end);
+		mask = mmiodemo_word_mask(i, end);
 		if (!(READ_ONCE(set[w]) & mask))
 			continue;
 		/* Fully ordered: the page flags are read after it. */
@@ -698,7 +703,7 @@ static unsigned long mmiodemo_dma_take_chunk(struct mmiodemo *md,
 		mmiodemo_dma_wait_locked(&dma->pages[w * BITS_PER_LONG], bits);
 	}
 	if (n)
-		mmiodemo_dma_keep_pinned(dma, set, lo, hi + 1, taken);
+		mmiodemo_dma_keep_pinned(dma, set, NULL, lo, hi + 1, taken);
 	return n;
 }
 
@@ -805,9 +810,7 @@ static void mmiodemo_dma_sync_for_cpu(struct mmiodemo *md, unsigned long first,
 	/* No take can wait for these locks: dma.lock is held. */
 	for (i = first; i < end; i = (w + 1) * BITS_PER_LONG) {
 		w = BIT_WORD(i);
-		mask = BITMAP_FIRST_WORD_MASK(i);
-		if (end < (w + 1) * BITS_PER_LONG)
-			mask &= BITMAP_LAST_WORD_MASK(end);
+		mask = mmiodemo_word_mask(i, end);
 		wr = (atomic_long_t *)&dma->wr[w];
 		dma->found[w] |= mask & atomic_long_fetch_andnot(mask, wr);
 	}
@@ -821,7 +824,8 @@ static void mmiodemo_dma_sync_for_cpu(struct mmiodemo *md, unsigned long first,
 		n++;
 	}
 	if (n)
-		mmiodemo_dma_keep_pinned(dma, dma->unsynced, lo, hi + 1, taken);
+		mmiodemo_dma_keep_pinned(dma, dma->unsynced, NULL, lo, hi + 1,
+					 taken);
 	for (i = first; i < end; i++) {
 		/*
 		 * Taken and back in the set: pinned, so written through its
