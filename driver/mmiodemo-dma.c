@@ -737,6 +737,17 @@ static void mmiodemo_dma_untake(struct mmiodemo_dma *dma, unsigned long *set,
 			atomic_long_or(taken[w], (atomic_long_t *)&set[w]);
 }
 
+/*
+ * GET_DIRTY's bitmap is an array of u64 words, page 64 * w + n in bit n of
+ * word w: an unsigned long bitmap on a 64-bit little-endian kernel, which
+ * is then copied out as it is, with no second buffer and no conversion
+ * (bitmap_to_arr64()).
+ */
+static bool mmiodemo_bitmap_is_arr64(void)
+{
+	return IS_ENABLED(CONFIG_64BIT) && !IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
+}
+
 static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
 {
 	struct mmiodemo_dma *dma = &md->dma;
@@ -744,7 +755,7 @@ static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
 	struct mmiodemo_dirty arg;
 	unsigned long *taken;
 	long ret = -ENOMEM;
-	u64 *words;
+	u64 *words = NULL;
 
 	if (copy_from_user(&arg, argp, sizeof(arg)))
 		return -EFAULT;
@@ -752,9 +763,13 @@ static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
 		return -EINVAL;
 
 	taken = bitmap_zalloc(dma->nr_pages, GFP_KERNEL);
-	words = kcalloc(nr_words, sizeof(*words), GFP_KERNEL);
-	if (!taken || !words)
-		goto out;
+	if (!taken)
+		return -ENOMEM;
+	if (!mmiodemo_bitmap_is_arr64()) {
+		words = kcalloc(nr_words, sizeof(*words), GFP_KERNEL);
+		if (!words)
+			goto out;
+	}
 
 	ret = -ENODEV;
 	if (!mmiodemo_enter(md))
@@ -769,10 +784,11 @@ static long mmiodemo_dma_get_dirty(struct mmiodemo *md, void __user *argp)
 	 * it cannot be, the pages taken go back into the log, for the next
 	 * GET_DIRTY: a failed call loses nothing.
 	 */
-	bitmap_to_arr64(words, taken, dma->nr_pages);
+	if (words)
+		bitmap_to_arr64(words, taken, dma->nr_pages);
 	ret = 0;
-	if (copy_to_user(u64_to_user_ptr(arg.bitmap), words,
-			 nr_words * sizeof(*words)) ||
+	if (copy_to_user(u64_to_user_ptr(arg.bitmap), words ?: (u64 *)taken,
+			 nr_words * sizeof(u64)) ||
 	    copy_to_user(argp, &arg, sizeof(arg))) {
 		mmiodemo_dma_untake(dma, dma->dirty, taken);
 		ret = -EFAULT;
