@@ -41,6 +41,10 @@
  * mapping of the page, with no fault: a pinned page stays in the set, so
  * such a write must be in the first take after it lands. PIN_HELD holds
  * the copy (its source is a userfaultfd page) until the slot has taken.
+ * A read through a pin (process_vm_readv(), PIN_READ) writes nothing,
+ * but a take cannot tell its pin from one for writing: its page may be
+ * reported while pinned and by the first take that began after the pin
+ * ended, and no later.
  * ODIRECT reads whole pages from the disk through pins the block layer
  * takes (since Linux 6.5; plain references before, which no take can
  * see: there it is an ordinary racing write, and the sync set's takes and
@@ -102,7 +106,8 @@
 	X(OPEN) X(CLOSE) X(MMAP) X(MMAP_POPULATE) X(MMAP_REGS)	\
 	X(MMAP_REFUSED) X(MUNMAP) X(MUNMAP_PART) X(MPROTECT)	\
 	X(MREMAP) X(FORK) X(DONTNEED) X(MSYNC) X(FSYNC) X(WRITE)	\
-	X(WRITE_RO) X(PIN_WRITE) X(PIN_HELD) X(PIN_RO) X(ODIRECT) X(READ) \
+	X(WRITE_RO) X(PIN_WRITE) X(PIN_HELD) X(PIN_RO) X(PIN_READ)	\
+	X(ODIRECT) X(READ) \
 	X(READ_PAGE) X(GET_DIRTY) X(SYNC_DEV) X(SYNC_CPU) X(EVENTS)	\
 	X(UNBIND) X(MMAP_RACING) X(TOUCH_RACING)
 #define OP_ENUM(n) OP_##n,
@@ -118,6 +123,7 @@ static const unsigned int op_weight[NR_OPS] = {
 	[OP_MREMAP] = 2, [OP_FORK] = 1, [OP_DONTNEED] = 2, [OP_MSYNC] = 2,
 	[OP_FSYNC] = 1, [OP_WRITE] = 40, [OP_WRITE_RO] = 1,
 	[OP_PIN_WRITE] = 8, [OP_PIN_HELD] = 4, [OP_PIN_RO] = 1,
+	[OP_PIN_READ] = 4,
 	[OP_ODIRECT] = 6, [OP_READ] = 12,
 	[OP_READ_PAGE] = 2, [OP_GET_DIRTY] = 8, [OP_SYNC_DEV] = 8,
 	[OP_SYNC_CPU] = 6, [OP_EVENTS] = 1,
@@ -143,6 +149,9 @@ struct model {
 	long od_held;		/* takes that ended with an ODIRECT in flight */
 	long od_late;		/* reports of an ODIRECT page after its end */
 	long od_late_written;	/* of them, after the slot wrote it again */
+	long rp_seq;		/* read pins ended (rp_end[]'s clock) */
+	long rp_held;		/* takes run with a read pin held */
+	long rp_late;		/* reports of a page only read-pinned */
 };
 
 static struct model *m;
@@ -152,6 +161,8 @@ static uint32_t *cov[NR_SETS], *amb[NR_SETS];
 static uint32_t *held;			/* per page: a pinned write not copied */
 static uint32_t *od_grace[NR_SETS];	/* per page: an ODIRECT's late pins */
 static uint32_t *od_release[NR_SETS];	/* per page: its late release */
+static uint32_t *rp_active;		/* per page: read pins held */
+static uint32_t *rp_end[NR_SETS];	/* per page: its last read pin's end */
 static uint8_t *disk;			/* the O_DIRECT disk's bytes */
 static int disk_fd = -1;		/* it, opened O_DIRECT */
 
@@ -171,6 +182,7 @@ struct slot {
 	struct map maps[MAX_MAPS];
 	uint64_t *bitmap;
 	uint32_t *before, *after;
+	long rp_t0;			/* rp_seq when its take began */
 	char log[LOG_LEN][LOG_LINE];
 	unsigned int nlog;
 	pthread_t thread;
@@ -368,8 +380,33 @@ static void take_begin(struct slot *s, enum set set, size_t first, size_t n)
 	size_t p;
 
 	pthread_mutex_lock(&m->set_lock[set]);
+	s->rp_t0 = __atomic_load_n(&m->rp_seq, __ATOMIC_SEQ_CST);
 	for (p = first; p < first + n; p++)
 		s->before[p] = __atomic_load_n(&done[p], __ATOMIC_SEQ_CST);
+}
+
+/*
+ * A page read-pinned (PIN_READ) during a take, or before it and not yet
+ * left out by a take that began after the pin ended: the driver cannot
+ * tell a pin for reading from one for writing, so it may report the page
+ * with no write (Documentation/mmiodemo.rst, "Pinned pages").
+ */
+static bool read_pinned(enum set set, size_t p)
+{
+	return __atomic_load_n(&rp_active[p], __ATOMIC_SEQ_CST) ||
+	       __atomic_load_n(&rp_end[set][p], __ATOMIC_SEQ_CST);
+}
+
+/* A take that began after page @p's read pins ended left it out. */
+static void read_pin_over(struct slot *s, enum set set, size_t p)
+{
+	uint32_t e = __atomic_load_n(&rp_end[set][p], __ATOMIC_SEQ_CST);
+
+	if (e && e <= s->rp_t0 &&
+	    !__atomic_load_n(&rp_active[p], __ATOMIC_SEQ_CST))
+		__atomic_compare_exchange_n(&rp_end[set][p], &e, 0, false,
+					    __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST);
 }
 
 /*
@@ -428,7 +465,8 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 			if (s->before[p] > amb[set][p])
 				must++;
 			else if (s->after[p] > cov[set][p] ||
-				 od_grace[set][p] || od_release[set][p])
+				 od_grace[set][p] || od_release[set][p] ||
+				 read_pinned(set, p))
 				may++;
 		}
 		if (reported < (long)must || reported > (long)(must + may))
@@ -438,9 +476,11 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 		/* Only the sure ones: every other page was left out. */
 		if (reported == (long)must)
 			for (p = first; p < first + n; p++)
-				if (s->before[p] <= amb[set][p] &&
-				    s->before[p] >= od_grace[set][p])
-					od_grace[set][p] = 0;
+				if (s->before[p] <= amb[set][p]) {
+					if (s->before[p] >= od_grace[set][p])
+						od_grace[set][p] = 0;
+					read_pin_over(s, set, p);
+				}
 	}
 
 	for (p = first; p < first + n; p++) {
@@ -467,6 +507,10 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 					od_release[set][p] = 0;
 			}
 			else if (in && a <= cov[set][p] &&
+				 read_pinned(set, p))
+				__atomic_add_fetch(&m->rp_late, 1,
+						   __ATOMIC_RELAXED);
+			else if (in && a <= cov[set][p] &&
 				 fail(s, "%s reported page %zu of the %s, but no write began since its last report (%u writes, all reported); slot %zu writes that page",
 				      what, p, set_names[set], a,
 				      p % m->nslots) &&
@@ -474,6 +518,8 @@ static void take_end(struct slot *s, enum set set, size_t first, size_t n,
 				dump_log(&slots[p % m->nslots], "the writing");
 			if (!in && b >= od_grace[set][p])
 				od_grace[set][p] = 0;
+			if (!in)
+				read_pin_over(s, set, p);
 			if (in && b <= cov[set][p])
 				__atomic_add_fetch(&m->early, 1, __ATOMIC_RELAXED);
 		} else if (reported < 0) {
@@ -842,8 +888,8 @@ static bool uffd_setup(struct slot *s)
 	return true;
 }
 
-/* Lets PIN_HELD's copy into page @p go on: it may land from now on. */
-static void pin_release(struct slot *s, size_t p)
+/* Serves the slot's userfaultfd page: a copy waiting on it goes on. */
+static void uffd_serve(struct slot *s)
 {
 	struct uffdio_copy cp = {
 		.dst = (uintptr_t)s->uffd_page,
@@ -851,9 +897,26 @@ static void pin_release(struct slot *s, size_t p)
 		.len = m->ps,
 	};
 
-	__atomic_store_n(&held[p], 0, __ATOMIC_SEQ_CST);
 	if (ioctl(s->uffd, UFFDIO_COPY, &cp) && errno != EEXIST)
 		fail(s, "UFFDIO_COPY: %s", strerror(errno));
+}
+
+/* Lets PIN_HELD's copy into page @p go on: it may land from now on. */
+static void pin_release(struct slot *s, size_t p)
+{
+	__atomic_store_n(&held[p], 0, __ATOMIC_SEQ_CST);
+	uffd_serve(s);
+}
+
+/* Waits for the copy into the slot's userfaultfd page to fault on it. */
+static bool uffd_waiting(struct slot *s)
+{
+	struct pollfd pfd = { .fd = s->uffd, .events = POLLIN };
+	struct uffd_msg msg;
+
+	return poll(&pfd, 1, 10000) == 1 &&
+	       read(s->uffd, &msg, sizeof(msg)) == sizeof(msg) &&
+	       msg.event == UFFD_EVENT_PAGEFAULT;
 }
 
 static void *pin_writer(void *arg)
@@ -886,8 +949,6 @@ static void *pin_writer(void *arg)
 static void op_pin_write(struct slot *s, enum op op)
 {
 	static const unsigned int widths[] = { 1, 2, 4, 8 };
-	struct pollfd pfd;
-	struct uffd_msg msg;
 	struct map *mp = NULL;
 	size_t k, p, off, want = 0, i;
 	unsigned int width, n, j;
@@ -958,11 +1019,7 @@ static void op_pin_write(struct slot *s, enum op op)
 	if (!hold) {
 		pin_writer(s);
 	} else {
-		pfd.fd = s->uffd;
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, 10000) == 1 &&
-		    read(s->uffd, &msg, sizeof(msg)) == sizeof(msg) &&
-		    msg.event == UFFD_EVENT_PAGEFAULT) {
+		if (uffd_waiting(s)) {
 			/* The first page is pinned, its copy waits: take. */
 			if (below(s, 2))
 				op_get_dirty(s);
@@ -984,6 +1041,111 @@ static void op_pin_write(struct slot *s, enum op op)
 		fail(s, "process_vm_writev of %zu bytes into the slot's writable mapping: %zd (%s)",
 		     want, s->pin_ret, strerror(s->pin_errno));
 	count(hold ? OP_PIN_HELD : OP_PIN_WRITE);
+}
+
+static void *pin_reader(void *arg)
+{
+	struct slot *s = arg;
+
+	s->pin_ret = process_vm_readv(getpid(), s->pin_local, s->npin,
+				      s->pin_remote, s->npin, 0);
+	s->pin_errno = errno;
+	return NULL;
+}
+
+/*
+ * PIN_READ: process_vm_readv() from 1 to MAX_PIN of the slot's own pages
+ * of a buffer mapping, 1 to 8 bytes each, through pins for reading
+ * (pin_user_pages_remote() with no FOLL_WRITE); each read must equal the
+ * model. Half the time the first page's copy goes into the slot's
+ * userfaultfd page and waits there, its source page pinned, while the slot
+ * takes a set. Nothing is written: the driver, which cannot tell a pin for
+ * reading from one for writing, may report the pages while they are
+ * pinned and in the first take after, and no later (read_pinned()).
+ */
+static void op_pin_read(struct slot *s)
+{
+	static const unsigned int widths[] = { 1, 2, 4, 8 };
+	struct map *mp = any_map(s, true, false);
+	size_t k, off, want = 0, i;
+	unsigned int width, n, j;
+	bool hold = below(s, 2);
+	pthread_t t;
+	uint64_t v;
+	long e;
+
+	if (!mp || !owned_page(s, mp, &k))
+		return;
+	if (hold && (!m->have_uffd || s->child || !uffd_setup(s)))
+		hold = false;
+	if (hold)	/* missing again: the copy into it waits for the slot */
+		madvise(s->uffd_page, m->ps, MADV_DONTNEED);
+	n = 1 + (unsigned int)below(s, MAX_PIN);
+	for (j = 0; j < n && k < mp->n; j++, k += m->nslots) {
+		width = widths[below(s, 4)];
+		off = below(s, m->ps / width) * width;
+		s->pin_local[j].iov_base = (hold && !j ? s->uffd_page :
+						       s->pin_src) + j * 8;
+		s->pin_local[j].iov_len = width;
+		s->pin_remote[j].iov_base = mp->addr + k * m->ps + off;
+		s->pin_remote[j].iov_len = width;
+		s->pin_page[j] = mp->first + k;
+		s->pin_off[j] = off;
+		want += width;
+	}
+	s->npin = j;
+	note(s, "process_vm_readv%s of %u pages from page %zu (via %p)",
+	     hold ? ", first copy held" : "", s->npin, s->pin_page[0],
+	     mp->addr);
+	for (j = 0; j < s->npin; j++)
+		__atomic_add_fetch(&rp_active[s->pin_page[j]], 1,
+				   __ATOMIC_SEQ_CST);
+	if (hold && pthread_create(&t, NULL, pin_reader, s)) {
+		fail(s, "pthread_create: %s", strerror(errno));
+		hold = false;
+		uffd_serve(s);
+	}
+	if (!hold) {
+		pin_reader(s);
+	} else {
+		if (uffd_waiting(s)) {
+			/* The first page is pinned for reading: take. */
+			__atomic_add_fetch(&m->rp_held, 1, __ATOMIC_RELAXED);
+			if (below(s, 2))
+				op_get_dirty(s);
+			else
+				op_sync(s, OP_SYNC_DEV);
+		} else {
+			fail(s, "process_vm_readv did not write its held destination");
+		}
+		uffd_serve(s);
+		pthread_join(t, NULL);
+	}
+	/* The pins are gone: each page's end, then the pin no longer held. */
+	for (j = 0; j < s->npin; j++) {
+		e = __atomic_add_fetch(&m->rp_seq, 1, __ATOMIC_SEQ_CST);
+		for (i = 0; i < NR_SETS; i++)
+			__atomic_store_n(&rp_end[i][s->pin_page[j]],
+					 (uint32_t)e, __ATOMIC_SEQ_CST);
+		__atomic_sub_fetch(&rp_active[s->pin_page[j]], 1,
+				   __ATOMIC_SEQ_CST);
+	}
+	if (s->pin_ret != (ssize_t)want) {
+		fail(s, "process_vm_readv of %zu bytes from the slot's mapping: %zd (%s)",
+		     want, s->pin_ret, strerror(s->pin_errno));
+		return;
+	}
+	for (j = 0; j < s->npin; j++) {
+		v = 0;
+		memcpy(&v, s->pin_local[j].iov_base, s->pin_local[j].iov_len);
+		i = s->pin_page[j] * m->ps + s->pin_off[j];
+		if (v != shadow_get(i, (unsigned int)s->pin_local[j].iov_len))
+			fail(s, "process_vm_readv of page %zu +%#zx read %#" PRIx64 ", the model says %#" PRIx64,
+			     s->pin_page[j], s->pin_off[j], v,
+			     shadow_get(i, (unsigned int)s->pin_local[j].iov_len));
+	}
+	__atomic_add_fetch(&m->bytes_checked, (long)want, __ATOMIC_RELAXED);
+	count(OP_PIN_READ);
 }
 
 /* The slot's AIO context, made in the process that runs it. */
@@ -1385,6 +1547,7 @@ static void run_op(struct slot *s, enum op op)
 	case OP_PIN_WRITE:
 	case OP_PIN_HELD:
 	case OP_PIN_RO: op_pin_write(s, op); break;
+	case OP_PIN_READ: op_pin_read(s); break;
 	case OP_ODIRECT: op_odirect(s); break;
 	case OP_READ: op_read(s, false); break;
 	case OP_READ_PAGE: op_read(s, true); break;
@@ -1586,9 +1749,11 @@ static int model_load(void)
 			amb[i] = shared(m->npages * 4);
 		}
 		held = shared(m->npages * 4);
+		rp_active = shared(m->npages * 4);
 		for (i = 0; i < NR_SETS; i++) {
 			od_grace[i] = shared(m->npages * 4);
 			od_release[i] = shared(m->npages * 4);
+			rp_end[i] = shared(m->npages * 4);
 		}
 	}
 	memcpy(shadow, p, m->npages * m->ps);
@@ -1599,9 +1764,11 @@ static int model_load(void)
 		memset(amb[i], 0, m->npages * 4);
 	}
 	memset(held, 0, m->npages * 4);
+	memset(rp_active, 0, m->npages * 4);
 	for (i = 0; i < NR_SETS; i++) {
 		memset(od_grace[i], 0, m->npages * 4);
 		memset(od_release[i], 0, m->npages * 4);
+		memset(rp_end[i], 0, m->npages * 4);
 	}
 	munmap(p, m->npages * m->ps);
 	free(bm);
@@ -1915,6 +2082,8 @@ int main(int argc, char **argv)
 	out("# fuzz: ODIRECT (pins: %s): %ld takes ended with the slot's read in flight and its pages pinned, %ld late reports after a read ended (%ld after the page was written again)\n",
 	    m->od_pins ? "yes, 6.5+" : "no, plain references before 6.5",
 	    m->od_held, m->od_late, m->od_late_written);
+	out("# fuzz: PIN_READ: %ld takes run with the slot's read pin held, %ld reports of a page only read-pinned\n",
+	    m->rp_held, m->rp_late);
 	if (unbind)
 		out("# fuzz: %ld mappings made during an unbind dead after it, %ld buffer mappings with nothing mapped (mincore)\n",
 		    m->racing_maps_dead, m->mincore_checked);
