@@ -25,8 +25,9 @@
  * (max - min, % of the median) and the median's ratio to the mapping's.
  * A write writes the value DIR read before, so DIR is left as it was.
  *
- * The last line is the verdict on the target, the mapping's median read
- * against UIO's: PASS, FAIL (exit 1) or SKIP (no UIO on this kernel, or
+ * The last line is the verdict on the target, the median over the rounds
+ * of the mapping's read against UIO's, measured one right after the other
+ * (paired_reads()): PASS, FAIL (exit 1) or SKIP (no UIO on this kernel, or
  * no register mapping: 16 KiB pages). It exits 1 too when it cannot
  * measure a path it must, or cannot bind mmiodemo again.
  */
@@ -230,6 +231,24 @@ static double median(const struct path *p, int op)
 	return stats(p, op, &min, &spread);
 }
 
+/*
+ * The median over the rounds of @a's reads / @b's, the two measured one
+ * right after the other in each round (the mapping and UIO are neighbours
+ * in either order): a slow moment of the emulated machine that spans a
+ * round weighs on both. The medians of each alone moved the ratio from
+ * 0.99 to 1.07 between runs on debian-7.3.
+ */
+static double paired_reads(const struct path *a, const struct path *b)
+{
+	double v[ROUNDS];
+	int r;
+
+	for (r = 0; r < ROUNDS; r++)
+		v[r] = a->per[RD][r] / b->per[RD][r];
+	qsort(v, ROUNDS, sizeof(v[0]), cmp_double);
+	return v[ROUNDS / 2];
+}
+
 static void row(const struct path *p, const struct path *ref)
 {
 	static const char *const ops[] = { "read", "write" };
@@ -417,8 +436,8 @@ int main(void)
 	} else if (uio.why[0]) {
 		printf("SKIP (no UIO on this kernel)\n");
 	} else {
-		ratio = median(&map, RD) / median(&uio, RD);
-		printf("%s (ratio %.2f, median %.1f ns mapping, %.1f ns UIO)\n",
+		ratio = paired_reads(&map, &uio);
+		printf("%s (median ratio of the rounds %.2f; median %.1f ns mapping, %.1f ns UIO)\n",
 		       ratio <= TARGET ? "PASS" : "FAIL", ratio,
 		       median(&map, RD), median(&uio, RD));
 		if (ratio > TARGET)
