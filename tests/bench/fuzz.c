@@ -6,7 +6,8 @@
  * MAP_POPULATE, MADV_DONTNEED, msync, fsync, writes (stores,
  * process_vm_writev() through pins, some held across a take, and
  * O_DIRECT reads from the disk QEMU gives the guest, some in flight
- * across a take), reads, GET_DIRTY, SYNC_FOR_DEVICE/FOR_CPU on random
+ * across a take), reads (loads, and process_vm_readv() through pins, some
+ * held across a take), GET_DIRTY, SYNC_FOR_DEVICE/FOR_CPU on random
  * ranges, event reads and polls, close; with --unbind, the device is also unbound and
  * bound again while the slots map both regions and touch their mappings.
  * io_uring fixed buffers are not made: the buffer cannot be registered
@@ -43,8 +44,8 @@
  * the copy (its source is a userfaultfd page) until the slot has taken.
  * A read through a pin (process_vm_readv(), PIN_READ) writes nothing,
  * but a take cannot tell its pin from one for writing: its page may be
- * reported while pinned and by the first take that began after the pin
- * ended, and no later.
+ * reported while pinned and until a take that began after the pin ended
+ * leaves it out, and no later.
  * ODIRECT reads whole pages from the disk through pins the block layer
  * takes (since Linux 6.5; plain references before, which no take can
  * see: there it is an ordinary racing write, and the sync set's takes and
@@ -1061,7 +1062,8 @@ static void *pin_reader(void *arg)
  * userfaultfd page and waits there, its source page pinned, while the slot
  * takes a set. Nothing is written: the driver, which cannot tell a pin for
  * reading from one for writing, may report the pages while they are
- * pinned and in the first take after, and no later (read_pinned()).
+ * pinned and until a take that began after the pin ended leaves them
+ * out, and no later (read_pinned(), read_pin_over()).
  */
 static void op_pin_read(struct slot *s)
 {

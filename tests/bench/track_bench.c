@@ -31,8 +31,8 @@
  * thread, each pinned to a CPU, writes every page and takes the whole
  * buffer.
  *
- * VERDICT lines for the targets (Documentation/benchmarks.rst), each on
- * the median of the rounds' ratios (paired()): a target
+ * VERDICT lines for the targets (Documentation/benchmarks.rst), each
+ * ratio on the median of the rounds' ratios (paired()): a target
  * this kernel cannot run (no uffd-wp before 6.10) says SKIP, and a SKIP is
  * counted apart, not as met. Exits 1 if a target failed, 2 on an error.
  * "mmiodemo-plot:" lines for the host's plots.
@@ -349,8 +349,9 @@ static double steady_take(const size_t *idx, size_t n)
  * cycles in a row, so that a slow moment of the emulated machine weighs on
  * both figures, not on one N of the sweep. A round's 1-page figure is the
  * median of its ONE_TAKES; the first of them, right after the all-dirty
- * take, goes into @first, printed on its own: on debian-6.1 it was 1.5 to
- * 3.5 times the next ones, and no faster after a sleep of 20 or 200 ms,
+ * take, goes into @first, printed on its own: 1.2 to 1.8 times the
+ * median of the five in make bench of 94bcc85 (debian-6.1 to 7.3), up to
+ * 3.5 times in other runs, and no faster after a sleep of 20 or 200 ms,
  * while a 1-page take of a program that takes one page a cycle is the
  * next ones.
  */

@@ -8,8 +8,9 @@
 # from 6.10) says SKIP either way, counted apart, neither met nor missed;
 # on 6.10 and later a uffd side that cannot be set up is a FAIL. Here on
 # the test boot's small buffer, in seconds; skipped on a debug kernel
-# (kmemleak, KASAN, lockdep), where it took 70 s: the verdicts' logic is
-# the same on every kernel, and the matrix's others run it.
+# (told by /sys/kernel/debug/kmemleak, which only the debug kernels have;
+# with KASAN and lockdep it took 70 s there): the verdicts' logic is the
+# same on every kernel, and the matrix's others run it.
 export TAP_PREFIX=bench_verdict.
 # shellcheck source=tests/guest/tap.sh
 . "$(dirname "$0")/tap.sh"
