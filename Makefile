@@ -16,7 +16,7 @@ B := $(O)/$(KERNEL)
 U := $(O)/userspace
 CROSS_COMPILE ?= aarch64-linux-gnu-
 # T=PATTERN[,PATTERN...]: only the guest test programs whose names
-# contain a PATTERN (shell glob), e.g. T=dma or T=example_test.
+# contain a PATTERN (shell glob), e.g. T=dma or T=examples_test.
 export T
 # make fuzz: FUZZ_S seconds of fuzzing; SEED= replays a run.
 FUZZ_S ?= 600
@@ -46,7 +46,8 @@ help:
 	@echo '  make deb          the Debian packages (mmiodemo-dkms, mmiodemo-tools) in build/deb/'
 	@echo '  make test-debian  the packages installed in a real Debian arm64 guest (DKMS'
 	@echo '                    builds the module there), then the suite there (debian-6.1)'
-	@echo '  make lava-check   the LAVA job of every kernel (lava/), validated with'
+	@echo '  make lava-check   the LAVA job of every kernel (lava/mkjobs.py writes them'
+	@echo '                    into build/lava/), validated with'
 	@echo '                    lava-common'"'"'s schema'
 	@echo '  make lava-files   the files of the kernel'"'"'s LAVA job, in build/KERNEL/lava/'
 	@echo '  make test-lava    the kernel'"'"'s LAVA job run by lava-run here; LAVA'"'"'s results'
@@ -54,6 +55,8 @@ help:
 	@echo '  make install      install the tool, libmmiodemo (static, shared, headers,'
 	@echo '                    pkg-config file), the man page and the bash completion;'
 	@echo '                    with KDIR=: also the module (modules_install)'
+	@echo '  make install-dkms-src  the driver'"'"'s sources as DKMS builds them, into'
+	@echo '                    DESTDIR/DKMS_SRC (debian/rules)'
 	@echo '  make uninstall    remove what make install installed (not the module)'
 	@echo '  make setup        install host packages, download and unpack the kernel'
 	@echo '  make clean        remove what was built (for KERNEL, or all) and the logs'
@@ -75,8 +78,13 @@ help:
 	@echo '  MMIODEMO_KCFLAGS= extra compiler flags for the modules'
 	@echo '  CROSS_COMPILE=    the arm64 compiler prefix (aarch64-linux-gnu-)'
 	@echo '  PREFIX=DIR        make install: where to (default /usr/local); DESTDIR='
-	@echo '                    a staging root; bindir=, libdir=, includedir=, mandir=,'
-	@echo '                    datadir= as in the GNU conventions'
+	@echo '                    a staging root; prefix=, exec_prefix=, bindir=, libdir=,'
+	@echo '                    includedir=, datarootdir=, datadir=, mandir=, man1dir='
+	@echo '                    as in the GNU conventions'
+	@echo '  TOOL_STATIC=      make install: link the tool with the shared C library'
+	@echo '                    (default -static, as the guest runs it)'
+	@echo '  O=DIR             where the build goes (default build/)'
+	@echo '  DKMS_SRC=DIR      make install-dkms-src: the DKMS source directory'
 	@echo '  KDIR=DIR          make install: the arm64 kernel tree to build and'
 	@echo '                    install the module for (INSTALL_MOD_PATH=$$DESTDIR)'
 	@echo 'Results: build/logs/KERNEL-test.log (console), KERNEL.tap (the guest'"'"'s'
@@ -234,6 +242,15 @@ $(U)/%: tests/guest/%.c $(HDRS) $(TEST_HDRS) $(LIB)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $< $(LIB)
 
+# The framebuffer example of Documentation/mmiodemo.rst, as a program
+# (tests/host/doc-program.sh): tests/guest/fb_test.sh runs it.
+DOC_FB := $(U)/fb_doc_example
+$(DOC_FB).c: Documentation/mmiodemo.rst tests/host/doc-program.sh
+	@mkdir -p $(@D)
+	tests/host/doc-program.sh $< fb_doc_example $@
+$(DOC_FB): $(DOC_FB).c $(HDRS)
+	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $<
+
 $(U)/%: tests/bench/%.c $(HDRS) $(TEST_HDRS) $(LIB)
 	@mkdir -p $(@D)
 	$(CROSS_COMPILE)gcc $(USER_CFLAGS) -o $@ $< $(LIB)
@@ -304,7 +321,7 @@ $(foreach m,$(KERNEL_MODULES),$(if $(call kmod_src,$(m)), \
 # list of its programs is a prerequisite too, so a test that was deleted
 # leaves the image.
 GUEST_FILES := $(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS) \
-	$(EXAMPLES) $(KMOD_KO)
+	$(EXAMPLES) $(DOC_FB) $(KMOD_KO)
 $(B)/guest-files: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@

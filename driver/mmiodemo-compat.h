@@ -55,8 +55,9 @@ static inline void mmiodemo_vm_flags_set(struct vm_area_struct *vma,
 /*
  * f_op->mmap_prepare(), with both things mmiodemo needs to map from it:
  * the vma_desc_*() flag helpers on struct vm_area_desc, and
- * vm_ops->mapped(), which runs once the new VMA exists, so that the VMA can
- * be counted and listed (see Documentation/mmiodemo.rst). Found together on
+ * vm_ops->mapped(), which runs once the new VMA exists, so that the VMA's
+ * reference on the device is taken only for a mapping that is made (see
+ * Documentation/mmiodemo.rst). Found together on
  * 7.x (read in Debian's 7.3 headers). vma_desc_set_flags() is a macro, so
  * the preprocessor can test for it; a kernel with the helpers but not the
  * hook fails to build here instead of quietly taking the old path.

@@ -106,6 +106,7 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 	case MMIODEMO_IOC_GET_DIRTY:
 	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
 	case MMIODEMO_IOC_SYNC_FOR_CPU:
+	case MMIODEMO_IOC_DMA_RUN:
 		return mmiodemo_dma_ioctl(md, cmd, argp);
 	case MMIODEMO_IOC_LOAD:
 		return mmiodemo_fwcfg_load(md, argp);

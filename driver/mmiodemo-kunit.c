@@ -205,6 +205,36 @@ static void mmiodemo_reg_access_ok_test(struct kunit *test)
 			   mmiodemo_reg_access_ok(0x1000, U32_MAX & ~3, 32));
 }
 
+/*
+ * Runs of bus addresses: pages 0-2 one run, 3 alone, 4-5 a third (its
+ * addresses below the others'); a framebuffer must lie in one.
+ */
+static void mmiodemo_run_of_test(struct kunit *test)
+{
+	const dma_addr_t addrs[] = {
+		0x10000, 0x10000 + PAGE_SIZE, 0x10000 + 2 * PAGE_SIZE, 0x90000,
+		0x2000,	 0x2000 + PAGE_SIZE,
+	};
+	unsigned long a, b;
+
+	mmiodemo_run_of(addrs, ARRAY_SIZE(addrs), 1, &a, &b);
+	KUNIT_EXPECT_EQ(test, a, 0UL);
+	KUNIT_EXPECT_EQ(test, b, 3UL);
+	mmiodemo_run_of(addrs, ARRAY_SIZE(addrs), 3, &a, &b);
+	KUNIT_EXPECT_EQ(test, a, 3UL);
+	KUNIT_EXPECT_EQ(test, b, 4UL);
+	mmiodemo_run_of(addrs, ARRAY_SIZE(addrs), 5, &a, &b);
+	KUNIT_EXPECT_EQ(test, a, 4UL);
+	KUNIT_EXPECT_EQ(test, b, 6UL);
+	KUNIT_EXPECT_TRUE(test, mmiodemo_in_one_run(addrs, 6, 0, 3));
+	KUNIT_EXPECT_TRUE(test, mmiodemo_in_one_run(addrs, 6, 1, 2));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_in_one_run(addrs, 6, 2, 2));
+	KUNIT_EXPECT_TRUE(test, mmiodemo_in_one_run(addrs, 6, 3, 1));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_in_one_run(addrs, 6, 3, 2));
+	KUNIT_EXPECT_TRUE(test, mmiodemo_in_one_run(addrs, 6, 4, 2));
+	KUNIT_EXPECT_FALSE(test, mmiodemo_in_one_run(addrs, 6, 0, 6));
+}
+
 static struct kunit_case mmiodemo_logic_cases[] = {
 	KUNIT_CASE(mmiodemo_find_region_test),
 	KUNIT_CASE(mmiodemo_whole_pages_test),
@@ -215,6 +245,7 @@ static struct kunit_case mmiodemo_logic_cases[] = {
 	KUNIT_CASE(mmiodemo_sync_range_test),
 	KUNIT_CASE(mmiodemo_fsync_range_test),
 	KUNIT_CASE(mmiodemo_reg_access_ok_test),
+	KUNIT_CASE(mmiodemo_run_of_test),
 	{}
 };
 

@@ -123,15 +123,13 @@ void mmiodemo_vm_close(struct vm_area_struct *vma)
 }
 
 /*
- * Says once per region, on the console, which hook made its first
- * mapping: the tests check it against the kernel.
+ * Says once per region of each device, on the console, which hook made
+ * its first mapping (Documentation/mmiodemo.rst, "Which mmap hook").
  */
 void mmiodemo_hook_ran(struct mmiodemo *md,
 		       const struct mmiodemo_region_desc *r, const char *hook)
 {
-	static unsigned long reported;
-
-	if (r && !test_and_set_bit(r - md->regions, &reported))
+	if (r && !test_and_set_bit(r - md->regions, &md->hook_said))
 		dev_info(md->dev, "%s mapped through %s\n", r->name, hook);
 }
 

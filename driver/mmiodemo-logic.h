@@ -151,4 +151,34 @@ static inline bool mmiodemo_reg_access_ok(u64 size, u32 offset, u32 width)
 	       size - offset >= 4;
 }
 
+/*
+ * The run of page @i among @nr pages of bus addresses @addrs: the pages
+ * around it whose addresses follow each other, [*first, *end). What
+ * MMIODEMO_IOC_DMA_RUN answers, and where a framebuffer must lie.
+ */
+static inline void mmiodemo_run_of(const dma_addr_t *addrs, unsigned long nr,
+				   unsigned long i, unsigned long *first,
+				   unsigned long *end)
+{
+	unsigned long a = i, b = i + 1;
+
+	while (a && addrs[a - 1] + PAGE_SIZE == addrs[a])
+		a--;
+	while (b < nr && addrs[b - 1] + PAGE_SIZE == addrs[b])
+		b++;
+	*first = a;
+	*end = b;
+}
+
+/* Do pages [@first, @first + @n) of @addrs lie in one run? (@n >= 1) */
+static inline bool mmiodemo_in_one_run(const dma_addr_t *addrs,
+				       unsigned long nr, unsigned long first,
+				       unsigned long n)
+{
+	unsigned long a, b;
+
+	mmiodemo_run_of(addrs, nr, first, &a, &b);
+	return first + n <= b;
+}
+
 #endif /* MMIODEMO_LOGIC_H */

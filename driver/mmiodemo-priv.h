@@ -130,6 +130,7 @@ struct mmiodemo {
 	struct inode *inode; /* i_mapping: the mappings of writable files */
 	struct inode *ro_inode; /* i_mapping: those of read-only files */
 	struct device *dev;
+	unsigned long hook_said; /* regions whose mmap hook the console named */
 	void __iomem *base;
 	spinlock_t lock; /* register read-modify-writes; the listeners */
 	struct list_head listeners;

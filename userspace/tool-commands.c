@@ -135,6 +135,14 @@ const struct command commands[] = {
 		.opts = CMD_OPT_JSON, .run = cmd_dma_dirty,
 	},
 	{
+		.group = "dma", .name = "runs", .args = "[--json]",
+		.summary = "list the DMA buffer's runs of consecutive bus addresses",
+		.help = "Prints one line a run, 'offset 0xOFFSET len 0xLEN', in order: a\n"
+			"framebuffer (fb show) must lie in one run. --json prints\n"
+			"[{\"offset\": N, \"len\": N}, ...].\n",
+		.opts = CMD_OPT_JSON, .run = cmd_dma_runs,
+	},
+	{
 		.group = "dma", .name = "sync",
 		.args = "[--for device|cpu] [--offset BYTES] [--len BYTES]",
 		.summary = "hand written DMA buffer pages to the device, or to the CPU",

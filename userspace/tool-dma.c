@@ -393,6 +393,38 @@ void cmd_dma_dirty(const struct config *cfg, char **argv)
 	free(bitmap);
 }
 
+void cmd_dma_runs(const struct config *cfg, char **argv)
+{
+	const struct mmiodemo_region *r;
+	uint64_t offset, start, len;
+	struct mmiodemo *md;
+	int err;
+
+	(void)argv;
+
+	md = open_device(cfg->device, O_RDONLY);
+	r = dma_region(cfg, md);
+	if (cfg->json)
+		printf("[");
+	for (offset = 0; offset < r->size; offset = start + len) {
+		err = mmiodemo_dma_run(md, offset, &start, &len);
+		if (err)
+			die_errno(-err, "MMIODEMO_IOC_DMA_RUN of offset %#llx on %s failed",
+				  (unsigned long long)offset, cfg->device);
+		if (cfg->json)
+			printf("%s{\"offset\": %llu, \"len\": %llu}",
+			       offset ? ", " : "", (unsigned long long)start,
+			       (unsigned long long)len);
+		else
+			printf("offset 0x%llx len 0x%llx\n",
+			       (unsigned long long)start,
+			       (unsigned long long)len);
+	}
+	if (cfg->json)
+		printf("]\n");
+	mmiodemo_close(md);
+}
+
 void cmd_dma_sync(const struct config *cfg, char **argv)
 {
 	const char *whom = cfg->for_cpu ? "CPU" : "device";

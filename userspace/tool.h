@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "libmmiodemo.h"
+#include "util.h"
 
 #define PROG_NAME	"mmiodemo"
 #define DEFAULT_DEVICE	"/dev/mmiodemo"
@@ -23,7 +24,6 @@
 #define NSEC_PER_SEC	1000000000ULL
 #define NSEC_PER_MSEC	1000000ULL
 
-#define ARRAY_SIZE(x)	(sizeof(x) / sizeof((x)[0]))
 #define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
 #define NORETURN	__attribute__((noreturn))
 #define PRINTF(fmt, arg) __attribute__((format(printf, fmt, arg)))
@@ -82,6 +82,7 @@ extern const struct command commands[];
 extern const size_t nr_commands;
 
 /* tool-common.c */
+unsigned long long monotonic_ns(void);
 void NORETURN PRINTF(1, 2) die(const char *fmt, ...);
 void NORETURN PRINTF(1, 2) die_perror(const char *fmt, ...);
 void NORETURN PRINTF(2, 3) die_errno(int err, const char *fmt, ...);
@@ -102,7 +103,6 @@ struct mmiodemo *open_device(const char *path, int flags);
 /* tool-bits.c */
 uint32_t parse_bits(const struct config *cfg, const struct reg_arg *arg,
 		    const char *str);
-unsigned long long monotonic_ns(void);
 
 /* the commands */
 void cmd_info(const struct config *cfg, char **argv);
@@ -118,6 +118,7 @@ void cmd_dma_verify(const struct config *cfg, char **argv);
 void cmd_dma_dump(const struct config *cfg, char **argv);
 void cmd_dma_load(const struct config *cfg, char **argv);
 void cmd_dma_dirty(const struct config *cfg, char **argv);
+void cmd_dma_runs(const struct config *cfg, char **argv);
 void cmd_dma_sync(const struct config *cfg, char **argv);
 void cmd_fb_draw(const struct config *cfg, char **argv);
 void cmd_fb_show(const struct config *cfg, char **argv);

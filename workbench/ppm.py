@@ -7,7 +7,8 @@ A picture SPEC is:
   gradient:WxH[:row=Y:RRGGBB]  the tool's "fb draw gradient": red x, green
                                y, blue x + y, each modulo 256; line Y, if
                                given, all RRGGBB
-  color:WxH:RRGGBB             one color
+  color:WxH:RRGGBB[:row=Y:RRGGBB]  one color; line Y, if given, all
+                               the second
 """
 import struct
 import zlib
@@ -53,18 +54,21 @@ def expected(spec):
     """(width, height, pixel(x, y) -> RGB bytes) of a picture SPEC."""
     parts = spec.split(":")
     width, height = (int(v) for v in parts[1].split("x"))
-    if parts[0] == "color":
-        rgb = bytes.fromhex(parts[2])
-        return width, height, lambda x, y: rgb
-    if parts[0] != "gradient":
+    if parts[0] not in ("color", "gradient"):
         raise ValueError("unknown picture %s" % spec)
+    tail = parts[3:] if parts[0] == "color" else parts[2:]
     row, rgb = -1, None
-    if len(parts) == 4:
-        row, rgb = int(parts[2].split("=")[1]), bytes.fromhex(parts[3])
+    if len(tail) == 2:
+        row, rgb = int(tail[0].split("=")[1]), bytes.fromhex(tail[1])
+    elif tail:
+        raise ValueError("bad picture %s" % spec)
+    fill = bytes.fromhex(parts[2]) if parts[0] == "color" else None
 
     def pixel(x, y):
         if y == row:
             return rgb
+        if fill is not None:
+            return fill
         return bytes((x & 0xFF, y & 0xFF, (x + y) & 0xFF))
     return width, height, pixel
 

@@ -17,10 +17,13 @@
  *               read-only file descriptor;
  *   EOVERFLOW   an offset so high that offset + length wraps (the kernel
  *               refuses it before the driver is asked).
- * Every ioctl that changes the device or takes a set (all but INFO and
- * REG_READ), and fsync(), get EBADF through a file not open for writing.
+ * Every ioctl that changes the device or takes a set (all but INFO,
+ * REG_READ and DMA_RUN), and fsync(), get EBADF through a file not open
+ * for writing.
  *
- * The DMA buffer region (MMIODEMO_REGION_DMA, when the device has one) is
+ * The DMA buffer region (MMIODEMO_REGION_DMA: every device of this driver
+ * has one, and INFO reports nr_regions 2; its size is the node's
+ * "mmiodemo,dma-buffer-size", 2 MiB when the node has none) is
  * mapped lazily: a page appears on first touch (a read maps its
  * neighbours too, read-only: fault-around). The driver records every
  * page userspace writes (MMIODEMO_REGION_F_DIRTY_LOG) in two page bitmaps:
@@ -79,8 +82,8 @@
 #define MMIODEMO_REGION_DMA		1
 
 /* struct mmiodemo_region.flags */
-#define MMIODEMO_REGION_F_READ		0x1
-#define MMIODEMO_REGION_F_WRITE		0x2
+#define MMIODEMO_REGION_F_READ		0x1 /* can be read */
+#define MMIODEMO_REGION_F_WRITE		0x2 /* written through a writable file */
 #define MMIODEMO_REGION_F_MMAP		0x4 /* whole pages: mappable */
 #define MMIODEMO_REGION_F_DIRTY_LOG	0x8 /* writes are tracked per page */
 
@@ -92,7 +95,8 @@
  *              is read ahead. For registers. (arm64: Device-nGnRE, as
  *              ioremap() maps MMIO.)
  *   WRITEBACK  cached, as ordinary memory: the device sees what the CPU
- *              wrote only after MMIODEMO_IOC_SYNC_FOR_DEVICE (or msync),
+ *              wrote only after MMIODEMO_IOC_SYNC_FOR_DEVICE (or
+ *              msync(MS_SYNC), fsync()),
  *              and the CPU sees what the device wrote only after
  *              MMIODEMO_IOC_SYNC_FOR_CPU. (arm64: Normal write-back.)
  */
@@ -121,7 +125,7 @@ struct mmiodemo_info {
  * MMIODEMO_IOC_GET_DIRTY: copy the dirty log to bitmap and clear it.
  * EINVAL if nr_pages is smaller than the buffer or reserved is not 0,
  * EFAULT if bitmap cannot be written (the pages it took go back into the
- * log: a failed call loses nothing), ENODEV if there is no DMA buffer.
+ * log: a failed call loses nothing), ENODEV once the device is unbound.
  */
 struct mmiodemo_dirty {
 	__u64 bitmap;		/* user pointer to (nr_pages + 63) / 64 __u64 */
@@ -151,8 +155,9 @@ struct mmiodemo_dirty {
  * it. Wait for such reads before taking a set or syncing for the CPU. The
  * range's pages are locked, and unmapped where they may be writable, 8192
  * at a time while they are synced: a fault or write on one of them waits.
- * count: the range's pages. len 0 means the whole buffer. EINVAL if the
- * range is not whole pages inside the buffer or reserved is not 0.
+ * count: the range's pages. len 0 means from offset to the end of the
+ * buffer (offset 0, len 0: all of it). EINVAL if the range is not whole
+ * pages inside the buffer or reserved is not 0.
  */
 struct mmiodemo_sync {
 	__u64 offset;		/* bytes into the buffer, page aligned */
@@ -172,7 +177,9 @@ struct mmiodemo_sync {
  * the CPU's. ENOENT: no file of that name; EINVAL: a range outside the file
  * or the buffer, an empty name or one without its NUL, reserved not 0;
  * EOPNOTSUPP: the device has no DMA engine (no "fw-cfg" reg in its node);
- * EIO: the device reported an error.
+ * EIO: the device reported an error; ETIMEDOUT: a transfer was not done
+ * after 1000 polls 100-200 us apart; ENODEV: the device was unbound;
+ * EBADF: a file not open for writing; ENOMEM.
  */
 #define MMIODEMO_BLOB_NAME_LEN	56
 
@@ -187,9 +194,14 @@ struct mmiodemo_load {
 /*
  * MMIODEMO_IOC_FB_SHOW: the device (QEMU's ramfb) scans out height lines of
  * width pixels, stride bytes apart, from the DMA buffer at offset, and
- * keeps reading them until MMIODEMO_IOC_FB_OFF or unbind. The driver
- * hands those pages to the device first, as LOAD does; later CPU writes reach the
- * device after MMIODEMO_IOC_SYNC_FOR_DEVICE (or msync) of the dirty pages.
+ * keeps reading them until MMIODEMO_IOC_FB_OFF or unbind: the scan-out is
+ * the device's, not the file's, and outlives close() and exit; any file
+ * open for writing may turn it off. A pixel is a 32-bit little-endian
+ * word 0x00RRGGBB: in memory the bytes blue, green, red, unused. The
+ * driver hands those pages to the device first, as LOAD does, so what
+ * the CPU wrote before FB_SHOW is shown; later CPU writes reach the
+ * device after MMIODEMO_IOC_SYNC_FOR_DEVICE (or msync(MS_SYNC)) of the
+ * dirty pages.
  * EINVAL: a format other than MMIODEMO_FB_XRGB8888, width or height
  * outside MMIODEMO_FB_MIN..MMIODEMO_FB_MAX_*, a stride not a multiple of
  * 4 or under width * 4, an offset not page aligned, a framebuffer that
@@ -197,10 +209,16 @@ struct mmiodemo_load {
  * consecutive bus addresses (with bounce buffers, a run is at most one
  * mapping of 256 KiB),
  * reserved not 0; EFBIG: a framebuffer larger than the whole buffer;
- * EBUSY: a scan-out is already on; EOPNOTSUPP: the device has no ramfb.
- * MMIODEMO_IOC_FB_OFF stops it (0 if it was off): ramfb cannot be turned
+ * EBUSY: a scan-out is already on (MMIODEMO_IOC_FB_OFF first, then show
+ * the new one); EOPNOTSUPP: the device has no ramfb; EIO, ETIMEDOUT: as
+ * for LOAD (ramfb is configured through the same DMA engine); ENODEV:
+ * the device was unbound; EBADF: a file not open for writing.
+ * MMIODEMO_IOC_FB_OFF stops it (0 if it was off; EOPNOTSUPP, EIO,
+ * ETIMEDOUT, ENODEV, EBADF as for FB_SHOW): ramfb cannot be turned
  * off, so the driver points it at a 16x16 black picture in memory that is
- * never freed or written.
+ * never freed or written. MMIODEMO_FB_MIN and MMIODEMO_FB_MAX_* are
+ * QEMU's ramfb's own limits (the bochs VBE limits its hw/display/ramfb.c
+ * checks), which the driver checks before the device does.
  */
 #define MMIODEMO_FB_XRGB8888	0x34325258	/* DRM fourcc 'XR24' */
 #define MMIODEMO_FB_MIN		16
@@ -271,8 +289,8 @@ struct mmiodemo_reg {
  * IE (gpiolib, the interrupt handler) take: the register becomes
  * (old & ~mask) | (value & mask), and no other change of it by the driver
  * falls in between. old returns the value before, new the value written.
- * EINVAL for an offset as for REG_WRITE, or a reserved field not 0; EBADF
- * through a file not open for writing. Through the mapping, a
+ * EINVAL for an offset as for REG_WRITE, value bits outside mask, or a
+ * reserved field not 0; EBADF through a file not open for writing. Through the mapping, a
  * read-modify-write races with the driver's, and the last writer wins.
  */
 struct mmiodemo_reg_update {
@@ -282,6 +300,23 @@ struct mmiodemo_reg_update {
 	__u32 old;		/* out: the register before */
 	__u32 new;		/* out: the register written */
 	__u32 reserved;		/* 0 */
+};
+
+/*
+ * MMIODEMO_IOC_DMA_RUN: the run of the DMA buffer that holds byte offset:
+ * the pages around it whose bus addresses follow each other, in which a
+ * framebuffer (FB_SHOW) must lie. The buffer is allocated in runs of up to
+ * 4 MiB, smaller when the kernel has no larger free ones, and mapped for
+ * the device a run at a time (with bounce buffers, 256 KiB at most).
+ * In: offset; out: offset, the run's first byte, and len, its bytes.
+ * offset 0, then the last offset + len each time, walks every run.
+ * EINVAL: offset not inside the buffer, or reserved not 0; ENODEV: the
+ * device was unbound. A read-only file may ask.
+ */
+struct mmiodemo_dma_run {
+	__u64 offset;		/* in: a byte of the buffer; out: the run's first */
+	__u64 len;		/* out: the run's bytes */
+	__u64 reserved;		/* 0 */
 };
 
 #define MMIODEMO_IOC_MAGIC	0xb9
@@ -299,6 +334,7 @@ struct mmiodemo_reg_update {
 #define MMIODEMO_IOC_FB_SHOW	_IOW(MMIODEMO_IOC_MAGIC, 0x08, struct mmiodemo_fb)
 #define MMIODEMO_IOC_FB_OFF	_IO(MMIODEMO_IOC_MAGIC, 0x09)
 #define MMIODEMO_IOC_REG_UPDATE	_IOWR(MMIODEMO_IOC_MAGIC, 0x0a, struct mmiodemo_reg_update)
+#define MMIODEMO_IOC_DMA_RUN	_IOWR(MMIODEMO_IOC_MAGIC, 0x0b, struct mmiodemo_dma_run)
 
 /* clang-format on */
 

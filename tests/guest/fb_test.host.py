@@ -13,3 +13,5 @@ def check(run):
                      "fb_screendump_shows_the_synced_row")
     yield screendump(run, "unbound", "color:16x16:000000",
                      "fb_screendump_after_unbind_is_blank")
+    yield screendump(run, "doc-example", "color:640x480:000000:row=100:ffffff",
+                     "fb_documented_example_is_its_picture")

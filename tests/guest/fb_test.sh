@@ -61,6 +61,17 @@ unbind_while_scanning() {
 		screendump unbound
 }
 
+# The framebuffer example of Documentation/mmiodemo.rst, as written
+# (/tests/fb_doc_example, made by tests/host/doc-program.sh), on a black
+# buffer of the driver's default size: its picture is its white line 100,
+# shown after the program exited.
+doc_example() {
+	mmiodemo fb off >/dev/null && mmiodemo dma fill 0 >/dev/null &&
+		mmiodemo dma sync --for device >/dev/null &&
+		/tests/fb_doc_example && screendump doc-example &&
+		mmiodemo fb off
+}
+
 # "fb_test.sh screendump NAME" alone: for make run's picture.
 if [ "${1:-}" = screendump ]; then
 	screendump "$2"
@@ -68,7 +79,7 @@ if [ "${1:-}" = screendump ]; then
 fi
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 check scan_out_starts_on_the_drawn_picture 0 \
 	'^scanning out 640x480 XRGB8888, stride 2560, from offset 0x0$' picture
 check changed_row_syncs_only_its_pages 0 \
@@ -79,4 +90,6 @@ check unbind_parks_the_device_before_freeing_the_buffer 0 \
 	'^screendump unbound taken$' unbind_while_scanning
 check scan_out_can_start_again_after_rebind 0 '^scan-out off$' \
 	sh -c 'mmiodemo fb show >/dev/null && mmiodemo fb off'
+check the_documented_example_shows_its_picture 0 '^scan-out off$' \
+	doc_example
 tap_done

@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..63"
+echo "1..65"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -65,6 +65,10 @@ check dma_fill_then_verify_a_pattern 0 '^verified 8192 bytes$' \
 check dma_verify_names_the_first_wrong_byte 1 \
 	'byte at offset 0x3000 is 0x.., expected 0xee' \
 	mmiodemo dma verify 0xee --offset 0x3000 --len 0x10
+check dma_runs_tile_the_buffer_from_0 0 '^offset 0x0 len 0x[0-9a-f]+$' \
+	sh -c 'mmiodemo dma runs | head -n 1'
+check dma_runs_json_lists_the_runs 0 '^\[\{"offset": 0, "len": [0-9]+\}(, \{"offset": [0-9]+, "len": [0-9]+\})*\]$' \
+	mmiodemo dma runs --json
 check dma_dirty_lists_the_written_pages 0 '^dirty pages: 2$' \
 	sh -c 'mmiodemo dma dirty >/dev/null && mmiodemo dma fill 7 --len 1 &&
 		mmiodemo dma fill 7 --offset 0x5000 --len 1 && mmiodemo dma dirty'

@@ -9,8 +9,9 @@
  *
  * It knows the driver only from outside: a mapping of the device is one
  * whose file's mapping belongs to the driver's pseudo filesystem
- * "mmiodemo" (every mapping of the device joins that address_space, for
- * revocation). Offsets are those of the device's mmap space; userspace
+ * "mmiodemo" (every mapping of the device joins one of the device's two
+ * address_spaces there, files opened for writing one, read-only files the
+ * other, for revocation). Offsets are those of the device's mmap space; userspace
  * tells regions apart with MMIODEMO_IOC_INFO. Output, one line each:
  *
  *   kernel ioremap TYPE             the type ioremap() gives MMIO

@@ -215,6 +215,14 @@ int mmiodemo_sync(struct mmiodemo *md, bool for_cpu, uint64_t offset,
 int mmiodemo_load(struct mmiodemo *md, const char *name, uint64_t blob_offset,
 		  uint64_t offset, uint64_t *len);
 
+/**
+ * mmiodemo_dma_run() - MMIODEMO_IOC_DMA_RUN: the run of the buffer (pages
+ * of consecutive bus addresses, where a framebuffer must lie) that holds
+ * byte @offset: out, its first byte *@start and its bytes *@len.
+ */
+int mmiodemo_dma_run(struct mmiodemo *md, uint64_t offset, uint64_t *start,
+		     uint64_t *len);
+
 /** mmiodemo_fb_show() - MMIODEMO_IOC_FB_SHOW of @fb. */
 int mmiodemo_fb_show(struct mmiodemo *md, const struct mmiodemo_fb *fb);
 

@@ -17,8 +17,8 @@
 
 #include "libmmiodemo.h"
 #include "mmiodemo-stats.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define DEBUGFS_DEFAULT "/sys/kernel/debug"
 
 struct mmiodemo {
@@ -312,6 +312,19 @@ int mmiodemo_load(struct mmiodemo *md, const char *name, uint64_t blob_offset,
 	if (!err)
 		*len = l.len;
 	return err;
+}
+
+int mmiodemo_dma_run(struct mmiodemo *md, uint64_t offset, uint64_t *start,
+		     uint64_t *len)
+{
+	struct mmiodemo_dma_run r = { .offset = offset };
+	int ret = do_ioctl(md, MMIODEMO_IOC_DMA_RUN, &r);
+
+	if (ret)
+		return ret;
+	*start = r.offset;
+	*len = r.len;
+	return 0;
 }
 
 int mmiodemo_fb_show(struct mmiodemo *md, const struct mmiodemo_fb *fb)

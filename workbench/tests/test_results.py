@@ -229,6 +229,7 @@ def test_a_recorded_console_gets_its_recorded_verdicts(tmp_path):
     for name, spec in (("gradient", "gradient:640x480"),
                        ("row", "gradient:640x480:row=100:ffffff"),
                        ("unbound", "color:16x16:000000"),
+                       ("doc-example", "color:640x480:000000:row=100:ffffff"),
                        ("bounce-unsynced", "color:16x16:00ff00"),
                        ("bounce-synced", "color:16x16:00ff00")):
         write_ppm(str(logs / ("debian-6.1-test-%s.ppm" % name)), spec)
