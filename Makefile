@@ -81,6 +81,8 @@ help:
 	@echo '                    a staging root; prefix=, exec_prefix=, bindir=, libdir=,'
 	@echo '                    includedir=, datarootdir=, datadir=, mandir=, man1dir='
 	@echo '                    as in the GNU conventions'
+	@echo '                    pkgconfigdir=, bashcompdir=, INSTALL=, INSTALL_PROGRAM=,'
+	@echo '                    INSTALL_DATA= too'
 	@echo '  TOOL_STATIC=      make install: link the tool with the shared C library'
 	@echo '                    (default -static, as the guest runs it)'
 	@echo '  O=DIR             where the build goes (default build/)'

@@ -125,7 +125,8 @@ struct mmiodemo_info {
  * MMIODEMO_IOC_GET_DIRTY: copy the dirty log to bitmap and clear it.
  * EINVAL if nr_pages is smaller than the buffer or reserved is not 0,
  * EFAULT if bitmap cannot be written (the pages it took go back into the
- * log: a failed call loses nothing), ENODEV once the device is unbound.
+ * log: a failed call loses nothing), ENODEV once the device is unbound,
+ * ENOMEM.
  */
 struct mmiodemo_dirty {
 	__u64 bitmap;		/* user pointer to (nr_pages + 63) / 64 __u64 */
@@ -290,7 +291,8 @@ struct mmiodemo_reg {
  * (old & ~mask) | (value & mask), and no other change of it by the driver
  * falls in between. old returns the value before, new the value written.
  * EINVAL for an offset as for REG_WRITE, value bits outside mask, or a
- * reserved field not 0; EBADF through a file not open for writing. Through the mapping, a
+ * reserved field not 0; EBADF through a file not open for writing; ENODEV
+ * once the device is unbound. Through the mapping, a
  * read-modify-write races with the driver's, and the last writer wins.
  */
 struct mmiodemo_reg_update {

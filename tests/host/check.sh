@@ -99,6 +99,13 @@ check driver_calls_run_one_way "$out"
 out=$(tests/host/doc-examples.sh Documentation/*.rst 2>&1)
 check doc_examples_compile_as_written "$out"
 
+# What the docs say of the code is what the code does: the functions they
+# say the driver uses or avoids, the flags it sets, the errnos and EINVAL
+# reasons of the header, no retired design's words, make help's variables
+# (tests/host/doc-claims.py).
+out=$(/usr/bin/python3 tests/host/doc-claims.py 2>&1)
+check docs_say_what_the_code_does "$out"
+
 out=$(shellcheck -x "${scripts[@]}" 2>&1; shellcheck -x -s sh guest/init 2>&1)
 check shellcheck_finds_nothing_in_scripts "$out"
 
