@@ -360,6 +360,8 @@ static int mmiodemo_probe(struct platform_device *pdev)
 	md->misc.fops = &mmiodemo_fops;
 	md->misc.parent = dev;
 	md->misc.mode = 0600;
+	mmiodemo_stats_init();
+	md->misc.groups = mmiodemo_groups;
 	ret = misc_register(&md->misc);
 	if (ret)
 		return dev_err_probe(dev, ret, "cannot register /dev/%s\n",

@@ -31,6 +31,7 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -39,6 +40,7 @@
 #include <linux/rmap.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#include <linux/sysfs.h>
 #include <linux/uaccess.h>
 
 #include "mmiodemo-compat.h"
@@ -1050,40 +1052,62 @@ static const struct file_operations mmiodemo_dma_debugfs_fops = {
 	.llseek = default_llseek,
 };
 
-/* A counter file: read-only; a user of it compares two readings. */
-static int mmiodemo_counter_get(void *data, u64 *val)
+/*
+ * The counters as sysfs attributes of the misc device, in a group "stats"
+ * (/sys/class/misc/NODE/stats/NAME, Documentation/ABI/testing/
+ * sysfs-class-misc-mmiodemo): read-only, each an atomic_long_t of struct
+ * mmiodemo_dma named in mmiodemo-stats.h. A reader compares two readings.
+ */
+static ssize_t mmiodemo_counter_show(struct device *dev,
+				     struct device_attribute *attr, char *buf)
 {
-	*val = atomic_long_read(data);
-	return 0;
+	struct miscdevice *misc = dev_get_drvdata(dev);
+	struct mmiodemo *md = container_of(misc, struct mmiodemo, misc);
+	struct dev_ext_attribute *ea =
+		container_of(attr, struct dev_ext_attribute, attr);
+
+	return sysfs_emit(buf, "%ld\n",
+			  atomic_long_read((atomic_long_t *)((char *)&md->dma +
+							     (size_t)ea->var)));
 }
 
-DEFINE_DEBUGFS_ATTRIBUTE(mmiodemo_counter_fops, mmiodemo_counter_get, NULL,
-			 "%llu\n");
+#define MMIODEMO_COUNTER_ATTR(_name)                          \
+	{ .attr = { .attr = { .name = #_name, .mode = 0444 }, \
+		    .show = mmiodemo_counter_show },          \
+	  .var = (void *)offsetof(struct mmiodemo_dma, _name) },
 
-#define MMIODEMO_COUNTER(_name) \
-	{ #_name, offsetof(struct mmiodemo_dma, _name) },
+static struct dev_ext_attribute mmiodemo_counter_attrs[] = {
+	/* One for each counter of mmiodemo-stats.h. */
+	MMIODEMO_COUNTERS(MMIODEMO_COUNTER_ATTR)
+};
 
-/* Each counter's file name and place, from mmiodemo-stats.h. */
-static const struct {
-	const char *name;
-	size_t offset;
-} mmiodemo_counters[] = { MMIODEMO_COUNTERS(MMIODEMO_COUNTER) };
+/* Filled at probe, before the first misc_register(): the same each time. */
+static struct attribute
+	*mmiodemo_stats_attrs[ARRAY_SIZE(mmiodemo_counter_attrs) + 1];
+
+static const struct attribute_group mmiodemo_stats_group = {
+	.name = "stats",
+	.attrs = mmiodemo_stats_attrs,
+};
+
+const struct attribute_group *mmiodemo_groups[] = {
+	&mmiodemo_stats_group,
+	NULL,
+};
+
+void mmiodemo_stats_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mmiodemo_counter_attrs); i++)
+		mmiodemo_stats_attrs[i] = &mmiodemo_counter_attrs[i].attr.attr;
+}
 
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md)
 {
 	struct mmiodemo_dma *dma = &md->dma;
-	struct dentry *stats;
-	unsigned int i;
 
 	debugfs_create_file_size("dma", 0400, md->debugfs, md,
 				 &mmiodemo_dma_debugfs_fops,
 				 (loff_t)dma->nr_pages << PAGE_SHIFT);
-	stats = debugfs_create_dir("stats", md->debugfs);
-	for (i = 0; i < ARRAY_SIZE(mmiodemo_counters); i++) {
-		void *counter = (void *)dma + mmiodemo_counters[i].offset;
-
-		debugfs_create_file_unsafe(mmiodemo_counters[i].name, 0400,
-					   stats, counter,
-					   &mmiodemo_counter_fops);
-	}
 }

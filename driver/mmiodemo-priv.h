@@ -104,7 +104,7 @@ struct mmiodemo_dma {
 	unsigned long *wr; /* may have a writable user PTE: a take walks them */
 	unsigned long *found; /* a take's scratch: what its walk found */
 	struct mutex lock; /* takes, syncs, hand-overs; guards @found */
-	/* Read-only counters in debugfs "stats/": they only grow. */
+	/* Read-only counters in sysfs "stats/" (mmiodemo_groups): they grow. */
 	atomic_long_t faults; /* each maps its page: by .fault or .map_pages */
 	atomic_long_t faultaround; /* pages mapped ahead of a fault */
 	atomic_long_t mkwrites;
@@ -238,6 +238,8 @@ int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end);
 long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 			void __user *argp);
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);
+extern const struct attribute_group *mmiodemo_groups[];
+void mmiodemo_stats_init(void);
 
 /* mmiodemo-fwcfg.c */
 int mmiodemo_fwcfg_init(struct mmiodemo *md, struct platform_device *pdev);

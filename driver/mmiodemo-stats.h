@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR MIT */
 /*
  * The counters of mmiodemo's DMA buffer, by name: the driver shows each,
- * read-only, in debugfs as DEVICE/stats/NAME (struct mmiodemo_dma has an
- * atomic_long_t of each name); the tool prints them in this order and the
- * tests read them. Debugfs is not an ABI: these are for people and tests.
+ * read-only, as the sysfs attribute /sys/class/misc/NODE/stats/NAME
+ * (struct mmiodemo_dma has an atomic_long_t of each name), an ABI
+ * documented in Documentation/ABI/testing/sysfs-class-misc-mmiodemo:
+ * names are only added. libmmiodemo reads them (mmiodemo_counter()), the
+ * tool prints them in this order, and the tests read them.
  */
 #ifndef MMIODEMO_STATS_H
 #define MMIODEMO_STATS_H

@@ -155,13 +155,12 @@ const struct command commands[] = {
 	},
 	{
 		.name = "stats", .args = "[--json]",
-		.summary = "print the driver's counters from debugfs",
+		.summary = "print the driver's counters",
 		.help = "Prints 'NAME VALUE' for each counter (faults, faultaround,\n"
 			"mkwrites, syncs, pages_synced, bytes_loaded),\n"
-			"read from " DEBUGFS_DIR "/DEVICE/stats/, where DEVICE is the\n"
-			"name of the device node. Needs debugfs mounted, and root.\n"
+			"read from /sys/class/misc/DEVICE/stats/, where DEVICE is the\n"
+			"name of the device node; any user may read them.\n"
 			"The counters only grow: compare two readings.\n"
-			"$MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR ".\n"
 			"--json prints {NAME: VALUE, ...}.\n",
 		.opts = CMD_OPT_JSON, .run = cmd_stats,
 	},

@@ -27,19 +27,18 @@ void cmd_stats(const struct config *cfg, char **argv)
 
 	(void)argv;
 
-	/* the driver's debugfs directory is named after its device node */
+	/* the driver's misc device is named after its device node */
 	name = name ? name + 1 : cfg->device;
 	if (!*name)
-		usage_error("device '%s' has no name to find its debugfs directory",
+		usage_error("device '%s' has no name to find its counters",
 			    cfg->device);
-	n = snprintf(dir, sizeof(dir), "%s/%s/stats", mmiodemo_debugfs_dir(),
-		     name);
+	n = snprintf(dir, sizeof(dir), "/sys/class/misc/%s/stats", name);
 	if (n < 0 || (size_t)n >= sizeof(dir))
-		usage_error("debugfs path of device '%s' is too long", name);
+		usage_error("sysfs path of device '%s' is too long", name);
 	if (stat(dir, &st) < 0) {
 		if (errno == ENOENT)
-			die("%s does not exist: is debugfs mounted on %s, and is the driver loaded?",
-			    dir, mmiodemo_debugfs_dir());
+			die("%s does not exist: is the driver bound to a device named %s?",
+			    dir, name);
 		die_perror("unable to access %s", dir);
 	}
 

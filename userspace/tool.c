@@ -157,7 +157,7 @@ static void print_help(void)
 	printf("buffer (decimal, 0x hex or 0 octal); --len 0 means to the end.\n");
 	printf("\n");
 	printf("Environment:\n");
-	printf("  MMIODEMO_DEBUGFS\twhere stats and maps look for debugfs\n");
+	printf("  MMIODEMO_DEBUGFS\twhere maps looks for debugfs\n");
 	printf("\t\t\t(default: %s), e.g. a directory of test files\n",
 	       DEBUGFS_DIR);
 	printf("\n");

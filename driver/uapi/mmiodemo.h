@@ -213,9 +213,10 @@ struct mmiodemo_load {
  * EBUSY: a scan-out is already on (MMIODEMO_IOC_FB_OFF first, then show
  * the new one); EOPNOTSUPP: the device has no ramfb; EIO, ETIMEDOUT: as
  * for LOAD (ramfb is configured through the same DMA engine); ENODEV:
- * the device was unbound; EBADF: a file not open for writing.
- * MMIODEMO_IOC_FB_OFF stops it (0 if it was off; EOPNOTSUPP, EIO,
- * ETIMEDOUT, ENODEV, EBADF as for FB_SHOW): ramfb cannot be turned
+ * the device was unbound; EBADF: a file not open for writing; ENOMEM.
+ * MMIODEMO_IOC_FB_OFF stops it (0 if it was off, or if QEMU has no ramfb;
+ * EOPNOTSUPP: the device has no DMA engine; EIO, ETIMEDOUT: as for LOAD;
+ * ENODEV, EBADF as for FB_SHOW): ramfb cannot be turned
  * off, so the driver points it at a 16x16 black picture in memory that is
  * never freed or written. MMIODEMO_FB_MIN and MMIODEMO_FB_MAX_* are
  * QEMU's ramfb's own limits (the bochs VBE limits its hw/display/ramfb.c
@@ -309,7 +310,8 @@ struct mmiodemo_reg_update {
  * the pages around it whose bus addresses follow each other, in which a
  * framebuffer (FB_SHOW) must lie. The buffer is allocated in runs of up to
  * 4 MiB, smaller when the kernel has no larger free ones, and mapped for
- * the device a run at a time (with bounce buffers, 256 KiB at most).
+ * the device a run at a time (with bounce buffers, 256 KiB at most);
+ * allocations that lie next to each other in memory make one run.
  * In: offset; out: offset, the run's first byte, and len, its bytes.
  * offset 0, then the last offset + len each time, walks every run.
  * EINVAL: offset not inside the buffer, or reserved not 0; ENODEV: the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What the guest test programs share: where the device, its debugfs
- * directory and its sysfs driver are, the driver's counters, 32-bit
+ * directory and its sysfs driver are, the driver's sysfs counters, 32-bit
  * register accesses and sysfs writes.
  */
 #ifndef MMIODEMO_TESTS_COMMON_H
@@ -37,7 +37,7 @@
 #define rd32(map, off)		mmiodemo_ioread((map), (off), 32)
 #define wr32(map, off, val)	mmiodemo_iowrite((map), (off), 32, (val))
 
-/* The driver's debugfs counters (mmiodemo-stats.h): they only grow. */
+/* The driver's sysfs counters (mmiodemo-stats.h): they only grow. */
 #define COUNTER_ONE(name) +1
 static long counter_base[0 MMIODEMO_COUNTERS(COUNTER_ONE)];
 

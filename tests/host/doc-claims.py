@@ -72,6 +72,8 @@ EINVAL_HANDLERS = {
                              "mmiodemo_dma_run", "arg"),
     "MMIODEMO_IOC_LOAD": ("driver/mmiodemo-fwcfg.c",
                           "mmiodemo_fwcfg_load", "arg"),
+    "MMIODEMO_IOC_FB_SHOW": ("driver/mmiodemo-fwcfg.c",
+                             "mmiodemo_fb_show", "fb"),
 }
 
 # The kernel's names of the flags, as the two mmap paths spell them.

@@ -18,9 +18,9 @@
 
 #include "mmiodemo.h"
 
-#define SYNCED "/sys/kernel/debug/mmiodemo/stats/pages_synced"
+#define SYNCED "/sys/class/misc/mmiodemo/stats/pages_synced"
 
-/* The driver's synced-pages counter, or -1 if debugfs cannot be read. */
+/* The driver's synced-pages counter, or -1 if it cannot be read. */
 static long pages_synced(void)
 {
 	char buf[32] = "";

@@ -3,7 +3,7 @@
  * populate-vs-lazy: the DMA buffer is mapped lazily. mmap() only sets up
  * the area; pages come in by page faults on first touch, each fault
  * mapping its page and, on a read, the pages around it (fault-around).
- * The driver counts both in debugfs (stats/faults, stats/faultaround).
+ * The driver counts both in sysfs (stats/faults, stats/faultaround).
  * With MAP_POPULATE the kernel takes those faults inside mmap(), and
  * touching costs none.
  */
@@ -19,10 +19,10 @@
 
 #include "mmiodemo.h"
 
-#define STATS "/sys/kernel/debug/mmiodemo/stats/"
+#define STATS "/sys/class/misc/mmiodemo/stats/"
 #define PAGES 16
 
-/* A counter of the driver, or -1 if debugfs cannot be read. */
+/* A counter of the driver, or -1 if it cannot be read. */
 static long counter(const char *name)
 {
 	char path[128], buf[32] = "";

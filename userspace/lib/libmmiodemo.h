@@ -246,22 +246,27 @@ int mmiodemo_event_read(struct mmiodemo *md, struct mmiodemo_event *ev);
 int mmiodemo_irq_unmask(struct mmiodemo *md, uint32_t lines);
 
 /**
- * mmiodemo_counter() - one of the driver's debugfs counters.
+ * mmiodemo_counter() - one of the driver's counters.
  * @device: the device's node, e.g. "/dev/mmiodemo" (its basename names
- *          its debugfs directory); it need not be open
+ *          its misc device); it need not be open
  * @name:   as in mmiodemo-stats.h, e.g. "faults"
  * @val:    out
  *
- * Reads $MMIODEMO_DEBUGFS (default /sys/kernel/debug)/NODE/stats/@name.
- * The counters only grow: compare two readings. Return: 0; -ENOENT (no
- * such counter, or debugfs not mounted); -EIO (not a number); -errno.
+ * Reads the sysfs attribute /sys/class/misc/NODE/stats/@name (an ABI:
+ * Documentation/ABI/testing/sysfs-class-misc-mmiodemo), which any user
+ * may read. The counters only grow: compare two readings. Return: 0;
+ * -ENOENT (no such counter, or no such device); -EIO (not a number);
+ * -errno.
  */
 int mmiodemo_counter(const char *device, const char *name, uint64_t *val);
 
 /** mmiodemo_counter_names() - the names of the counters; @nr: out. */
 const char *const *mmiodemo_counter_names(size_t *nr);
 
-/** mmiodemo_debugfs_dir() - $MMIODEMO_DEBUGFS if set, else the default. */
+/**
+ * mmiodemo_debugfs_dir() - where debugfs is: $MMIODEMO_DEBUGFS if set,
+ * else /sys/kernel/debug (the maps of the audit module are there).
+ */
 const char *mmiodemo_debugfs_dir(void);
 
 /** mmiodemo_name() - the basename of the device's node, e.g. "mmiodemo". */

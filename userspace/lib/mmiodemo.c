@@ -20,6 +20,7 @@
 #include "util.h"
 
 #define DEBUGFS_DEFAULT "/sys/kernel/debug"
+#define STATS_DIR "/sys/class/misc"
 
 struct mmiodemo {
 	int fd;
@@ -392,9 +393,8 @@ int mmiodemo_counter(const char *device, const char *name, uint64_t *val)
 		;
 	if (i == ARRAY_SIZE(counters))
 		return -ENOENT;
-	if (snprintf(path, sizeof(path), "%s/%s/stats/%s",
-		     mmiodemo_debugfs_dir(), node ? node + 1 : device,
-		     name) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), STATS_DIR "/%s/stats/%s",
+		     node ? node + 1 : device, name) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
