@@ -913,6 +913,21 @@ static long mmiodemo_dma_sync_pages(struct mmiodemo *md, unsigned long first,
  * and the rest of its bounce buffer must be the page's. The caller holds
  * the device (mmiodemo_enter()).
  */
+/* The device wrote @bytes into the buffer (MMIODEMO_IOC_LOAD). */
+void mmiodemo_dma_loaded(struct mmiodemo *md, u64 bytes)
+{
+	atomic_long_add(bytes, &md->dma.bytes_loaded);
+}
+
+/*
+ * The device may go on reading the buffer after unbind (ramfb could not
+ * be stopped): mmiodemo_dma_free() leaks its pages instead of freeing them.
+ */
+void mmiodemo_dma_keep(struct mmiodemo *md)
+{
+	md->dma.device_holds = true;
+}
+
 int mmiodemo_dma_give(struct mmiodemo *md, unsigned long first,
 		      unsigned long nr)
 {

@@ -207,7 +207,7 @@ long mmiodemo_fwcfg_load(struct mmiodemo *md, struct mmiodemo_load __user *argp)
 	ret = mmiodemo_fwcfg_load_pages(md, select, arg.blob_offset, arg.offset,
 					arg.len);
 	if (!ret)
-		atomic_long_add(arg.len, &md->dma.bytes_loaded);
+		mmiodemo_dma_loaded(md, arg.len);
 out:
 	mutex_unlock(&fc->lock);
 	mmiodemo_exit(md);
@@ -340,7 +340,7 @@ void mmiodemo_fb_revoke(struct mmiodemo *md)
 	mutex_lock(&md->fwcfg.lock);
 	if (mmiodemo_fb_park(&md->fwcfg)) {
 		/* Freed, its pages could be read by ramfb as someone else's. */
-		md->dma.device_holds = true;
+		mmiodemo_dma_keep(md);
 		dev_err(md->dev,
 			"cannot stop ramfb scanning out the buffer: it is never freed\n");
 	}

@@ -240,6 +240,8 @@ long mmiodemo_dma_ioctl(struct mmiodemo *md, unsigned int cmd,
 void mmiodemo_dma_debugfs_init(struct mmiodemo *md);
 extern const struct attribute_group *mmiodemo_groups[];
 void mmiodemo_stats_init(void);
+void mmiodemo_dma_loaded(struct mmiodemo *md, u64 bytes);
+void mmiodemo_dma_keep(struct mmiodemo *md);
 
 /* mmiodemo-fwcfg.c */
 int mmiodemo_fwcfg_init(struct mmiodemo *md, struct platform_device *pdev);
