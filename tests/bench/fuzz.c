@@ -197,6 +197,7 @@ struct slot {
 	unsigned int npin;
 	ssize_t pin_ret;
 	int pin_errno;
+	bool pin_reading;		/* process_vm_readv(), not _writev() */
 	/* ODIRECT: the read in flight, in this process's AIO context. */
 	aio_context_t aio;
 	pid_t aio_pid;
@@ -920,14 +921,102 @@ static bool uffd_waiting(struct slot *s)
 	       msg.event == UFFD_EVENT_PAGEFAULT;
 }
 
-static void *pin_writer(void *arg)
+/*
+ * The iovecs of a copy through pins: 1 to MAX_PIN of the slot's pages of
+ * @mp from page @k on (the slot's own: @nslots apart), 1 to 8 bytes each
+ * at a random offset; the local side of the first at @first, of the j-th
+ * at @rest + j * 8. With @fill, random bytes to write in pin_src.
+ * Returns their bytes.
+ */
+static size_t pin_iovs(struct slot *s, struct map *mp, size_t k,
+		       uint8_t *first, uint8_t *rest, bool fill)
+{
+	static const unsigned int widths[] = { 1, 2, 4, 8 };
+	unsigned int width, n, j;
+	size_t off, want = 0;
+	uint64_t v;
+
+	n = 1 + (unsigned int)below(s, MAX_PIN);
+	for (j = 0; j < n && k < mp->n; j++, k += m->nslots) {
+		width = widths[below(s, 4)];
+		off = below(s, m->ps / width) * width;
+		if (fill) {
+			v = rnd(s);
+			memcpy(s->pin_src + j * 8, &v, width);
+		}
+		s->pin_local[j].iov_base = (j ? rest : first) + j * 8;
+		s->pin_local[j].iov_len = width;
+		s->pin_remote[j].iov_base = mp->addr + k * m->ps + off;
+		s->pin_remote[j].iov_len = width;
+		s->pin_page[j] = mp->first + k;
+		s->pin_off[j] = off;
+		want += width;
+	}
+	s->npin = j;
+	return want;
+}
+
+/* The slot's process_vm_readv() or _writev() (s->pin_reading). */
+static void *pin_copy(void *arg)
 {
 	struct slot *s = arg;
 
-	s->pin_ret = process_vm_writev(getpid(), s->pin_local, s->npin,
-				       s->pin_remote, s->npin, 0);
+	if (s->pin_reading)
+		s->pin_ret = process_vm_readv(getpid(), s->pin_local, s->npin,
+					      s->pin_remote, s->npin, 0);
+	else
+		s->pin_ret = process_vm_writev(getpid(), s->pin_local,
+					       s->npin, s->pin_remote,
+					       s->npin, 0);
 	s->pin_errno = errno;
 	return NULL;
+}
+
+/* Lets a held copy go on: a write's (held[] of page @p too), a read's. */
+static void pin_let_go(struct slot *s, size_t p)
+{
+	if (s->pin_reading)
+		uffd_serve(s);
+	else
+		pin_release(s, p);
+}
+
+/*
+ * Runs the slot's copy through pins (pin_copy()): right here, or, if
+ * @hold, in a thread whose copy of the first page waits on the slot's
+ * userfaultfd page, its remote page pinned, while the slot takes a set
+ * (GET_DIRTY or SYNC_FOR_DEVICE); then lets it go on. True if the slot
+ * took while the copy waited.
+ */
+static bool pin_run(struct slot *s, bool hold, size_t p)
+{
+	bool took = false;
+	pthread_t t;
+
+	if (hold && pthread_create(&t, NULL, pin_copy, s)) {
+		fail(s, "pthread_create: %s", strerror(errno));
+		pin_let_go(s, p);
+		hold = false;
+	}
+	if (!hold) {
+		pin_copy(s);
+		return false;
+	}
+	if (uffd_waiting(s)) {
+		/* The first page is pinned, its copy waits: take. */
+		took = true;
+		if (below(s, 2))
+			op_get_dirty(s);
+		else
+			op_sync(s, OP_SYNC_DEV);
+	} else {
+		fail(s, "%s did not reach its held page",
+		     s->pin_reading ? "process_vm_readv" :
+				      "process_vm_writev");
+	}
+	pin_let_go(s, p);
+	pthread_join(t, NULL);
+	return took;
 }
 
 /*
@@ -949,11 +1038,9 @@ static void *pin_writer(void *arg)
  */
 static void op_pin_write(struct slot *s, enum op op)
 {
-	static const unsigned int widths[] = { 1, 2, 4, 8 };
 	struct map *mp = NULL;
-	size_t k, p, off, want = 0, i;
-	unsigned int width, n, j;
-	pthread_t t;
+	size_t k, p, want, i;
+	unsigned int j;
 	uint64_t v;
 	bool hold = op == OP_PIN_HELD;
 	uint8_t *src = s->pin_src;
@@ -978,27 +1065,14 @@ static void op_pin_write(struct slot *s, enum op op)
 		/* Missing again: the next read of it waits for the slot. */
 		madvise(src, m->ps, MADV_DONTNEED);
 	}
-	n = 1 + (unsigned int)below(s, MAX_PIN);
-	for (j = 0; j < n && k < mp->n; j++, k += m->nslots) {
-		width = widths[below(s, 4)];
-		off = below(s, m->ps / width) * width;
-		v = rnd(s);
-		memcpy(s->pin_src + j * 8, &v, width);
-		s->pin_local[j].iov_base = src + j * 8;
-		s->pin_local[j].iov_len = width;
-		s->pin_remote[j].iov_base = mp->addr + k * m->ps + off;
-		s->pin_remote[j].iov_len = width;
-		s->pin_page[j] = mp->first + k;
-		s->pin_off[j] = off;
-		want += width;
-	}
-	s->npin = j;
+	want = pin_iovs(s, mp, k, src, src, true);
 	p = s->pin_page[0];
 	note(s, "%s %u pages from page %zu (via %p)",
 	     hold ? "process_vm_writev, first copy held," :
 		    "process_vm_writev", s->npin, p, mp->addr);
+	s->pin_reading = false;
 	if (op == OP_PIN_RO) {
-		pin_writer(s);
+		pin_copy(s);
 		if (s->pin_ret != -1 || s->pin_errno != EFAULT)
 			fail(s, "process_vm_writev into a read-only mapping: expected EFAULT, got %zd (%s)",
 			     s->pin_ret, strerror(s->pin_errno));
@@ -1012,26 +1086,7 @@ static void op_pin_write(struct slot *s, enum op op)
 			__atomic_store_n(&held[p], (uint32_t)v,
 					 __ATOMIC_SEQ_CST);
 	}
-	if (hold && pthread_create(&t, NULL, pin_writer, s)) {
-		fail(s, "pthread_create: %s", strerror(errno));
-		pin_release(s, p);
-		hold = false;
-	}
-	if (!hold) {
-		pin_writer(s);
-	} else {
-		if (uffd_waiting(s)) {
-			/* The first page is pinned, its copy waits: take. */
-			if (below(s, 2))
-				op_get_dirty(s);
-			else
-				op_sync(s, OP_SYNC_DEV);
-		} else {
-			fail(s, "process_vm_writev did not read its held source");
-		}
-		pin_release(s, p);
-		pthread_join(t, NULL);
-	}
+	pin_run(s, hold, p);
 	for (j = 0; j < s->npin; j++) {
 		i = s->pin_page[j];
 		__atomic_add_fetch(&done[i], 1, __ATOMIC_SEQ_CST);
@@ -1042,16 +1097,6 @@ static void op_pin_write(struct slot *s, enum op op)
 		fail(s, "process_vm_writev of %zu bytes into the slot's writable mapping: %zd (%s)",
 		     want, s->pin_ret, strerror(s->pin_errno));
 	count(hold ? OP_PIN_HELD : OP_PIN_WRITE);
-}
-
-static void *pin_reader(void *arg)
-{
-	struct slot *s = arg;
-
-	s->pin_ret = process_vm_readv(getpid(), s->pin_local, s->npin,
-				      s->pin_remote, s->npin, 0);
-	s->pin_errno = errno;
-	return NULL;
 }
 
 /*
@@ -1067,12 +1112,10 @@ static void *pin_reader(void *arg)
  */
 static void op_pin_read(struct slot *s)
 {
-	static const unsigned int widths[] = { 1, 2, 4, 8 };
 	struct map *mp = any_map(s, true, false);
-	size_t k, off, want = 0, i;
-	unsigned int width, n, j;
+	size_t k, want, i;
+	unsigned int j;
 	bool hold = below(s, 2);
-	pthread_t t;
 	uint64_t v;
 	long e;
 
@@ -1082,47 +1125,17 @@ static void op_pin_read(struct slot *s)
 		hold = false;
 	if (hold)	/* missing again: the copy into it waits for the slot */
 		madvise(s->uffd_page, m->ps, MADV_DONTNEED);
-	n = 1 + (unsigned int)below(s, MAX_PIN);
-	for (j = 0; j < n && k < mp->n; j++, k += m->nslots) {
-		width = widths[below(s, 4)];
-		off = below(s, m->ps / width) * width;
-		s->pin_local[j].iov_base = (hold && !j ? s->uffd_page :
-						       s->pin_src) + j * 8;
-		s->pin_local[j].iov_len = width;
-		s->pin_remote[j].iov_base = mp->addr + k * m->ps + off;
-		s->pin_remote[j].iov_len = width;
-		s->pin_page[j] = mp->first + k;
-		s->pin_off[j] = off;
-		want += width;
-	}
-	s->npin = j;
+	want = pin_iovs(s, mp, k, hold ? s->uffd_page : s->pin_src, s->pin_src,
+			false);
 	note(s, "process_vm_readv%s of %u pages from page %zu (via %p)",
 	     hold ? ", first copy held" : "", s->npin, s->pin_page[0],
 	     mp->addr);
 	for (j = 0; j < s->npin; j++)
 		__atomic_add_fetch(&rp_active[s->pin_page[j]], 1,
 				   __ATOMIC_SEQ_CST);
-	if (hold && pthread_create(&t, NULL, pin_reader, s)) {
-		fail(s, "pthread_create: %s", strerror(errno));
-		hold = false;
-		uffd_serve(s);
-	}
-	if (!hold) {
-		pin_reader(s);
-	} else {
-		if (uffd_waiting(s)) {
-			/* The first page is pinned for reading: take. */
-			__atomic_add_fetch(&m->rp_held, 1, __ATOMIC_RELAXED);
-			if (below(s, 2))
-				op_get_dirty(s);
-			else
-				op_sync(s, OP_SYNC_DEV);
-		} else {
-			fail(s, "process_vm_readv did not write its held destination");
-		}
-		uffd_serve(s);
-		pthread_join(t, NULL);
-	}
+	s->pin_reading = true;
+	if (pin_run(s, hold, s->pin_page[0]))
+		__atomic_add_fetch(&m->rp_held, 1, __ATOMIC_RELAXED);
 	/* The pins are gone: each page's end, then the pin no longer held. */
 	for (j = 0; j < s->npin; j++) {
 		e = __atomic_add_fetch(&m->rp_seq, 1, __ATOMIC_SEQ_CST);
