@@ -7,7 +7,7 @@ installed packages and apt lists are reused), with none of this make's
 variables (JOBS=, T=): once cold, then the same run again, warm. Prints
 each run's minutes, its closing line and a verdict against its target;
 exit 1 if a run misses its target or does not pass. The figures are this machine's:
-the targets hold for the 2-core machine of README.md, with nothing else
+the targets hold for a 2-core machine (Documentation/testing.rst, "Timings"), with nothing else
 running.
 """
 import os
