@@ -217,16 +217,24 @@ $(B)/kcflags: FORCE
 	@mkdir -p $(@D)
 	@echo '$(MMIODEMO_KCFLAGS)' | cmp -s - $@ || echo '$(MMIODEMO_KCFLAGS)' >$@
 
+# The modules a directory's Kbuild builds now, from kbuild's
+# modules.order (x.ko or, since 6.2, x.o; a path or not): not every .ko
+# there, which may be a module that Kbuild no longer names.
+built_kos = sed -e 's|.*/||' -e 's|\.k\?o$$|.ko|' $(SRC)/$(1)/modules.order
+
 $(KO): $(DRIVER_SRCS) $(MODULE_DEPS)
 	$(call kbuild,driver) $(MODULE_KCFLAGS) modules
 	@mkdir -p $(MODDIR)
-	cp $(SRC)/driver/*.ko $(MODDIR)/
+	$(call built_kos,driver) | while read -r m; do \
+		cp $(SRC)/driver/$$m $(MODDIR)/ || exit 1; done
 
 # No KBUILD_EXTRA_SYMBOLS: the driver exports nothing.
 $(MODDIR)/tests/.built: $(TEST_MODULE_SRCS) $(MODULE_DEPS) | $(KO)
 	$(call kbuild,tests/modules) $(MODULE_KCFLAGS) modules
 	@mkdir -p $(MODDIR)/tests
-	cp $(SRC)/tests/modules/*.ko $(MODDIR)/tests/
+	rm -f $(MODDIR)/tests/*.ko
+	$(call built_kos,tests/modules) | while read -r m; do \
+		cp $(SRC)/tests/modules/$$m $(MODDIR)/tests/ || exit 1; done
 	@touch $@
 
 $(MODDIR)/mmiodemo-negative.ko: $(DRIVER_SRCS) $(wildcard tests/negative/*.c) \

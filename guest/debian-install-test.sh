@@ -22,12 +22,14 @@ dkms_installed() {
 }
 check dkms_built_the_module_here_against_this_systems_headers 0 "installed" \
 	dkms_installed
-module_is_dkms_own() {
-	f=$(modinfo -n mmiodemo) && echo "$f" &&
+module_is_dkms_own() { # module_is_dkms_own NAME
+	f=$(modinfo -n "$1") && echo "$f" &&
 		case $f in "/lib/modules/$rel/updates/dkms/"*) ;; *) false ;; esac &&
-		modinfo -F vermagic mmiodemo | grep -q "^$rel "
+		modinfo -F vermagic "$1" | grep -q "^$rel "
 }
-check modprobe_finds_the_dkms_module 0 "updates/dkms" module_is_dkms_own
+check modprobe_finds_the_dkms_module 0 "updates/dkms" module_is_dkms_own mmiodemo
+check modprobe_finds_the_dkms_audit_module 0 "updates/dkms" \
+	module_is_dkms_own mmiodemo-audit
 check overlay_is_in_the_device_tree 0 "^mmiodemo,pl061" \
 	tr -d '\0' </proc/device-tree/pl061@9030000/compatible
 # The rule's MODE and GROUP, as the package installed it.
@@ -41,6 +43,9 @@ node_as_the_rule_says() {
 }
 check udev_gives_the_node_the_packages_permissions 0 "node" node_as_the_rule_says
 check packaged_tool_runs 0 "dma" /usr/bin/mmiodemo info
+# The packaged tool reads the packaged audit (modprobe'd by debian-run.sh).
+check packaged_tool_reads_the_packaged_audit 0 '"regs": "Device-nGnRE"' \
+	/usr/bin/mmiodemo maps --json
 build_against_the_package() {
 	cat >/tmp/lib_user.c <<'C'
 #include <fcntl.h>

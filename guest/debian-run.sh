@@ -41,6 +41,12 @@ if modprobe mmiodemo && udevadm settle && [ -c /dev/mmiodemo ]; then
 else
 	echo "mmiodemo-guest: driver did not load"
 fi
+# The mapping audit, as a user loads it: DKMS installed it beside the driver.
+if modprobe mmiodemo-audit; then
+	echo "mmiodemo-guest: module mmiodemo-audit.ko loaded"
+else
+	echo "mmiodemo-guest: module mmiodemo-audit.ko did not load"
+fi
 if modprobe uio; then
 	echo "mmiodemo-guest: kernel module uio.ko loaded"
 else

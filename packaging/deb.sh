@@ -142,7 +142,8 @@ grep -qx "libdir=/$multiarch" "$tmp/tools/$multiarch/pkgconfig/libmmiodemo.pc" |
 
 # The module, built as DKMS builds it: the source copied to DKMS's build
 # directory, dkms.conf read by the shell with DKMS's variables set, its
-# MAKE[0] run (cross, for the arm64 kernel).
+# MAKE[0] run (cross, for the arm64 kernel), and each module it installs
+# (BUILT_MODULE_NAME) is there.
 if [ -n "$kdir" ]; then
 	dkms_tree=$tmp/dkms-tree
 	build=$dkms_tree/mmiodemo/$version/build
@@ -150,9 +151,11 @@ if [ -n "$kdir" ]; then
 	cp -a "$tmp/dkms/$src" "$build"
 	# shellcheck disable=SC2034 # dkms.conf reads them
 	kernel_source_dir=$kdir
-	MAKE=()
+	MAKE=() BUILT_MODULE_NAME=()
 	# shellcheck source=/dev/null
 	. "$build/dkms.conf"
+	[ "${BUILT_MODULE_NAME[*]}" = "mmiodemo mmiodemo-audit" ] ||
+		problems+=("dkms.conf builds ${BUILT_MODULE_NAME[*]}, not the driver and its audit (mmiodemo mmiodemo-audit)")
 	read -ra make_cmd <<<"${MAKE[0]}"
 	say "DKMS's build: ${make_cmd[*]} ARCH=arm64 CROSS_COMPILE=$cross"
 	if ! (cd "$build" && env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS \
@@ -160,10 +163,15 @@ if [ -n "$kdir" ]; then
 		CROSS_COMPILE="$cross") >"$out/dkms-build.log" 2>&1; then
 		tail -n 20 "$out/dkms-build.log" >&2
 		problems+=("the module does not build from the package's source; log: $out/dkms-build.log")
-	elif [ ! -f "$build/mmiodemo.ko" ]; then
-		problems+=("DKMS's build made no mmiodemo.ko")
 	else
-		say "DKMS's build: mmiodemo.ko, vermagic $(modinfo -F vermagic "$build/mmiodemo.ko")"
+		for i in "${!BUILT_MODULE_NAME[@]}"; do
+			ko=${BUILT_MODULE_NAME[$i]}.ko
+			if [ ! -f "$build/$ko" ]; then
+				problems+=("DKMS's build made no $ko")
+			else
+				say "DKMS's build: $ko, vermagic $(modinfo -F vermagic "$build/$ko")"
+			fi
+		done
 	fi
 fi
 

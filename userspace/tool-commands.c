@@ -166,10 +166,11 @@ const struct command commands[] = {
 	},
 	{
 		.name = "maps", .args = "[--json]",
-		.summary = "show how the regions are mapped, page by page (test module)",
+		.summary = "show how the regions are mapped, page by page (audit module)",
 		.help = "Reads " DEBUGFS_DIR "/mmiodemo-audit/maps, the page-table walk of\n"
-			"the audit test module (tests/modules/mmiodemo-audit.ko, which the\n"
-			"test harness loads; $MMIODEMO_DEBUGFS, if set, replaces " DEBUGFS_DIR "),\n"
+			"the mapping audit, a module installed beside the driver (load it:\n"
+			"modprobe mmiodemo-audit; $MMIODEMO_DEBUGFS, if set, replaces\n"
+			DEBUGFS_DIR "),\n"
 			"and prints one line per page of every process's mapping of the\n"
 			"device. Needs debugfs mounted, and root. The columns:\n"
 			"  PID, COMM  the process whose address space holds the mapping\n"

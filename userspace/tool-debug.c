@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * mmiodemo - the debugging commands: stats, the driver's counters in
- * debugfs, and maps, the audit test module's page-table walk of the
- * device's mappings.
+ * sysfs, and maps, the mapping audit's page-table walk of the device's
+ * mappings.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -60,8 +60,8 @@ void cmd_stats(const struct config *cfg, char **argv)
 }
 
 /*
- * The audit test module's report of every mapping of every mmiodemo
- * device (tests/modules/mmiodemo-audit.c), in
+ * The mapping audit's report of every mapping of every mmiodemo device
+ * (mmiodemo-audit.ko, driver/mmiodemo-audit.c), in
  * /sys/kernel/debug/mmiodemo-audit/maps:
  *
  *   kernel ioremap|linear-map TYPE
@@ -255,7 +255,7 @@ static void read_maps(const char *path, struct maps *maps)
 	f = fopen(path, "re");
 	if (!f) {
 		if (errno == ENOENT)
-			die("%s does not exist: is debugfs mounted on %s, and the audit test module (tests/modules/mmiodemo-audit.ko) loaded?",
+			die("%s does not exist: is debugfs mounted on %s, and the audit module loaded (modprobe mmiodemo-audit)?",
 			    path, mmiodemo_debugfs_dir());
 		die_perror("unable to open %s", path);
 	}

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * audit_test: the memory type of every mapped page, proved from the page
- * tables through the audit test module (tests/modules/mmiodemo-audit.c,
- * debugfs "mmiodemo-audit/maps"), in the guest.
+ * tables through the mapping audit (driver/mmiodemo-audit.c, debugfs
+ * "mmiodemo-audit/maps"), in the guest.
  * Registers must be Device-nGnRE and the DMA buffer Normal, each the type
  * of the kernel's own mapping of the same memory; only touched pages are
  * present; read-only mappings and buffer pages not written since their

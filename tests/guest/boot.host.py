@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-"""Host checks of the boot itself: the driver bound to the PL061 and the
-test modules loaded (every boot), it refused the decoy (test and debian
-modes), and each region was mapped through the hook the kernel offers
-(whole runs only, not under T=)."""
+"""Host checks of the boot itself: the driver bound to the PL061, the
+mapping audit and the test modules loaded (every boot), it refused the
+decoy (test and debian modes), and each region was mapped through the
+hook the kernel offers (whole runs only, not under T=)."""
 import os
 import re
 
@@ -26,15 +26,17 @@ def check_driver(run):
 
 
 def check_modules(run):
-    """The test modules (tests/modules) load after the driver."""
-    rx = re.compile(r"^mmiodemo-guest: test module (\S+) "
+    """The mapping audit (driver/, shipped) and the test modules
+    (tests/modules) load after the driver."""
+    rx = re.compile(r"^mmiodemo-guest: (test module|module) (\S+) "
                     r"(loaded|did not load)$")
     for line in run.lines:
         m = rx.match(line)
         if m:
-            name = "guest.test_module_loads." + m.group(1)[:-len(".ko")]
-            yield R.check(name, m.group(2) == "loaded",
-                        "insmod %s failed; see %s" % (m.group(1), run.log))
+            name = "guest.%s_loads.%s" % (m.group(1).replace(" ", "_"),
+                                          m.group(2)[:-len(".ko")])
+            yield R.check(name, m.group(3) == "loaded",
+                        "loading %s failed; see %s" % (m.group(2), run.log))
 
 
 def check_hook(run):

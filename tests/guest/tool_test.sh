@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..65"
+echo "1..66"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -131,6 +131,10 @@ else
 	check maps_json_shows_the_kernel_types 0 '"regs": "Device-nGnRE"' \
 		mmiodemo maps --json
 fi
+# Without the audit's file, maps names what to load.
+check maps_without_the_audit_says_to_load_it 1 \
+	'mmiodemo-audit/maps does not exist: .*modprobe mmiodemo-audit' \
+	env MMIODEMO_DEBUGFS=/proc/self mmiodemo maps
 check read_by_name_at_8_bits 0 "^PERIPHID0 \\(0xfe0\\) = 0x61$" \
 	mmiodemo read PERIPHID0 --width 8
 check read_by_name_is_case_insensitive 0 '^PCELLID3 \(0xffc\) = 0x000000b1$' \

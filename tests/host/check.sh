@@ -80,7 +80,7 @@ for spec in "$@"; do
 	out=$("${toolchain[@]}" make -s -C "$kdir" M="$mod" ARCH=arm64 \
 		CROSS_COMPILE=aarch64-linux-gnu- W=1 C=2 modules 2>&1 |
 		grep -v '^Skipping BTF generation')
-	# The audit test module, the same way.
+	# The test modules, the same way.
 	rm -rf "$mod/tests-modules" && mkdir -p "$mod/tests-modules"
 	ln -sf "$top"/tests/modules/Kbuild "$top"/tests/modules/*.c "$mod/tests-modules/"
 	out+=$("${toolchain[@]}" make -s -C "$kdir" M="$mod/tests-modules" \

@@ -1,18 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The mapping audit, a test module: debugfs "mmiodemo-audit/maps" lists
- * every user mapping of an mmiodemo device and, for each of its pages,
- * what the process's page tables say: is a PTE there, which memory type
- * its AttrIndx selects, is it writable. Under QEMU a wrong memory type
- * cannot be seen by a program; here it is read. "mmiodemo-audit/pid"
- * restricts the walk to one process (0, the default: every process).
+ * The mapping audit, mmiodemo-audit.ko: a module of its own, shipped and
+ * installed beside the driver and loaded on demand (modprobe
+ * mmiodemo-audit). Its debugfs file "mmiodemo-audit/maps" lists every user
+ * mapping of an mmiodemo device and, for each of its pages, what the
+ * process's page tables say: is a PTE there, which memory type its
+ * AttrIndx selects, is it writable. Under QEMU a wrong memory type cannot
+ * be seen by a program; here it is read. "mmiodemo-audit/pid" restricts
+ * the walk to one process (0, the default: every process). Its reader is
+ * "mmiodemo maps", built from the same source: the file's format, like
+ * all of debugfs, is no ABI.
  *
  * It knows the driver only from outside: a mapping of the device is one
  * whose file's mapping belongs to the driver's pseudo filesystem
  * "mmiodemo" (every mapping of the device joins one of the device's two
  * address_spaces there, files opened for writing one, read-only files the
- * other, for revocation). Offsets are those of the device's mmap space; userspace
- * tells regions apart with MMIODEMO_IOC_INFO. Output, one line each:
+ * other, for revocation). Offsets are those of the device's mmap space;
+ * userspace tells regions apart with MMIODEMO_IOC_INFO. Output, one line each:
  *
  *   kernel ioremap TYPE             the type ioremap() gives MMIO
  *   kernel linear-map TYPE          the type of the kernel's own RAM map
@@ -228,5 +232,5 @@ static void __exit audit_exit(void)
 }
 module_exit(audit_exit);
 
-MODULE_DESCRIPTION("mmiodemo test module: the page tables of its user mappings");
+MODULE_DESCRIPTION("mmiodemo audit: the page tables of its user mappings");
 MODULE_LICENSE("GPL");
