@@ -45,7 +45,7 @@ help:
 	@echo '  make all          build what a boot needs, boot nothing'
 	@echo '  make deb          the Debian packages (mmiodemo-dkms, mmiodemo-tools) in build/deb/'
 	@echo '  make test-debian  the packages installed in a real Debian arm64 guest (DKMS'
-	@echo '                    builds the module there), then the suite there (debian-6.1)'
+	@echo '                    builds its modules there), then the suite there (debian-6.1)'
 	@echo '  make lava-check   the LAVA job of every kernel (lava/mkjobs.py writes them'
 	@echo '                    into build/lava/), validated with'
 	@echo '                    lava-common'"'"'s schema'
@@ -54,10 +54,10 @@ help:
 	@echo '                    must equal the harness'"'"'s (every Debian kernel)'
 	@echo '  make install      install the tool, libmmiodemo (static, shared, headers,'
 	@echo '                    pkg-config file), the man page and the bash completion;'
-	@echo '                    with KDIR=: also the module (modules_install)'
+	@echo '                    with KDIR=: also the driver and its audit (modules_install)'
 	@echo '  make install-dkms-src  the driver'"'"'s sources as DKMS builds them, into'
 	@echo '                    DESTDIR/DKMS_SRC (debian/rules)'
-	@echo '  make uninstall    remove what make install installed (not the module)'
+	@echo '  make uninstall    remove what make install installed (not the modules)'
 	@echo '  make setup        install host packages, download and unpack the kernel'
 	@echo '  make clean        remove what was built (for KERNEL, or all) and the logs'
 	@echo '  make distclean    remove build/ (downloads and built kernels too)'
@@ -88,7 +88,7 @@ help:
 	@echo '  O=DIR             where the build goes (default build/)'
 	@echo '  DKMS_SRC=DIR      make install-dkms-src: the DKMS source directory'
 	@echo '  KDIR=DIR          make install: the arm64 kernel tree to build and'
-	@echo '                    install the module for (INSTALL_MOD_PATH=$$DESTDIR)'
+	@echo '                    install the modules for (INSTALL_MOD_PATH=$$DESTDIR)'
 	@echo 'Results: build/logs/KERNEL-test.log (console), KERNEL.tap (the guest'"'"'s'
 	@echo 'TAP/KTAP), KERNEL.junit.xml; the matrix also writes build/logs/junit.xml.'
 
@@ -344,8 +344,9 @@ $(B)/initramfs.cpio: guest/init workbench/mkinitramfs.sh $(KO) $(TEST_KO) \
 # make install, make uninstall: userspace/Makefile's (the tool, libmmiodemo,
 # their headers, pkg-config file, man page and bash completion; PREFIX,
 # DESTDIR and the GNU directory variables). With KDIR= on the command line
-# (or in the environment), make install builds and installs the module too,
-# kbuild's way: modules_install into $(DESTDIR)/lib/modules.
+# (or in the environment), make install builds and installs driver/'s
+# modules too (mmiodemo.ko, mmiodemo-audit.ko), kbuild's way:
+# modules_install into $(DESTDIR)/lib/modules.
 install: userspace
 	+$(USERSPACE) install
 ifneq ($(filter command line environment,$(origin KDIR)),)

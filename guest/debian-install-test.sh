@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # What the Debian packages did to the Debian guest (make test-debian), as
-# TAP: DKMS built the module here against this system's own headers, the
+# TAP: DKMS built both modules here against this system's own headers
+# (and modprobe finds its copies), the
 # overlay is in the device tree, udev made /dev/mmiodemo with the
 # permissions the package's rule sets, and the tools package works, its
 # library and headers too (a program built here with gcc and pkg-config's

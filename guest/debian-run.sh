@@ -3,8 +3,9 @@
 #
 # The test boot of the Debian guest (make test-debian), run by systemd
 # (mmiodemo-payload.service) from the payload disk mounted at /mnt/payload:
-# installs mmiodemo's packages with dpkg (DKMS builds the module here,
-# against this system's headers), loads the module as a user would, then
+# installs mmiodemo's packages with dpkg (DKMS builds the driver and its
+# mapping audit here, against this system's headers), loads both with
+# modprobe as a user would, then
 # runs the guest suite as guest/init's test mode does, with the same
 # "mmiodemo-guest:" lines for the host's judge (workbench/), and powers off.
 p=/mnt/payload

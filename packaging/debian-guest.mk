@@ -2,7 +2,7 @@
 #
 # make test-debian: mmiodemo's Debian packages (make deb) installed with
 # dpkg in a real Debian bookworm arm64 system booted in QEMU with Debian's
-# kernel, initramfs and systemd; DKMS builds the module there, against
+# kernel, initramfs and systemd; DKMS builds both modules there, against
 # the guest's own headers; then the guest suite runs and the workbench
 # judges its results as for every other guest (python3 -m workbench
 # test-debian: make deb, then packaging/debian-guest.sh image and payload). The
