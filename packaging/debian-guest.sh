@@ -180,15 +180,16 @@ payload() {
 	fi
 	cp build/deb/mmiodemo-dkms_*.deb build/deb/mmiodemo-tools_*_arm64.deb "$dir/debs/"
 	# The guest's programs as make lists them for the busybox guest
-	# ($b/guest-files), but the tool (the package's is tested), the
-	# benchmarks and the kernel's modules (uio.ko, virtio_mmio.ko,
-	# virtio_blk.ko: Debian's own are loaded).
+	# ($b/guest-files), every one (a test may run another: track_bench,
+	# fb_doc_example), but the tool (the package's is tested) and the
+	# kernel's modules (Debian's own are loaded).
 	local files
 	read -r -a files <"$b/guest-files"
 	for f in "${files[@]}"; do
 		case $f in
 		*/examples/*) cp "$f" "$dir/examples/" ;;
-		*_test | *_test.sh | */tap.sh | */suite.sh | */fuzz | */stress) cp "$f" "$dir/tests/" ;;
+		*.ko | */userspace/mmiodemo) ;;
+		*) cp "$f" "$dir/tests/" ;;
 		esac
 	done
 	cp "$b"/modules/tests/*.ko "$dir/modules/"
