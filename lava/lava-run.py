@@ -41,6 +41,7 @@ HARNESS_ONLY = (
     "guest.driver_binds_to_the_pl061_node",
     "guest.driver_refuses_a_block_that_is_not_a_pl061",
     "guest.suite_ran_to_the_end",
+    "guest.module_loads.",
     "guest.test_module_loads.",
     "host.",
     # The KUnit suite is not reported to LAVA (lava/lava-suite.sh).
