@@ -174,6 +174,7 @@ EXAMPLES := $(patsubst userspace/examples/%.c,$(U)/examples/%, \
 DTB := $(B)/mmiodemo-virt.dtb
 TEST_DTB := $(B)/mmiodemo-virt-test.dtb
 BENCH_DTB := $(B)/mmiodemo-virt-bench.dtb
+KEYS_DTB := $(B)/mmiodemo-virt-keys.dtb
 
 # The modules, built the documented out-of-tree way
 # (Documentation/kbuild/modules.rst): make -C $(KDIR) M=<dir>, with M= the
@@ -287,6 +288,10 @@ $(DTB): $(B)/virt.dtb $(B)/mmiodemo-virt.dtbo
 $(TEST_DTB): $(DTB) $(B)/mmiodemo-virt-decoy.dtbo
 	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt-decoy.dtbo
 
+# For the keys boot: QEMU's gpio-keys node enabled again.
+$(KEYS_DTB): $(DTB) $(B)/mmiodemo-virt-keys.dtbo
+	fdtoverlay -i $< -o $@ $(B)/mmiodemo-virt-keys.dtbo
+
 # For make bench: the 64 MiB buffer the driver must be able to give, set
 # where the buffer's size is described, in the DT.
 $(BENCH_DTB): $(DTB)
@@ -297,7 +302,7 @@ $(BENCH_DTB): $(DTB)
 # What a boot needs, built for the kernel the workbench names (it calls
 # this Makefile with WB_BUILD=1 and the kernel's variables).
 ifdef WB_BUILD
-all guest: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(LIB_SO) ; @:
+all guest: $(B)/initramfs.cpio $(DTB) $(TEST_DTB) $(KEYS_DTB) $(LIB_SO) ; @:
 dtb: $(DTB) ; @:
 modules: $(KO) $(TEST_KO) $(NEG_KO) ; @:
 bench-dtb: $(BENCH_DTB) ; @:
@@ -308,12 +313,14 @@ endif
 # Modules of the kernel's own package the guest loads, where Debian builds
 # them as modules: uio.ko for the UIO device of the test module
 # mmiodemo-bench, virtio_mmio.ko and virtio_blk.ko for the disk the
-# fuzzer's O_DIRECT reads come from (machine/machine.conf's QEMU_DISK). Taken
+# fuzzer's O_DIRECT reads come from (machine/machine.conf's QEMU_DISK),
+# evdev.ko and gpio_keys.ko for the keys boot's power button. Taken
 # from KMODULES (workbench/kernel.py: the kernel package's modules, 7.x's
 # linux-modules package, or the tree of a kernel built here), decompressed
 # for busybox's insmod. None where built in.
 KERNEL_MODULES := drivers/uio/uio drivers/virtio/virtio_mmio \
-	drivers/block/virtio_blk
+	drivers/block/virtio_blk drivers/input/evdev \
+	drivers/input/keyboard/gpio_keys
 kmod_src = $(firstword $(wildcard $(KMODULES)/$(1).ko $(KMODULES)/$(1).ko.xz))
 KMOD_KO := $(foreach m,$(KERNEL_MODULES),$(if $(call kmod_src,$(m)), \
 	$(B)/kernel-modules/$(notdir $(m)).ko))

@@ -103,6 +103,8 @@ static long mmiodemo_ioctl(struct file *file, unsigned int cmd,
 		return mmiodemo_mmio_update(md, argp);
 	case MMIODEMO_IOC_IRQ_UNMASK:
 		return mmiodemo_irq_unmask(md, argp);
+	case MMIODEMO_IOC_IRQ_HELD:
+		return mmiodemo_irq_held(md, argp);
 	case MMIODEMO_IOC_GET_DIRTY:
 	case MMIODEMO_IOC_SYNC_FOR_DEVICE:
 	case MMIODEMO_IOC_SYNC_FOR_CPU:
@@ -245,7 +247,8 @@ static const struct file_operations mmiodemo_fops = {
 
 /*
  * At unbind, after /dev/mmiodemo is gone: revoke every mapping, then stop
- * the device reading the buffer before it is freed, and wake readers.
+ * the device reading the buffer before it is freed, wake readers, and
+ * stop the irqchip before the gpiochip goes.
  */
 static void mmiodemo_unbind(void *data)
 {
@@ -255,6 +258,7 @@ static void mmiodemo_unbind(void *data)
 	mmiodemo_dma_revoke(md);
 	mmiodemo_fb_revoke(md);
 	mmiodemo_irq_revoke(md);
+	mmiodemo_gpio_irq_stop(md);
 }
 
 static void mmiodemo_put_action(void *data)
@@ -316,7 +320,7 @@ static int mmiodemo_probe(struct platform_device *pdev)
 		return ret;
 	init_rwsem(&md->gone_lock);
 	md->dev = dev;
-	spin_lock_init(&md->lock);
+	raw_spin_lock_init(&md->lock);
 	INIT_LIST_HEAD(&md->listeners);
 	init_waitqueue_head(&md->events_wait);
 

@@ -9,6 +9,10 @@
  * level-sensitive line is still asserted after that, so the handler masks
  * it in IE as well (as UIO drivers disable theirs) and userspace unmasks it
  * with MMIODEMO_IOC_IRQ_UNMASK: a level nobody clears cannot storm.
+ *
+ * The lines whose interrupt a gpiolib consumer holds are not the events':
+ * the handler hands them to the gpiochip's irqchip (mmiodemo-gpio.c),
+ * after it has dropped md->lock.
  */
 
 #include <linux/interrupt.h>
@@ -25,13 +29,17 @@ static irqreturn_t mmiodemo_irq(int irq, void *data)
 	struct mmiodemo *md = data;
 	struct mmiodemo_event ev = { .timestamp_ns = ktime_get_ns() };
 	struct mmiodemo_file *mf;
-	u32 mis;
+	u32 mis, held;
 
-	spin_lock(&md->lock);
+	raw_spin_lock(&md->lock);
 	mis = mmiodemo_readl(md, PL061_MIS) & PL061_LINES_MASK;
+	held = mis & md->irq_held;
+	mis &= ~held;
 	if (!mis) {
-		spin_unlock(&md->lock);
-		return IRQ_NONE;
+		raw_spin_unlock(&md->lock);
+		if (held)
+			mmiodemo_gpio_irq(md, held);
+		return held ? IRQ_HANDLED : IRQ_NONE;
 	}
 	mmiodemo_writel(md, PL061_IC, mis);
 	ev.masked = mis & mmiodemo_readl(md, PL061_IS);
@@ -43,9 +51,11 @@ static irqreturn_t mmiodemo_irq(int irq, void *data)
 	/* A full queue keeps its older events; seqno shows the gap. */
 	list_for_each_entry(mf, &md->listeners, node)
 		kfifo_put(&mf->events, ev);
-	spin_unlock(&md->lock);
+	raw_spin_unlock(&md->lock);
 
 	wake_up_interruptible(&md->events_wait);
+	if (held)
+		mmiodemo_gpio_irq(md, held);
 	return IRQ_HANDLED;
 }
 
@@ -63,18 +73,18 @@ void mmiodemo_irq_listen(struct mmiodemo_file *mf)
 
 	INIT_KFIFO(mf->events);
 	mutex_init(&mf->read_lock);
-	spin_lock_irq(&md->lock);
+	raw_spin_lock_irq(&md->lock);
 	list_add_tail(&mf->node, &md->listeners);
-	spin_unlock_irq(&md->lock);
+	raw_spin_unlock_irq(&md->lock);
 }
 
 void mmiodemo_irq_unlisten(struct mmiodemo_file *mf)
 {
 	struct mmiodemo *md = mf->md;
 
-	spin_lock_irq(&md->lock);
+	raw_spin_lock_irq(&md->lock);
 	list_del(&mf->node);
-	spin_unlock_irq(&md->lock);
+	raw_spin_unlock_irq(&md->lock);
 }
 
 /* At unbind: every waiting reader wakes, to find the device gone. */
@@ -147,7 +157,7 @@ __poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait)
 long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp)
 {
 	unsigned long flags;
-	u32 lines;
+	u32 lines, busy;
 
 	if (get_user(lines, argp))
 		return -EFAULT;
@@ -156,9 +166,28 @@ long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp)
 
 	if (!mmiodemo_enter(md))
 		return -ENODEV;
-	spin_lock_irqsave(&md->lock, flags);
-	mmiodemo_writel(md, PL061_IE, mmiodemo_readl(md, PL061_IE) | lines);
-	spin_unlock_irqrestore(&md->lock, flags);
+	raw_spin_lock_irqsave(&md->lock, flags);
+	/* A line gpiolib holds is its consumer's to unmask: none changes. */
+	busy = lines & md->irq_held;
+	if (!busy)
+		mmiodemo_writel(md, PL061_IE,
+				mmiodemo_readl(md, PL061_IE) | lines);
+	raw_spin_unlock_irqrestore(&md->lock, flags);
 	mmiodemo_exit(md);
-	return 0;
+	return busy ? -EBUSY : 0;
+}
+
+/* MMIODEMO_IOC_IRQ_HELD: the lines whose interrupt gpiolib holds now. */
+long mmiodemo_irq_held(struct mmiodemo *md, u32 __user *argp)
+{
+	unsigned long flags;
+	u32 held;
+
+	if (!mmiodemo_enter(md))
+		return -ENODEV;
+	raw_spin_lock_irqsave(&md->lock, flags);
+	held = md->irq_held;
+	raw_spin_unlock_irqrestore(&md->lock, flags);
+	mmiodemo_exit(md);
+	return put_user(held, argp);
 }

@@ -97,7 +97,7 @@ int mmiodemo_mmio_init(struct mmiodemo *md, struct platform_device *pdev)
 /*
  * MMIODEMO_IOC_REG_READ and _WRITE: a 32-bit register access for userspace
  * that cannot map the block, through the driver's own accessors and under
- * the lock of its read-modify-writes (DIR, IE).
+ * the lock of its read-modify-writes (DIR, IS, IBE, IEV, IE).
  */
 long mmiodemo_mmio_ioctl(struct mmiodemo *md, struct mmiodemo_reg __user *argp,
 			 bool write)
@@ -115,12 +115,12 @@ long mmiodemo_mmio_ioctl(struct mmiodemo *md, struct mmiodemo_reg __user *argp,
 	if (!mmiodemo_enter(md))
 		return -ENODEV;
 
-	spin_lock_irqsave(&md->lock, flags);
+	raw_spin_lock_irqsave(&md->lock, flags);
 	if (write)
 		mmiodemo_writel(md, reg.offset, reg.value);
 	else
 		reg.value = mmiodemo_readl(md, reg.offset);
-	spin_unlock_irqrestore(&md->lock, flags);
+	raw_spin_unlock_irqrestore(&md->lock, flags);
 	mmiodemo_exit(md);
 	if (!write && copy_to_user(argp, &reg, sizeof(reg)))
 		return -EFAULT;
@@ -129,7 +129,8 @@ long mmiodemo_mmio_ioctl(struct mmiodemo *md, struct mmiodemo_reg __user *argp,
 
 /*
  * MMIODEMO_IOC_REG_UPDATE: a read-modify-write under the same lock as the
- * driver's own (gpiolib's DIR, the handler's IE), so none is lost.
+ * driver's own (gpiolib's DIR, the irqchip's and the handler's IS, IBE,
+ * IEV and IE), so none is lost.
  */
 long mmiodemo_mmio_update(struct mmiodemo *md,
 			  struct mmiodemo_reg_update __user *argp)
@@ -147,11 +148,11 @@ long mmiodemo_mmio_update(struct mmiodemo *md,
 	if (!mmiodemo_enter(md))
 		return -ENODEV;
 
-	spin_lock_irqsave(&md->lock, flags);
+	raw_spin_lock_irqsave(&md->lock, flags);
 	u.old = mmiodemo_readl(md, u.offset);
 	u.new = (u.old & ~u.mask) | u.value;
 	mmiodemo_writel(md, u.offset, u.new);
-	spin_unlock_irqrestore(&md->lock, flags);
+	raw_spin_unlock_irqrestore(&md->lock, flags);
 	mmiodemo_exit(md);
 	return copy_to_user(argp, &u, sizeof(u)) ? -EFAULT : 0;
 }

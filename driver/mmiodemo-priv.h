@@ -11,8 +11,10 @@
  *                        the register mapping, the kernel's regset
  *   mmiodemo-fwcfg.c     fw_cfg, the DMA buffer's bus master, and ramfb
  *   mmiodemo-dma.c       the DMA buffer: pages, fault, dirty sets, syncs
- *   mmiodemo-irq.c       interrupt events for read() and poll()
- *   mmiodemo-gpio.c      the gpiochip
+ *   mmiodemo-irq.c       interrupt events for read() and poll(),
+ *                        IRQ_UNMASK and IRQ_HELD; held lines go on to
+ *                        the irqchip
+ *   mmiodemo-gpio.c      the gpiochip and its irqchip
  *   mmiodemo-lifetime.c  what keeps struct mmiodemo alive (the kref held
  *                        by the device, each file and each VMA), the
  *                        pseudo-fs inode of its mappings, and revocation
@@ -56,10 +58,21 @@
  *                      buffer's release holds each while it detaches the
  *                      page from the address_space. Fault-around takes
  *                      none.
- *   lock               (spinlock, irq-safe) the register read-modify-writes
- *                      of the driver (DIR, IE), every register ioctl, and
- *                      the list of listeners; taken by the interrupt
- *                      handler. Innermost: nothing is taken under it.
+ *   the irq_desc lock  (the kernel's, raw) held around the irqchip's
+ *                      mask, unmask, ack and set_type (mmiodemo-gpio.c):
+ *                      all but ack take lock; its request and release
+ *                      of resources take it under the irq's
+ *                      request_mutex instead.
+ *   lock               (raw spinlock, irq-safe) the register
+ *                      read-modify-writes of the driver (DIR, IS, IBE,
+ *                      IEV, IE), every register ioctl, the list of
+ *                      listeners, and the lines gpiolib holds
+ *                      (@irq_held, @irq_typed and their types) and
+ *                      @irq_stopped (which the ack reads without it);
+ *                      taken by the interrupt handler, which drops it
+ *                      before it hands a line to gpiolib. Raw, as the
+ *                      irqchip's callbacks run under the irq_desc's raw
+ *                      lock. Innermost: nothing is taken under it.
  *
  * @gone is read without gone_lock (READ_ONCE) only where a stale answer is
  * harmless: a check for an early ENODEV before any work (INFO, mmap), and
@@ -132,8 +145,13 @@ struct mmiodemo {
 	struct device *dev;
 	unsigned long hook_said; /* regions whose mmap hook the console named */
 	void __iomem *base;
-	spinlock_t lock; /* register read-modify-writes; the listeners */
+	raw_spinlock_t lock; /* register RMWs; the listeners; held lines */
 	struct list_head listeners;
+	/* The lines whose interrupt a gpiolib consumer holds (under @lock). */
+	u32 irq_held;
+	u32 irq_typed; /* of those, lines given a trigger type */
+	u32 irq_is, irq_ibe, irq_iev; /* the IS, IBE, IEV bits of their type */
+	bool irq_stopped; /* unbind: the irqchip touches no register */
 	wait_queue_head_t events_wait;
 	u32 nr_irqs;
 	int id;
@@ -214,6 +232,8 @@ void mmiodemo_hook_ran(struct mmiodemo *md,
 
 /* mmiodemo-gpio.c */
 int mmiodemo_gpio_init(struct mmiodemo *md);
+void mmiodemo_gpio_irq(struct mmiodemo *md, unsigned long lines);
+void mmiodemo_gpio_irq_stop(struct mmiodemo *md);
 
 /* mmiodemo-irq.c */
 int mmiodemo_irq_init(struct mmiodemo *md, int irq);
@@ -224,6 +244,7 @@ ssize_t mmiodemo_irq_read(struct file *file, char __user *buf, size_t count,
 			  loff_t *ppos);
 __poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait);
 long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp);
+long mmiodemo_irq_held(struct mmiodemo *md, u32 __user *argp);
 
 /* mmiodemo-dma.c */
 int mmiodemo_dma_init(struct mmiodemo *md);

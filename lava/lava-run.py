@@ -43,6 +43,8 @@ HARNESS_ONLY = (
     "guest.suite_ran_to_the_end",
     "guest.module_loads.",
     "guest.test_module_loads.",
+    # The keys boot is a boot of the harness's own (gpio-keys enabled).
+    "guest.keys_boot.",
     "host.",
     # The KUnit suite is not reported to LAVA (lava/lava-suite.sh).
     "kunit.",

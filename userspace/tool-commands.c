@@ -7,9 +7,9 @@
 
 #define RMW_HELP \
 	"A read-modify-write of the 32-bit register under the driver's lock\n" \
-	"(MMIODEMO_IOC_REG_UPDATE), the one its own read-modify-writes of DIR\n" \
-	"and IE take: none of them is lost. The register must be readable\n" \
-	"and writable. Prints it after, as read does.\n" \
+	"(MMIODEMO_IOC_REG_UPDATE), the one its own read-modify-writes of DIR,\n" \
+	"IS, IBE, IEV and IE take: none of them is lost. The register must be\n" \
+	"readable and writable. Prints it after, as read does.\n" \
 	"\n" \
 	"BITS, MASK and VALUE are numbers (decimal, 0x hex or 0 octal), or,\n" \
 	"for DATA, DIR, IS, IBE, IEV, IE, RIS, MIS, IC and AFSEL, whose bit N\n" \
@@ -205,10 +205,10 @@ const struct command commands[] = {
 	{
 		.group = "irq", .name = "wait",
 		.args = "[--timeout MS] [--unmask] [--json]",
-		.summary = "wait for the next interrupt of the PL061 and print it",
+		.summary = "wait for the next interrupt event and print it",
 		.help = "Prints one line per call, for the first interrupt after it started:\n"
 			"'event seqno N lines 0xLL masked 0xMM at S.NNNNNNNNN': the\n"
-			"interrupt's number since the driver's probe, the lines (MIS bits)\n"
+			"event's number since the driver's probe, the lines (MIS bits)\n"
 			"that raised it, those of them that are level lines (IS) the driver\n"
 			"masked in IE, and when it came (CLOCK_MONOTONIC). If none comes\n"
 			"within --timeout, exits with status 1.\n"
@@ -224,6 +224,19 @@ const struct command commands[] = {
 			"With --json: {\"seqno\", \"lines\", \"masked\", \"timestamp_ns\"}.\n",
 		.opts = CMD_OPT_TIMEOUT | CMD_OPT_UNMASK | CMD_OPT_JSON,
 		.run = cmd_irq_wait,
+	},
+	{
+		.group = "irq", .name = "held",
+		.args = "[--json]",
+		.summary = "list the lines whose interrupt gpiolib holds",
+		.help = "Prints 'held 0xLL' and the lines' numbers: the lines whose\n"
+			"interrupt a gpiolib consumer (gpiomon, gpio-keys, a driver's\n"
+			"request_irq()) holds now (MMIODEMO_IOC_IRQ_HELD). Their\n"
+			"interrupts go to that consumer, not to irq wait, and\n"
+			"MMIODEMO_IOC_IRQ_UNMASK of one of them fails with EBUSY.\n"
+			"With --json: {\"held\": N, \"lines\": [N, ...]}.\n",
+		.opts = CMD_OPT_JSON,
+		.run = cmd_irq_held,
 	},
 	{
 		.name = "watch",

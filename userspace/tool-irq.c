@@ -3,7 +3,8 @@
  * mmiodemo - irq wait: waits for the next interrupt event that read() of
  * the device returns (poll() first, for --timeout) and can re-enable, with
  * MMIODEMO_IOC_IRQ_UNMASK, the level lines the driver masked for it. It
- * configures nothing: that is done with write beforehand.
+ * configures nothing: that is done with write beforehand. irq held: the
+ * lines whose interrupt gpiolib holds (MMIODEMO_IOC_IRQ_HELD).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -86,4 +87,34 @@ void cmd_irq_wait(const struct config *cfg, char **argv)
 				  (unsigned int)ev.masked, cfg->device);
 	}
 	mmiodemo_close(md);
+}
+
+void cmd_irq_held(const struct config *cfg, char **argv)
+{
+	const char *sep;
+	struct mmiodemo *md;
+	uint32_t held;
+	unsigned int i;
+	int err;
+
+	(void)argv;
+
+	md = open_device(cfg->device, O_RDONLY);
+	err = mmiodemo_irq_held(md, &held);
+	if (err)
+		die_errno(-err, "MMIODEMO_IOC_IRQ_HELD of %s failed", cfg->device);
+	mmiodemo_close(md);
+
+	if (cfg->json)
+		printf("{\"held\": %u, \"lines\": [", (unsigned int)held);
+	else
+		printf("held 0x%02x", (unsigned int)held);
+	sep = cfg->json ? "" : " ";
+	for (i = 0; i < 32; i++) {
+		if (!(held & (1u << i)))
+			continue;
+		printf("%s%u", sep, i);
+		sep = cfg->json ? ", " : " ";
+	}
+	printf(cfg->json ? "]}\n" : "\n");
 }

@@ -124,6 +124,7 @@ void cmd_fb_draw(const struct config *cfg, char **argv);
 void cmd_fb_show(const struct config *cfg, char **argv);
 void cmd_fb_off(const struct config *cfg, char **argv);
 void cmd_irq_wait(const struct config *cfg, char **argv);
+void cmd_irq_held(const struct config *cfg, char **argv);
 void cmd_stats(const struct config *cfg, char **argv);
 void cmd_maps(const struct config *cfg, char **argv);
 

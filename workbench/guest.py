@@ -2,10 +2,11 @@
 """The guest's boots: what each mode boots, with what, for how long.
 
 Modes: run (make run's demo), test (the suite), negative (the suite's
-negative control), bench, stress, fuzz: the busybox guest of
-build/KERNEL/initramfs.cpio, with the overlaid device tree (for test, the
-one with the tests' decoy node; for bench, the one with the
-64 MiB buffer) and the read-only test disk. debian: the Debian system of
+negative control), keys (keys_test with QEMU's gpio-keys node), bench,
+stress, fuzz: the busybox guest of build/KERNEL/initramfs.cpio, with the
+overlaid device tree (for test, the one with the tests' decoy node; for
+keys, the one with gpio-keys enabled; for bench, the one with the 64 MiB
+buffer) and the read-only test disk. debian: the Debian system of
 make test-debian (packaging/debian-guest.sh), with Debian's own initramfs, its
 disk, the payload disk, and the overlay the package installs applied to
 QEMU's tree. Files: build/logs/KERNEL-MODE.log (the console), .trace
@@ -22,7 +23,8 @@ from . import blobs
 from .boot import Boot
 from .machine import Drive, Machine
 
-MODES = ("run", "test", "negative", "bench", "stress", "fuzz", "debian")
+MODES = ("run", "test", "negative", "keys", "bench", "stress", "fuzz",
+         "debian")
 
 
 def log_path(top, kernel_name, mode):
@@ -80,7 +82,8 @@ def boot(kernel, mode, words=(), echo=False, on_line=None, fuzz_s=600,
                                 "mmiodemo_disk=1", *words)
         initrd = os.path.join(b, "initramfs.cpio")
         dtb = os.path.join(b, {"test": "mmiodemo-virt-test.dtb",
-                               "bench": "mmiodemo-virt-bench.dtb"}.get(
+                               "bench": "mmiodemo-virt-bench.dtb",
+                               "keys": "mmiodemo-virt-keys.dtb"}.get(
                                    mode, "mmiodemo-virt.dtb"))
     argv = machine.command(kernel.vmlinuz, append, initrd, dtb, drives,
                            qmp=base + ".qmp",

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Judging a boot: from its files (build/logs/KERNEL-MODE.log, .status,
-.trace, -NAME.ppm, KERNEL-negative.log, and build/KERNEL/, build/blobs/
-beside them) to one verdict per test.
+.trace, -NAME.ppm, KERNEL-negative.log, KERNEL-keys.log, and
+build/KERNEL/, build/blobs/ beside them) to one verdict per test.
 
 The generic verdicts are made here: the boot ended in time, each guest
 program's TAP results and plan, the KUnit suite's KTAP, the suite's end,

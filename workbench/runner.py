@@ -6,8 +6,8 @@
 The steps, each printed to OUT: the kernel resolved (workbench/kernel.py),
 the build (this tree's Makefile, given the kernel's variables on its
 command line), the boot (workbench/guest.py), for a whole test run the
-negative control's boot, then the verdicts (workbench/judge.py) and the
-phase times. Exit statuses, as git bisect run reads them: 0 nothing
+negative control's boot and the keys boot, then the verdicts
+(workbench/judge.py) and the phase times. Exit statuses, as git bisect run reads them: 0 nothing
 failed, 1 a test failed, 125 the tree did not build (the module or a
 program: this commit cannot be tested), 128 or more the workbench itself
 failed (a kernel it cannot set up, a QEMU it cannot run): bisect stops.
@@ -164,8 +164,9 @@ def judged(log, out, write=False, phases=()):
     out.write("console: %s\n" % run.log)
     if phases:
         phases = list(phases)
-        phases.insert(-1 if phases[-1][0].startswith("negative") else
-                      len(phases), ("host checks", time.monotonic() - t0))
+        # The host checks came after the suite's boot, before any other.
+        phases.insert(2 if len(phases) > 2 else len(phases),
+                      ("host checks", time.monotonic() - t0))
         out.write("phases: %s; total %.1f s\n" % (", ".join(
             "%s %.1f s" % p for p in phases), sum(s for _, s in phases)))
     slowest = sorted(R.times(run.file(".times")), key=lambda t: -t[1])[:5]
@@ -229,8 +230,8 @@ def test_kernel(name, out, mode="test", filt="", fuzz_s=600, seed=0,
 
 def boot_and_judge(kernel, out, mode="test", filt="", fuzz_s=600, seed=0,
                    on_line=None, t0=None, gdb=None, side_by_side=1):
-    """Boot the built KERNEL in MODE (then the negative control, for a
-    whole test run) and judge it; the status. SIDE_BY_SIDE: the guests
+    """Boot the built KERNEL in MODE (then the negative control and the
+    keys boot, for a whole test run) and judge it; the status. SIDE_BY_SIDE: the guests
     that share the host."""
     return guarded(out, BROKEN, _boot_and_judge, kernel, out, mode, filt,
                    fuzz_s, seed, on_line, t0 or time.monotonic(), gdb,
@@ -259,6 +260,13 @@ def _boot_and_judge(kernel, out, mode, filt, fuzz_s, seed, on_line, t0,
             REPO, "build", kernel.name, "modules", "mmiodemo-negative.ko")):
         guest.boot(kernel, "negative", words[:1], side_by_side=side_by_side)
         phases.append(("negative control boot", time.monotonic() - t_checks))
+    # The keys boot: QEMU's gpio-keys node enabled (mmiodemo-virt-keys.dtb)
+    # on mmiodemo's gpiochip, and keys_test alone; tests/guest/
+    # keys_test.host.py judges it.
+    if mode == "test" and (not filt or "keys" in filt):
+        t_keys = time.monotonic()
+        guest.boot(kernel, "keys", words[:1], side_by_side=side_by_side)
+        phases.append(("keys boot", time.monotonic() - t_keys))
     log = guest.log_path(REPO, kernel.name, mode)
     return judged(log, out, write=True, phases=phases)
 

@@ -18,8 +18,8 @@
  *   EOVERFLOW   an offset so high that offset + length wraps (the kernel
  *               refuses it before the driver is asked).
  * Every ioctl that changes the device or takes a set (all but INFO,
- * REG_READ and DMA_RUN), and fsync(), get EBADF through a file not open
- * for writing.
+ * REG_READ, DMA_RUN and IRQ_HELD), and fsync(), get EBADF through a file
+ * not open for writing.
  *
  * The DMA buffer region (MMIODEMO_REGION_DMA: every device of this driver
  * has one, and INFO reports nr_regions 2; its size is the node's
@@ -239,7 +239,8 @@ struct mmiodemo_fb {
 /*
  * /dev/mmiodemo is a stream: pread() and lseek() get ESPIPE.
  * read() returns whole events, oldest first, one per
- * interrupt the PL061 raised: it blocks until there is one (EAGAIN with
+ * interrupt the PL061 raised on lines no gpiolib consumer holds (free
+ * lines, below): it blocks until there is one (EAGAIN with
  * O_NONBLOCK), and a buffer smaller than one event gets EINVAL. poll()
  * reports POLLIN while events wait. Each open file has its own queue, of a
  * size this API does not fix; when it is full, newer events are dropped,
@@ -247,16 +248,22 @@ struct mmiodemo_fb {
  *
  * Userspace configures the lines through the mapping (IS, IBE, IEV, then
  * IE). The interrupt handler acknowledges (IC) exactly the MIS bits it
- * read; lines configured level-sensitive (IS) it also masks in IE, since
+ * read of free lines; lines configured level-sensitive (IS) it also masks
+ * in IE, since
  * their source is still asserted: re-enable them with
  * MMIODEMO_IOC_IRQ_UNMASK once the source is dealt with, which changes IE
  * under the driver's lock. A write of IE through the mapping races with
  * the handler's masking, and the last writer wins.
+ *
+ * A line whose interrupt a gpiolib consumer holds (gpiomon, gpio-keys, a
+ * driver's request_irq() on gpiod_to_irq()) is the consumer's: no event
+ * reports it, MMIODEMO_IOC_IRQ_HELD lists it, and MMIODEMO_IOC_IRQ_UNMASK
+ * of it is refused.
  */
 struct mmiodemo_event {
 	__u64 timestamp_ns;	/* CLOCK_MONOTONIC at the interrupt */
-	__u32 seqno;		/* interrupts since probe: 1, 2, ... */
-	__u32 lines;		/* the MIS bits that raised it, acknowledged */
+	__u32 seqno;		/* events since probe: 1, 2, ... */
+	__u32 lines;		/* the MIS bits of free lines, acknowledged */
 	__u32 masked;		/* of those, level lines masked in IE */
 	__u32 reserved;		/* 0 */
 };
@@ -269,8 +276,8 @@ struct mmiodemo_event {
  * EINVAL for a bad offset, a width other than 32 (the block's registers
  * are 32 bits wide; narrower accesses are for the mapping) or a reserved
  * field not 0; EBADF for a write through a file not open for writing.
- * Both take the driver's lock, as its own read-modify-writes of DIR and
- * IE do.
+ * Both take the driver's lock, as its own read-modify-writes of DIR, IS,
+ * IBE, IEV and IE do.
  */
 struct mmiodemo_reg {
 	__u32 offset;		/* bytes into the register region */
@@ -287,10 +294,10 @@ struct mmiodemo_reg {
  */
 /*
  * MMIODEMO_IOC_REG_UPDATE: a read-modify-write of one 32-bit register
- * under the driver's lock, the one its own read-modify-writes of DIR and
- * IE (gpiolib, the interrupt handler) take: the register becomes
- * (old & ~mask) | (value & mask), and no other change of it by the driver
- * falls in between. old returns the value before, new the value written.
+ * under the driver's lock, the one its own read-modify-writes of DIR, IS,
+ * IBE, IEV and IE (gpiolib, its irqchip, the interrupt handler) take: the
+ * register becomes (old & ~mask) | (value & mask), and no other change of
+ * it by the driver falls in between. old returns the value before, new the value written.
  * EINVAL for an offset as for REG_WRITE, value bits outside mask, or a
  * reserved field not 0; EBADF through a file not open for writing; ENODEV
  * once the device is unbound. Through the mapping, a
@@ -330,7 +337,10 @@ struct mmiodemo_dma_run {
 	_IOWR(MMIODEMO_IOC_MAGIC, 0x02, struct mmiodemo_sync)
 #define MMIODEMO_IOC_SYNC_FOR_CPU \
 	_IOWR(MMIODEMO_IOC_MAGIC, 0x03, struct mmiodemo_sync)
-/* Sets the given lines (bits 0-7) in IE; EINVAL for other bits. */
+/*
+ * Sets the given lines (bits 0-7) in IE; EINVAL for other bits; EBUSY,
+ * and none set, if gpiolib holds one of them.
+ */
 #define MMIODEMO_IOC_IRQ_UNMASK	_IOW(MMIODEMO_IOC_MAGIC, 0x04, __u32)
 #define MMIODEMO_IOC_REG_READ	_IOWR(MMIODEMO_IOC_MAGIC, 0x05, struct mmiodemo_reg)
 #define MMIODEMO_IOC_REG_WRITE	_IOW(MMIODEMO_IOC_MAGIC, 0x06, struct mmiodemo_reg)
@@ -339,6 +349,11 @@ struct mmiodemo_dma_run {
 #define MMIODEMO_IOC_FB_OFF	_IO(MMIODEMO_IOC_MAGIC, 0x09)
 #define MMIODEMO_IOC_REG_UPDATE	_IOWR(MMIODEMO_IOC_MAGIC, 0x0a, struct mmiodemo_reg_update)
 #define MMIODEMO_IOC_DMA_RUN	_IOWR(MMIODEMO_IOC_MAGIC, 0x0b, struct mmiodemo_dma_run)
+/*
+ * The lines (bits 0-7) whose interrupt a gpiolib consumer holds now; any
+ * open file; ENODEV once the device is gone.
+ */
+#define MMIODEMO_IOC_IRQ_HELD	_IOR(MMIODEMO_IOC_MAGIC, 0x0c, __u32)
 
 /* clang-format on */
 

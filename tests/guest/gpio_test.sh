@@ -10,7 +10,7 @@ export TAP_PREFIX=gpio.
 . "$(dirname "$0")/tap.sh"
 
 echo "TAP version 13"
-echo "1..10"
+echo "1..17"
 
 chip=$(gpiodetect | sed -n 's/^\(gpiochip[0-9]*\) \[mmiodemo\].*/\1/p')
 case $(gpiodetect --version | head -n 1) in
@@ -19,16 +19,22 @@ case $(gpiodetect --version | head -n 1) in
 	gset() { gpioset "$chip" "$1=$2"; }
 	gget() { gpioget "$chip" "$1"; }	# requests an input
 	ginfo() { gpioinfo "$chip"; }
-	gmon() { timeout 5 gpiomon --num-events=1 "$chip" 3; }
-	no_irq='No such device$'	# the v1 uAPI answers ENODEV
+	# gmon EDGES N LINE: N events of LINE, one line each: "EDGE LINE"
+	gmon() {
+		case $1 in rising) e=-r ;; falling) e=-f ;; *) e=-rf ;; esac
+		timeout 10 gpiomon "$e" --num-events="$2" -F '%e %o' "$chip" "$3" |
+			sed 's/^1 /rising /; s/^0 /falling /'
+	}
 	;;
 *)
 	api=2
 	gset() { gpioset -c "$chip" -t0 "$1=$2"; }
 	gget() { gpioget -c "$chip" --numeric "$1"; }
 	ginfo() { gpioinfo -c "$chip"; }
-	gmon() { timeout 5 gpiomon -c "$chip" --num-events=1 3; }
-	no_irq='No such device or address'	# the v2 uAPI answers ENXIO
+	gmon() {
+		timeout 10 gpiomon -c "$chip" -e "$1" --num-events="$2" \
+			-F '%e %o' "$3" | sed 's/^1 /rising /; s/^2 /falling /'
+	}
 	;;
 esac
 echo "# libgpiod v$api tools, chip $chip"
@@ -63,8 +69,119 @@ check gpioset_then_gpioget_round_trips 0 '^1$' set_then_get
 check gpioinfo_shows_the_line_libgpiod_drives_as_output 0 \
 	'line +6:.*output' set_then_info
 
-# No irqchip: line events are refused; interrupts come through the device.
-check line_events_are_refused_without_an_irqchip 1 "$no_irq" gmon
+# The irqchip: gpiomon's line events. held MASK: true once gpiolib holds
+# the lines of MASK (MMIODEMO_IOC_IRQ_HELD), within 10 s.
+held() {
+	i=0
+	until mmiodemo irq held | grep -q "^held $1"; do
+		[ $i -ge 100 ] && return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+# level5 L: line 5 driven to L through the mapping, then turned input
+# again: QEMU latches an edge when an input line's level changes.
+level5() {
+	mmiodemo write DIR 0x20 >/dev/null &&
+		mmiodemo write $((0x20 << 2)) $(($1 * 0x20)) >/dev/null &&
+		mmiodemo write DIR 0 >/dev/null
+}
+# mon EDGES N LEVEL...: gpiomon's N events on line 5 while the mapping
+# makes LEVELs, on one line; then what gpiolib holds after it.
+mon() {
+	edges=$1 n=$2
+	shift 2
+	level5 0
+	gmon "$edges" "$n" 5 >/tmp/gmon.out 2>&1 &
+	pid=$!
+	held 0x20 || echo "gpiolib never held line 5"
+	info=$(ginfo | grep 'line *5:')
+	for l; do level5 "$l"; done
+	wait "$pid"
+	st=$?
+	echo "$(tr '\n' ' ' </tmp/gmon.out)| $info | $(mmiodemo irq held)"
+	return $st
+}
+check gpiomon_sees_rising_edges 0 '^rising 5 rising 5 \|' mon rising 2 1 0 1
+check gpiomon_sees_falling_edges 0 '^falling 5 falling 5 \|' \
+	mon falling 2 1 0 1 0
+check gpiomon_sees_both_edges 0 '^rising 5 falling 5 \|' mon both 2 1 0
+check gpioinfo_shows_gpiomon_holding_the_line 0 '\|[[:space:]]+line +5:.*gpiomon' \
+	mon both 1 1
+check gpiolib_lets_go_of_the_line_after_gpiomon 0 '\| held 0x00$' \
+	mon rising 1 1
+# The power button, pressed by the host (QMP), through gpiolib: line 3
+# rises, and falls 100 ms later.
+button() {
+	gmon both 2 3 >/tmp/gmon.out 2>&1 &
+	pid=$!
+	held 0x08 || echo "gpiolib never held line 3"
+	echo "mmiodemo-qmp: system_powerdown" >/dev/console
+	wait "$pid"
+	st=$?
+	tr '\n' ' ' </tmp/gmon.out
+	return $st
+}
+check gpiomon_sees_the_power_button_rise_and_fall 0 '^rising 3 falling 3 $' \
+	button
+# While gpiomon holds line 5, irq held names it.
+held_while_monitored() {
+	gmon rising 1 5 >/dev/null 2>&1 &
+	pid=$!
+	held 0x20 && mmiodemo irq held
+	level5 1
+	wait "$pid"
+}
+check irq_held_names_the_line_gpiomon_holds 0 '^held 0x20 5$' \
+	held_while_monitored
+
+# An unbind while gpiomon waits for an edge: gpiomon ends (an error or end
+# of file) within a second, and the driver binds again.
+unbind_under_gpiomon() {
+	gmon rising 1 5 >/tmp/gmon.out 2>&1 &
+	pid=$!
+	held 0x20 || echo "gpiolib never held line 5"
+	echo 9030000.pl061 >/sys/bus/platform/drivers/mmiodemo/unbind
+	i=0
+	while kill -0 "$pid" 2>/dev/null && [ $i -lt 10 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		echo "gpiomon still waits 1 s after the unbind"
+		wait "$pid"
+	else
+		echo "gpiomon ended within $((i * 100)) ms of the unbind"
+	fi
+	cat /tmp/gmon.out
+	echo 9030000.pl061 >/sys/bus/platform/drivers/mmiodemo/bind &&
+		mmiodemo irq held
+}
+# Linux 6.1's gpiolib neither wakes a waiting line request at unbind nor
+# keeps its interrupt: it disposes of the mapping under gpiomon (a WARNING,
+# the irq's /proc entry leaked); 6.12's ends gpiomon (measured).
+rel=$(uname -r)
+major=${rel%%.*} minor=${rel#*.}
+minor=${minor%%[!0-9]*}
+if [ $((major * 1000 + minor)) -lt 6012 ]; then
+	n=$((n + 1))
+	echo "ok $n ${TAP_PREFIX}unbind_ends_a_waiting_gpiomon # SKIP Linux $major.$minor's gpiolib disposes of a held line's interrupt at unbind"
+else
+	check unbind_ends_a_waiting_gpiomon 0 'gpiomon ended within' \
+		unbind_under_gpiomon
+fi
+
+# For people: gpiomon's own output, in its default format, of two edges
+# of line 5 (the checks above parse a format of their own).
+level5 0
+case $api in
+1) timeout 10 gpiomon --num-events=2 "$chip" 5 >/tmp/gmon.out 2>&1 & ;;
+*) timeout 10 gpiomon -c "$chip" --num-events=2 5 >/tmp/gmon.out 2>&1 & ;;
+esac
+pid=$!
+held 0x20 && level5 1 && level5 0
+wait "$pid"
+sed 's/^/# gpiomon: /' /tmp/gmon.out
 
 mmiodemo write DIR 0 >/dev/null
 tap_done

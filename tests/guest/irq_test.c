@@ -9,10 +9,16 @@
  * Two real sources: QEMU's power button, which the host presses when this
  * program prints "mmiodemo-qmp: system_powerdown" (a rising edge on input
  * line 3), and a level-low interrupt on an input line nothing drives,
- * asserted for as long as it is enabled.
+ * asserted for as long as it is enabled. And edges made through the
+ * mapping: a line driven to a level, then turned input again.
+ *
+ * One owner per line: a line whose interrupt gpiolib holds (here through
+ * the GPIO character device's line events, as gpiomon asks for them)
+ * is no event's, and MMIODEMO_IOC_IRQ_UNMASK of it is refused.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/gpio.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -30,6 +36,7 @@
 
 #define BUTTON		(1U << 3)	/* QEMU virt: the power button */
 #define QUIET		(1U << 5)	/* an input nothing drives: reads 0 */
+#define QUIET2		(1U << 6)	/* another */
 
 /* The interrupt count of the device's line in /proc/interrupts. */
 static long nr_interrupts(void)
@@ -298,6 +305,148 @@ TEST_F(irq, qemu_power_button_raises_an_edge_interrupt)
 	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_RIS) & BUTTON);
 	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_MIS));
 	EXPECT_EQ(BUTTON, regs_rd32(&self->r, PL061_IE));
+}
+
+/*
+ * gpiolib's line request for edge events on line @offset of mmiodemo's
+ * gpiochip (GPIO_V2_GET_LINE_IOCTL, as libgpiod v2's gpiomon asks; v1's
+ * uAPI is not built into every kernel), with edge @flags: its file, or -1.
+ */
+static int line_event(unsigned int offset, uint64_t flags)
+{
+	struct gpio_v2_line_request req = {
+		.offsets = { offset },
+		.num_lines = 1,
+		.consumer = "irq_test",
+		.config.flags = GPIO_V2_LINE_FLAG_INPUT | flags,
+	};
+	struct gpiochip_info info;
+	char path[32];
+	int i, chip, ret;
+
+	for (i = 0; i < 32; i++) {
+		snprintf(path, sizeof(path), "/dev/gpiochip%d", i);
+		chip = open(path, O_RDWR);
+		if (chip < 0)
+			continue;
+		if (!ioctl(chip, GPIO_GET_CHIPINFO_IOCTL, &info) &&
+		    !strcmp(info.label, "mmiodemo")) {
+			ret = ioctl(chip, GPIO_V2_GET_LINE_IOCTL, &req);
+			close(chip);
+			return ret ? -1 : req.fd;
+		}
+		close(chip);
+	}
+	errno = ENODEV;
+	return -1;
+}
+
+/* An edge of input @line: driven to @high, then turned input again. */
+static void edge(FIXTURE_DATA(irq) *self, uint32_t line, int high)
+{
+	regs_wr32(&self->r, PL061_DIR, line);
+	regs_wr32(&self->r, PL061_DATA(line), high ? line : 0);
+	regs_wr32(&self->r, PL061_DIR, 0);
+}
+
+static uint32_t held(int fd)
+{
+	uint32_t lines = 0xdeadbeef;
+
+	if (ioctl(fd, MMIODEMO_IOC_IRQ_HELD, &lines))
+		return 0xdeadbeef;
+	return lines;
+}
+
+/*
+ * While gpiolib holds a line, IRQ_HELD names it and IRQ_UNMASK of it, or
+ * of a mask with it, is EBUSY with nothing unmasked; once it lets go, the
+ * line is the events' again.
+ */
+TEST_F(irq, unmask_of_a_line_gpiolib_holds_is_ebusy)
+{
+	uint32_t lines;
+	int ev;
+
+	EXPECT_EQ(0U, held(self->fd));
+	ev = line_event(5, GPIO_V2_LINE_FLAG_EDGE_RISING);
+	ASSERT_LE(0, ev) TH_LOG("line event: %s", strerror(errno));
+	EXPECT_EQ(QUIET, held(self->fd));
+	regs_wr32(&self->r, PL061_IE, 0);
+
+	lines = QUIET;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	EXPECT_EQ(EBUSY, errno);
+	lines = QUIET | QUIET2;
+	EXPECT_EQ(-1, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_IE) & QUIET2)
+		TH_LOG("a refused mask unmasks none of its lines");
+	lines = QUIET2;
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	regs_wr32(&self->r, PL061_IE, 0);
+
+	close(ev);
+	EXPECT_EQ(0U, held(self->fd));
+	lines = QUIET;
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+}
+
+/*
+ * A held line's edge goes to gpiolib's consumer, not to /dev/mmiodemo;
+ * a free line's level still raises events meanwhile.
+ */
+TEST_F(irq, held_line_goes_to_gpiolib_and_free_lines_to_events)
+{
+	struct gpio_v2_line_event gev;
+	struct mmiodemo_event mev;
+	struct pollfd p;
+	int ev;
+
+	ev = line_event(5, GPIO_V2_LINE_FLAG_EDGE_RISING);
+	ASSERT_LE(0, ev) TH_LOG("line event: %s", strerror(errno));
+	edge(self, QUIET, 1);
+	p = (struct pollfd){ .fd = ev, .events = POLLIN };
+	ASSERT_EQ(1, poll(&p, 1, 2000)) TH_LOG("no line event in 2 s");
+	ASSERT_EQ((ssize_t)sizeof(gev), read(ev, &gev, sizeof(gev)));
+	EXPECT_EQ((uint32_t)GPIO_V2_LINE_EVENT_RISING_EDGE, gev.id);
+	EXPECT_EQ(5U, gev.offset);
+	EXPECT_EQ(0, get_event(self->fd, 300, &mev)) TH_LOG("no event: held");
+
+	regs_wr32(&self->r, PL061_IS, QUIET2);
+	regs_wr32(&self->r, PL061_IEV, 0);
+	regs_wr32(&self->r, PL061_IE,
+		  regs_rd32(&self->r, PL061_IE) | QUIET2);
+	ASSERT_EQ(1, get_event(self->fd, 2000, &mev));
+	EXPECT_EQ(QUIET2, mev.lines);
+	close(ev);
+	edge(self, QUIET, 0);
+}
+
+/*
+ * The mapping reaches a held line's type: made a level that stays
+ * asserted, it must not storm. The driver gives the line its type back
+ * and drops the latch: a few interrupts at most, and gpiolib's type is
+ * there again.
+ */
+TEST_F(irq, held_line_retyped_through_the_mapping_does_not_storm)
+{
+	long before, after;
+	int ev;
+
+	ev = line_event(5, GPIO_V2_LINE_FLAG_EDGE_RISING);
+	ASSERT_LE(0, ev) TH_LOG("line event: %s", strerror(errno));
+	EXPECT_EQ(QUIET, regs_rd32(&self->r, PL061_IE) & QUIET);
+	before = nr_interrupts();
+	/* level low on a line that reads 0: asserted at once */
+	regs_wr32(&self->r, PL061_IEV, regs_rd32(&self->r, PL061_IEV) & ~QUIET);
+	regs_wr32(&self->r, PL061_IS, regs_rd32(&self->r, PL061_IS) | QUIET);
+	sleep(2);
+	after = nr_interrupts();
+	EXPECT_GE(3, after - before) TH_LOG("%ld interrupts", after - before);
+	EXPECT_EQ(0U, regs_rd32(&self->r, PL061_IS) & QUIET);
+	EXPECT_EQ(QUIET, regs_rd32(&self->r, PL061_IEV) & QUIET);
+	close(ev);
 }
 
 TEST_HARNESS_MAIN

@@ -52,7 +52,7 @@ load_and_hash() {
 }
 
 echo "TAP version 13"
-echo "1..66"
+echo "1..68"
 check info_lists_the_register_region 0 \
 	'region 0 "regs": offset 0x0, size 0x1000 .*caching device$' \
 	mmiodemo info
@@ -193,9 +193,13 @@ check dma_dirty_json_lists_the_pages 0 '^\{"count": 2, "pages": \[0, 5\]\}$' \
 		mmiodemo dma fill 7 --offset '"$((5 * ps))"' --len 1 &&
 		mmiodemo dma dirty --json'
 check stats_json_has_the_faults 0 '^\{"faults": [0-9]+, ' mmiodemo stats --json
+check irq_held_says_none_when_gpiolib_holds_no_line 0 '^held 0x00$' \
+	mmiodemo irq held
+check irq_held_json_lists_no_line 0 '^\{"held": 0, "lines": \[\]\}$' \
+	mmiodemo irq held --json
 mmiodemo write DIR 0 >/dev/null
 # Every command's JSON, one document a line, for the host to parse.
-for cmd in info 'read DIR' dump 'dma dirty' stats maps; do
+for cmd in info 'read DIR' dump 'dma dirty' 'dma runs' stats maps 'irq held'; do
 	# shellcheck disable=SC2086 # cmd is a command and its arguments
 	doc=$(mmiodemo $cmd --json | tr '\n' ' ')
 	echo "mmiodemo-json: $cmd: $doc" >/dev/console

@@ -35,7 +35,7 @@ expect "mmiodemo -d /dev/null " "info read write set clear modify dump dma fb st
 expect "mmiodemo --device = /dev/null w" "write watch"
 expect "mmiodemo dma " "fill verify dump load dirty runs sync"
 expect "mmiodemo fb " "draw show off"
-expect "mmiodemo irq " "wait"
+expect "mmiodemo irq " "wait held"
 expect "mmiodemo dma -" "-h --help"
 # registers by the access the command needs, in the case typed
 expect "mmiodemo read " "DATA DIR IS IBE IEV IE RIS MIS AFSEL PERIPHID0 PERIPHID1 PERIPHID2 PERIPHID3 PCELLID0 PCELLID1 PCELLID2 PCELLID3"

@@ -57,6 +57,16 @@ RETIRED = [
     ("the take unmaps what it took",
      r"take\s+(then\s+)?unmaps\s+(the\s+pages\s+it\s+took|its\s+range)",
      "a take unmaps only pages whose entries it found clean (demotion)"),
+    ("the gpiochip has no irqchip", r"has\s+no\s+irqchip",
+     "the gpiochip has an irqchip (mmiodemo-gpio.c)"),
+    ("line events are refused", r"line\s+events?\s+(requests?\s+)?"
+     r"(are|is)\s+refused",
+     "gpiomon's line events work through the irqchip"),
+    ("the driver never changes IS, IBE or IEV",
+     r"never\s+changes\s+``?IS",
+     "the irqchip sets IS, IBE and IEV of the lines gpiolib holds"),
+    ("seqno counts interrupts", r"interrupts\s+since\s+probe",
+     "seqno counts events: interrupts of lines gpiolib does not hold"),
 ]
 
 DOCS = (["README.md", "driver/uapi/mmiodemo.h", "userspace/mmiodemo.1"]

@@ -162,8 +162,9 @@ int mmiodemo_reg_write(struct mmiodemo *md, unsigned int offset,
 
 /**
  * mmiodemo_reg_update() - read-modify-write of a 32-bit register that no
- * read-modify-write of the driver's (gpiolib's DIR, its interrupt
- * handler's IE) can interleave with: MMIODEMO_IOC_REG_UPDATE.
+ * read-modify-write of the driver's (gpiolib's DIR, its irqchip's and its
+ * interrupt handler's IS, IBE, IEV and IE) can interleave with:
+ * MMIODEMO_IOC_REG_UPDATE.
  * @offset: 4-aligned, in the register region
  * @mask:   the bits to change
  * @value:  their new values; a bit outside @mask is -EINVAL
@@ -242,8 +243,16 @@ int mmiodemo_event_wait(struct mmiodemo *md, int timeout_ms);
  */
 int mmiodemo_event_read(struct mmiodemo *md, struct mmiodemo_event *ev);
 
-/** mmiodemo_irq_unmask() - MMIODEMO_IOC_IRQ_UNMASK of @lines (bits 0-7). */
+/**
+ * mmiodemo_irq_unmask() - MMIODEMO_IOC_IRQ_UNMASK of @lines (bits 0-7):
+ * -EBUSY, and nothing unmasked, if gpiolib holds one of them.
+ */
 int mmiodemo_irq_unmask(struct mmiodemo *md, uint32_t lines);
+/**
+ * mmiodemo_irq_held() - MMIODEMO_IOC_IRQ_HELD: *@lines becomes the lines
+ * whose interrupt a gpiolib consumer holds (bits 0-7).
+ */
+int mmiodemo_irq_held(struct mmiodemo *md, uint32_t *lines);
 
 /**
  * mmiodemo_counter() - one of the driver's counters.

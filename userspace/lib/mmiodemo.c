@@ -368,6 +368,11 @@ int mmiodemo_irq_unmask(struct mmiodemo *md, uint32_t lines)
 	return do_ioctl(md, MMIODEMO_IOC_IRQ_UNMASK, &lines);
 }
 
+int mmiodemo_irq_held(struct mmiodemo *md, uint32_t *lines)
+{
+	return do_ioctl(md, MMIODEMO_IOC_IRQ_HELD, lines);
+}
+
 const char *mmiodemo_debugfs_dir(void)
 {
 	const char *dir = getenv("MMIODEMO_DEBUGFS");

@@ -212,7 +212,8 @@ def test_screendump_mismatch_names_the_first_pixel(tmp_path):
 def test_a_recorded_console_gets_its_recorded_verdicts(tmp_path):
     """A real console of debian-6.1 (make test), with the files its host
     checks read made again: the same set of verdicts its run gave (but the
-    negative control's, a second boot not recorded here)."""
+    negative control's, a second boot not recorded here; the keys boot's
+    console is a real one too)."""
     data = os.path.join(os.path.dirname(__file__), "data")
     with open(os.path.join(data, "debian-6.1-test.log")) as f:
         text = f.read()
@@ -220,6 +221,8 @@ def test_a_recorded_console_gets_its_recorded_verdicts(tmp_path):
     logs = tmp_path / "build" / "logs"
     logs.mkdir(parents=True)
     (logs / "debian-6.1-test.log").write_text(text)
+    with open(os.path.join(data, "debian-6.1-keys.log")) as f:
+        (logs / "debian-6.1-keys.log").write_text(f.read())
     nonce = [w for w in lines[33].split() if w.startswith("mmiodemo_nonce")]
     nonce = nonce[0].split("=")[1]
     dev = "pl061_write /machine/unattached/device[7] offset"
