@@ -86,6 +86,17 @@ class Run:
         return os.path.relpath(os.path.join(
             self.logs, "%s-%s%s" % (self.kernel, self.mode, suffix)))
 
+    def boot_console(self, mode):
+        """The console of this kernel's other boot MODE (the negative
+        control's, the keys boot's): (its path, its lines; [] if none)."""
+        path = os.path.relpath(os.path.join(
+            self.logs, "%s-%s.log" % (self.kernel, mode)))
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                return path, f.read().splitlines()
+        except FileNotFoundError:
+            return path, []
+
     @property
     def trace(self):
         """QEMU's trace of the boot, as lines ([] if there is none)."""

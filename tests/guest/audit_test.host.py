@@ -22,13 +22,7 @@ def check(run):
     if run.mode != "test" or run.filter or not os.path.exists(
             run.path(run.build, "modules", "mmiodemo-negative.ko")):
         return
-    nlog = os.path.relpath(os.path.join(run.logs,
-                                        "%s-negative.log" % run.kernel))
-    try:
-        with open(nlog, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except FileNotFoundError:
-        lines = []
+    nlog, lines = run.boot_console("negative")
     failed = sorted(m.group(1) for m in map(re.compile(
         r"^not ok [0-9]* ([a-z_.]*)").match, lines) if m)
     passed = [m for m in map(re.compile(r"^ok [0-9]* ([a-z_.]*)$").match,

@@ -5,21 +5,13 @@ gpio-keys node enabled (dts/mmiodemo-virt-keys.dtso) and runs keys_test
 alone; its results, from that boot's console, are this run's, named
 "guest.keys_boot.*", and that console must be clean too. In the test
 boot itself keys_test finds no gpio-keys device and plans no test."""
-import os
-
 from workbench import results as R
 
 
 def check(run):
     if run.mode != "test" or (run.filter and "keys" not in run.filter):
         return
-    klog = os.path.relpath(os.path.join(run.logs,
-                                        "%s-keys.log" % run.kernel))
-    try:
-        with open(klog, encoding="utf-8", errors="replace") as f:
-            lines = f.read().splitlines()
-    except FileNotFoundError:
-        lines = []
+    klog, lines = run.boot_console("keys")
     results, _ = R.tap(lines, klog)
     ran = [r for r in results if r.name.startswith("guest.keys.")]
     yield R.check("host.keys_boot_ran_keys_test", len(ran) == 3,
