@@ -87,7 +87,8 @@ level5() {
 		mmiodemo write DIR 0 >/dev/null
 }
 # mon EDGES N LEVEL...: gpiomon's N events on line 5 while the mapping
-# makes LEVELs, on one line; then what gpiolib holds after it.
+# makes LEVELs, on one line; with gpioinfo's line 5 and irq held while
+# gpiomon waits, and irq held after it.
 mon() {
 	edges=$1 n=$2
 	shift 2
@@ -95,21 +96,26 @@ mon() {
 	gmon "$edges" "$n" 5 >/tmp/gmon.out 2>&1 &
 	pid=$!
 	held 0x20 || echo "gpiolib never held line 5"
-	info=$(ginfo | grep 'line *5:')
+	info="$(ginfo | grep 'line *5:') | $(mmiodemo irq held)"
 	for l; do level5 "$l"; done
 	wait "$pid"
 	st=$?
 	echo "$(tr '\n' ' ' </tmp/gmon.out)| $info | $(mmiodemo irq held)"
 	return $st
 }
-check gpiomon_sees_rising_edges 0 '^rising 5 rising 5 \|' mon rising 2 1 0 1
+# One run of gpiomon, four checks of what it printed.
+rising=$(mon rising 2 1 0 1)
+st=$?
+check gpiomon_sees_rising_edges "$st" '^rising 5 rising 5 \|' echo "$rising"
+check gpioinfo_shows_gpiomon_holding_the_line "$st" \
+	'\|[[:space:]]+line +5:.*gpiomon' echo "$rising"
+check irq_held_names_the_line_gpiomon_holds "$st" '\| held 0x20 5 \|' \
+	echo "$rising"
+check gpiolib_lets_go_of_the_line_after_gpiomon "$st" '\| held 0x00$' \
+	echo "$rising"
 check gpiomon_sees_falling_edges 0 '^falling 5 falling 5 \|' \
 	mon falling 2 1 0 1 0
 check gpiomon_sees_both_edges 0 '^rising 5 falling 5 \|' mon both 2 1 0
-check gpioinfo_shows_gpiomon_holding_the_line 0 '\|[[:space:]]+line +5:.*gpiomon' \
-	mon both 1 1
-check gpiolib_lets_go_of_the_line_after_gpiomon 0 '\| held 0x00$' \
-	mon rising 1 1
 # The power button, pressed by the host (QMP), through gpiolib: line 3
 # rises, and falls 100 ms later.
 button() {
@@ -124,16 +130,6 @@ button() {
 }
 check gpiomon_sees_the_power_button_rise_and_fall 0 '^rising 3 falling 3 $' \
 	button
-# While gpiomon holds line 5, irq held names it.
-held_while_monitored() {
-	gmon rising 1 5 >/dev/null 2>&1 &
-	pid=$!
-	held 0x20 && mmiodemo irq held
-	level5 1
-	wait "$pid"
-}
-check irq_held_names_the_line_gpiomon_holds 0 '^held 0x20 5$' \
-	held_while_monitored
 
 # An unbind while gpiomon waits for an edge: gpiomon ends (an error or end
 # of file) within a second, and the driver binds again.
