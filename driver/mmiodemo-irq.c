@@ -157,7 +157,7 @@ __poll_t mmiodemo_irq_poll(struct file *file, struct poll_table_struct *wait)
 long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp)
 {
 	unsigned long flags;
-	u32 lines, busy;
+	u32 lines, busy, level;
 
 	if (get_user(lines, argp))
 		return -EFAULT;
@@ -169,9 +169,18 @@ long mmiodemo_irq_unmask(struct mmiodemo *md, u32 __user *argp)
 	raw_spin_lock_irqsave(&md->lock, flags);
 	/* A line gpiolib holds is its consumer's to unmask: none changes. */
 	busy = lines & md->irq_held;
-	if (!busy)
+	if (!busy) {
+		/*
+		 * A level line's latch first: QEMU's PL061 keeps a level
+		 * latched until IC, though its source has gone (the PL061
+		 * itself shows the level as it is; IC is harmless there).
+		 */
+		level = lines & mmiodemo_readl(md, PL061_IS);
+		if (level)
+			mmiodemo_writel(md, PL061_IC, level);
 		mmiodemo_writel(md, PL061_IE,
 				mmiodemo_readl(md, PL061_IE) | lines);
+	}
 	raw_spin_unlock_irqrestore(&md->lock, flags);
 	mmiodemo_exit(md);
 	return busy ? -EBUSY : 0;

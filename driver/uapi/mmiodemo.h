@@ -338,8 +338,9 @@ struct mmiodemo_dma_run {
 #define MMIODEMO_IOC_SYNC_FOR_CPU \
 	_IOWR(MMIODEMO_IOC_MAGIC, 0x03, struct mmiodemo_sync)
 /*
- * Sets the given lines (bits 0-7) in IE; EINVAL for other bits; EBUSY,
- * and none set, if gpiolib holds one of them.
+ * Sets the given lines (bits 0-7) in IE, the latch of the level ones
+ * cleared first; EINVAL for other bits; EBUSY, and none set, if gpiolib
+ * holds one of them.
  */
 #define MMIODEMO_IOC_IRQ_UNMASK	_IOW(MMIODEMO_IOC_MAGIC, 0x04, __u32)
 #define MMIODEMO_IOC_REG_READ	_IOWR(MMIODEMO_IOC_MAGIC, 0x05, struct mmiodemo_reg)

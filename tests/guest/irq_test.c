@@ -195,6 +195,32 @@ TEST_F(irq, level_interrupt_is_masked_then_unmasked_on_request)
 	EXPECT_LT(ev.timestamp_ns, ev2.timestamp_ns);
 }
 
+/*
+ * A level whose source went away while it was masked raises nothing when
+ * unmasked (QEMU's PL061 keeps it latched until IC: the unmask clears
+ * it), and raises again when its source comes back.
+ */
+TEST_F(irq, unmask_after_the_level_went_away_raises_no_event)
+{
+	struct mmiodemo_event ev;
+	uint32_t lines = QUIET;
+
+	assert_quiet_level(self);
+	ASSERT_EQ(1, get_event(self->fd, 2000, &ev));
+	EXPECT_EQ(QUIET, ev.masked);
+	/* the line driven high, then input again: level low is gone */
+	regs_wr32(&self->r, PL061_DIR, QUIET);
+	regs_wr32(&self->r, PL061_DATA(QUIET), QUIET);
+	regs_wr32(&self->r, PL061_DIR, 0);
+	EXPECT_EQ(0, ioctl(self->fd, MMIODEMO_IOC_IRQ_UNMASK, &lines));
+	EXPECT_EQ(0, get_event(self->fd, 300, &ev)) TH_LOG("the level is gone");
+	regs_wr32(&self->r, PL061_DIR, QUIET);
+	regs_wr32(&self->r, PL061_DATA(QUIET), 0);
+	regs_wr32(&self->r, PL061_DIR, 0);
+	ASSERT_EQ(1, get_event(self->fd, 2000, &ev)) TH_LOG("low again");
+	EXPECT_EQ(QUIET, ev.lines);
+}
+
 /* A level nobody clears, left for 5 s: one interrupt, no storm. */
 TEST_F(irq, unacknowledged_level_interrupt_does_not_storm)
 {
