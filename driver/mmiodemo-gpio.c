@@ -214,51 +214,53 @@ static int mmiodemo_gpio_irq_set_type(struct irq_data *d, unsigned int type)
 }
 
 /*
- * A consumer's request_irq(): the line leaves /dev/mmiodemo's events. It
- * stays masked (IE) until gpiolib unmasks it, its latch cleared.
+ * A line changes hands: to gpiolib (@held) or back to /dev/mmiodemo's
+ * events. Either way it is masked (IE), with no type and its latch
+ * cleared, until its new owner unmasks it. False, and nothing changed, if
+ * gpiolib would take it after unbind stopped the irqchip.
  */
+static bool mmiodemo_gpio_irq_hand(struct irq_data *d, bool held)
+{
+	struct mmiodemo *md = mmiodemo_irqd_md(d);
+	u32 bit = BIT(irqd_to_hwirq(d));
+	unsigned long flags;
+	bool ok;
+
+	raw_spin_lock_irqsave(&md->lock, flags);
+	ok = !held || !md->irq_stopped;
+	if (ok) {
+		md->irq_held = held ? md->irq_held | bit : md->irq_held & ~bit;
+		md->irq_typed &= ~bit;
+	}
+	if (ok && !md->irq_stopped) {
+		mmiodemo_gpio_bit(md, PL061_IE, bit, false);
+		mmiodemo_writel(md, PL061_IC, bit);
+	}
+	raw_spin_unlock_irqrestore(&md->lock, flags);
+	return ok;
+}
+
+/* A consumer's request_irq(): the line leaves /dev/mmiodemo's events. */
 static int mmiodemo_gpio_irq_reqres(struct irq_data *d)
 {
 	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
-	struct mmiodemo *md = gpiochip_get_data(gc);
-	u32 bit = BIT(irqd_to_hwirq(d));
-	unsigned long flags;
 	int ret;
 
 	ret = gpiochip_reqres_irq(gc, irqd_to_hwirq(d));
 	if (ret)
 		return ret;
-	raw_spin_lock_irqsave(&md->lock, flags);
-	if (md->irq_stopped) {
-		raw_spin_unlock_irqrestore(&md->lock, flags);
+	if (!mmiodemo_gpio_irq_hand(d, true)) {
 		gpiochip_relres_irq(gc, irqd_to_hwirq(d));
 		return -ENODEV;
 	}
-	md->irq_held |= bit;
-	md->irq_typed &= ~bit;
-	mmiodemo_gpio_bit(md, PL061_IE, bit, false);
-	mmiodemo_writel(md, PL061_IC, bit);
-	raw_spin_unlock_irqrestore(&md->lock, flags);
 	return 0;
 }
 
-/* Its free_irq(): the line is /dev/mmiodemo's again, masked. */
+/* Its free_irq(): the line is /dev/mmiodemo's again. */
 static void mmiodemo_gpio_irq_relres(struct irq_data *d)
 {
-	struct gpio_chip *gc = irq_data_get_irq_chip_data(d);
-	struct mmiodemo *md = gpiochip_get_data(gc);
-	u32 bit = BIT(irqd_to_hwirq(d));
-	unsigned long flags;
-
-	raw_spin_lock_irqsave(&md->lock, flags);
-	md->irq_held &= ~bit;
-	md->irq_typed &= ~bit;
-	if (!md->irq_stopped) {
-		mmiodemo_gpio_bit(md, PL061_IE, bit, false);
-		mmiodemo_writel(md, PL061_IC, bit);
-	}
-	raw_spin_unlock_irqrestore(&md->lock, flags);
-	gpiochip_relres_irq(gc, irqd_to_hwirq(d));
+	mmiodemo_gpio_irq_hand(d, false);
+	gpiochip_relres_irq(irq_data_get_irq_chip_data(d), irqd_to_hwirq(d));
 }
 
 static void mmiodemo_gpio_irq_print_chip(struct irq_data *d, struct seq_file *p)
