@@ -33,6 +33,7 @@
 #include <linux/bitmap.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
+#include <linux/error-injection.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -188,6 +189,23 @@ static unsigned long mmiodemo_dma_alloc_run(struct mmiodemo_dma *dma,
 }
 
 /*
+ * The driver's one way to map memory for the device: dma_map_page() of
+ * @size bytes from @page, its failure (an IOMMU or bounce buffers out of
+ * room) as -ENOMEM. Not inlined, and open to function error injection
+ * (fail_function), through which tests/guest/faults_test.c fails it: each
+ * caller's unwind must then undo every mapping made before.
+ */
+noinline int mmiodemo_dma_map(struct device *dev, struct page *page,
+			      size_t size, enum dma_data_direction dir,
+			      dma_addr_t *addr)
+{
+	*addr = dma_map_page(dev, page, 0, size, dir);
+	return dma_mapping_error(dev, *addr) ? -ENOMEM : 0;
+}
+
+ALLOW_ERROR_INJECTION(mmiodemo_dma_map, ERRNO);
+
+/*
  * Maps pages [first, ...) for the device (streaming DMA, bidirectional):
  * as many physically contiguous pages as one mapping may hold
  * (dma_max_mapping_size(): unlimited without an IOMMU or bounce buffers,
@@ -209,9 +227,8 @@ static unsigned long mmiodemo_dma_map_run(struct mmiodemo *md,
 	       page_to_pfn(dma->pages[first + n]) ==
 		       page_to_pfn(dma->pages[first]) + n)
 		n++;
-	addr = dma_map_page(md->dev, dma->pages[first], 0, n << PAGE_SHIFT,
-			    DMA_BIDIRECTIONAL);
-	if (dma_mapping_error(md->dev, addr))
+	if (mmiodemo_dma_map(md->dev, dma->pages[first], n << PAGE_SHIFT,
+			     DMA_BIDIRECTIONAL, &addr))
 		return 0;
 	for (i = 0; i < n; i++)
 		dma->addrs[first + i] = addr + (i << PAGE_SHIFT);

@@ -396,9 +396,8 @@ int mmiodemo_fwcfg_init(struct mmiodemo *md, struct platform_device *pdev)
 		return -ENOMEM;
 
 	/* Where ramfb rests when off: memory never freed nor written. */
-	fc->blank = dma_map_page(md->dev, ZERO_PAGE(0), 0, PAGE_SIZE,
-				 DMA_TO_DEVICE);
-	if (dma_mapping_error(md->dev, fc->blank))
+	if (mmiodemo_dma_map(md->dev, ZERO_PAGE(0), PAGE_SIZE, DMA_TO_DEVICE,
+			     &fc->blank))
 		return -ENOMEM;
 	return devm_add_action_or_reset(md->dev, mmiodemo_fwcfg_unmap_blank,
 					md);

@@ -84,6 +84,7 @@
 
 #include <linux/atomic.h>
 #include <linux/debugfs.h>
+#include <linux/dma-direction.h>
 #include <linux/gpio/driver.h>
 #include <linux/io.h>
 #include <linux/kfifo.h>
@@ -253,6 +254,8 @@ int mmiodemo_dma_give(struct mmiodemo *md, unsigned long first,
 		      unsigned long nr);
 void mmiodemo_dma_mmap(struct vm_area_struct *vma);
 void mmiodemo_dma_mmap_prepare(struct vm_area_desc *desc);
+int mmiodemo_dma_map(struct device *dev, struct page *page, size_t size,
+		     enum dma_data_direction dir, dma_addr_t *addr);
 bool mmiodemo_dma_contiguous(struct mmiodemo_dma *dma, unsigned long first,
 			     unsigned long nr);
 int mmiodemo_dma_fsync(struct mmiodemo *md, loff_t start, loff_t end);
