@@ -27,6 +27,10 @@ COMPLAINT = re.compile(
 # Lines that are not the kernel's: the Debian guest's record of dpkg and
 # DKMS output.
 NOT_KERNEL = "mmiodemo-debian: "
+# The kernel's fault injection (tests/guest/faults_test.c) prints this
+# before the stack of each failure it injects: the "Call trace:" that
+# follows it is that stack, not a complaint.
+INJECTED = "FAULT_INJECTION: forcing a failure"
 
 
 @dataclass
@@ -51,8 +55,16 @@ def complaints(lines, context=(5, 25), most=3):
     """The first @most complaints of @lines with grep -n -B -A context, as
     one text, or "" if there is none."""
     before, after = context
-    hits = [i for i, line in enumerate(lines)
-            if not line.startswith(NOT_KERNEL) and COMPLAINT.search(line)]
+    hits, injected = [], False
+    for i, line in enumerate(lines):
+        if INJECTED in line:
+            injected = True
+        if injected and "Call trace:" in line:
+            injected = False
+            if not COMPLAINT.search(line.replace("Call trace:", "")):
+                continue
+        if not line.startswith(NOT_KERNEL) and COMPLAINT.search(line):
+            hits.append(i)
     if not hits:
         return ""
     out, shown = [], -1
@@ -138,10 +150,12 @@ def tap(lines, log="the console"):
                 plan_met(None)
                 prog = None
             continue
-        if re.match(r"^1\.\.[0-9]", line):
+        m = re.match(r"^1\.\.([0-9]+)", line)
+        if m:
+            # "1..0 # SKIP why": a plan of no test, with its reason.
             if prog:
-                prog.plan = line[3:] if prog.plan is None else \
-                    "%s and %s" % (prog.plan, line[3:])
+                prog.plan = m.group(1) if prog.plan is None else \
+                    "%s and %s" % (prog.plan, m.group(1))
             detail.append(raw)
             continue
         if line.startswith("#  RUN "):

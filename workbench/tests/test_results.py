@@ -67,6 +67,13 @@ def test_plan_not_met(tmp_path):
     says(v["guest.b_test.plan_met"], R.FAIL, "planned 3 tests, reported 2")
 
 
+def test_a_plan_of_no_test_with_its_reason(tmp_path):
+    v = one_program(tmp_path, "z_test", "1..0 # SKIP no fault injection")
+    assert v["guest.z_test.plan_met"].verdict == R.PASS
+    v = one_program(tmp_path, "y_test", "1..0 # SKIP why", "ok 1 y.one")
+    says(v["guest.y_test.plan_met"], R.FAIL, "planned 0 tests, reported 1")
+
+
 def test_a_kernel_message_glued_to_a_result_line(tmp_path):
     """The console is shared: a printk may land inside a TAP line."""
     v = one_program(tmp_path, "g_test", "1..2",
@@ -167,6 +174,22 @@ def test_each_checker_complains(tmp_path):
                  "Unable to handle kernel paging request at virtual address 0"):
         assert R.complaints(["ok", line]), line
     assert not R.complaints(["mmiodemo-debian: WARNING: dpkg said so"])
+
+
+def test_an_injected_failures_stack_is_not_a_complaint():
+    dump = ["[    5.000000] FAULT_INJECTION: forcing a failure.",
+            "[    5.000000] name failslab, interval 1, probability 0, "
+            "space 0, times -1",
+            "[    5.000001] CPU: 1 PID: 90 Comm: faults_test Not tainted",
+            "[    5.000001] Hardware name: linux,dummy-virt (DT)",
+            "[    5.000002] Call trace:",
+            "[    5.000002]  dump_backtrace+0x0/0x1e0"]
+    assert not R.complaints(dump)
+    # One stack per injection: a second trace is a complaint, and so is
+    # a warning inside the dump.
+    assert R.complaints(dump + ["[    6.000000] Call trace:"])
+    assert R.complaints(dump[:2] + ["[    5.1] WARNING: CPU: 1 at x.c:3"]
+                        + dump[2:])
 
 
 def test_boot_timeout(tmp_path):
