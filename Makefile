@@ -6,8 +6,8 @@
 # Everything downloaded or built lives under build/ (git-ignored).
 
 # KERNEL=NAME: the kernel of a goal (machine/kernels/NAME.conf); without it,
-# "make test" is the whole matrix, "make stress" and "make fuzz" use the
-# debug kernel, "make check" checks against debian-6.1, debian-6.12 and
+# "make test" is the whole matrix, "make stress", "make fuzz" and "make
+# faults" use the debug kernel, "make check" checks against debian-6.1, debian-6.12 and
 # debian-7.3, "make lava-check" every kernel of the matrix, "make clean"
 # cleans every kernel (the Makefile decides), and the rest use debian-6.1
 # (the workbench decides: workbench/__main__.py).
@@ -22,7 +22,7 @@ export T
 FUZZ_S ?= 600
 export FUZZ_S SEED
 
-.PHONY: help all run bench bench-loop bench-ci test stress fuzz check setup clean distclean
+.PHONY: help all run bench bench-loop bench-ci test stress fuzz faults check setup clean distclean
 .PHONY: install uninstall
 .DEFAULT_GOAL := all
 
@@ -42,6 +42,10 @@ help:
 	@echo '                    (cold) or 6 (warm) minutes (2 quiet cores)'
 	@echo '  make stress       200 unbind/rebind cycles under load (debug kernel)'
 	@echo '  make fuzz         the model-checking fuzzer (debug kernel)'
+	@echo '  make faults       every allocation and DMA-map failure the kernel can'
+	@echo '                    inject into bind, open, mmap, faults, the ioctls and'
+	@echo '                    unbind, each survived (debug kernel; make test runs'
+	@echo '                    a short form)'
 	@echo '  make all          build what a boot needs, boot nothing'
 	@echo '  make deb          the Debian packages (mmiodemo-dkms, mmiodemo-tools) in build/deb/'
 	@echo '  make test-debian  the packages installed in a real Debian arm64 guest (DKMS'
@@ -70,8 +74,8 @@ help:
 	@echo '                    PATTERN (a shell glob; several: T=dma,irq)'
 	@echo '  JOBS=N            make test: kernels booted side by side (default: one'
 	@echo '                    per core)'
-	@echo '  GDB=PORT          make test KERNEL=NAME, run, bench, stress, fuzz: QEMU waits for'
-	@echo '                    gdb-multiarch on PORT (the command is printed; with'
+	@echo '  GDB=PORT          make test KERNEL=NAME, run, bench, stress, fuzz, faults:'
+	@echo '                    QEMU waits for gdb-multiarch on PORT (the command is printed; with'
 	@echo '                    KERNEL=debug, lx-symbols finds the modules)'
 	@echo '  FUZZ_S=N          make fuzz: seconds of fuzzing (default 600)'
 	@echo '  SEED=N            make fuzz: replay the run of this seed'
@@ -116,7 +120,7 @@ bench-loop: /usr/bin/python3
 bench-ci: /usr/bin/python3
 	@$(WB) bench-ci
 
-run bench stress fuzz: /usr/bin/python3
+run bench stress fuzz faults: /usr/bin/python3
 	@$(WB) $@ $(if $(GDB),--gdb $(GDB)) $(KERNEL)
 
 check: /usr/bin/python3
@@ -334,11 +338,20 @@ endef
 $(foreach m,$(KERNEL_MODULES),$(if $(call kmod_src,$(m)), \
 	$(eval $(call kmod_rule,$(m)))))
 
+# The allocation and DMA-map call sites of driver/'s modules, which
+# tests/guest/faults_test.c must fail, read from the built modules
+# (tests/host/faults-sites.sh); /tests/faults_sites in the guest.
+FAULTS_SITES := $(B)/faults_sites
+$(FAULTS_SITES): $(KO) tests/host/faults-sites.sh
+	tests/host/faults-sites.sh $(CROSS_COMPILE)objdump $(MODDIR)/mmiodemo.ko \
+		$(MODDIR)/mmiodemo-audit.ko >$@.tmp
+	mv $@.tmp $@
+
 # The guest's whole world, with every module built for the kernel. The
 # list of its programs is a prerequisite too, so a test that was deleted
 # leaves the image.
 GUEST_FILES := $(TOOL) $(GUEST_TESTS) $(BENCH) $(GPIOD_TEST) $(SCRIPTS) \
-	$(EXAMPLES) $(DOC_FB) $(KMOD_KO)
+	$(EXAMPLES) $(DOC_FB) $(KMOD_KO) $(FAULTS_SITES)
 $(B)/guest-files: FORCE
 	@mkdir -p $(@D)
 	@echo '$(GUEST_FILES)' | cmp -s - $@ || echo '$(GUEST_FILES)' >$@

@@ -7,8 +7,8 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
       check beside the matrix (or those kernels), N booted side by side.
       --gdb: QEMU waits for gdb on PORT (1234) before the kernel's first
       instruction, with no time limit; the command to attach is printed.
-  run|bench|stress|fuzz [KERNEL] [--gdb [PORT]]
-                                      make run, bench, stress, fuzz
+  run|bench|stress|fuzz|faults [KERNEL] [--gdb [PORT]]
+                                      make run, bench, stress, fuzz, faults
   test-debian [KERNEL] [--gdb [PORT]]  make test-debian
   bench-ci
       make bench-ci: CI=true bash .ci/run in a fresh clone of HEAD
@@ -44,7 +44,7 @@ make targets call it (make help). KERNEL is a name of machine/kernels/*.conf.
       kernel; lists those that do not, the renamed ones and the tests NEW
       adds; exits 1 if a test stopped passing.
 
-Exit status of test KERNEL, run, bench, stress, fuzz, test-debian, build
+Exit status of test KERNEL, run, bench, stress, fuzz, faults, test-debian, build
 and check: 0 nothing failed, 1 a test failed, 125 the tree did not build,
 128 or more the workbench failed (as git bisect run reads them; the
 matrix says 125 only if no test failed).
@@ -91,7 +91,8 @@ def cmd_test(args):
 
 def cmd_mode(args):
     mode = {"test-debian": "debian"}.get(args.command, args.command)
-    name = one(args, "debug" if mode in ("stress", "fuzz") else "debian-6.1")
+    name = one(args, "debug" if mode in ("stress", "fuzz", "faults")
+               else "debian-6.1")
     if mode in ("run", "bench"):
         return runner.demo(name, mode, sys.stdout, gdb=args.gdb)
     return runner.test_kernel(name, sys.stdout, mode, fuzz_s=args.fuzz_s,
@@ -211,7 +212,8 @@ COMMANDS = [
      [KERNELS, GDB, arg("--jobs", "-j", type=int, default=None),
       arg("-T", "--filter", default=ENV.get("T", ""))]),
 ] + [(m, cmd_mode, "make " + m, MODE)
-     for m in ("run", "bench", "stress", "fuzz", "test-debian")] + [
+     for m in ("run", "bench", "stress", "fuzz", "faults",
+               "test-debian")] + [
     ("check", cmd_check, "make check", [KERNELS]),
     ("setup", cmd_setup, "make setup", [KERNELS]),
     ("build", cmd_build, "make all", [KERNELS]),

@@ -6,7 +6,8 @@ negative control), keys (keys_test with QEMU's gpio-keys node), bench,
 stress, fuzz: the busybox guest of build/KERNEL/initramfs.cpio, with the
 overlaid device tree (for test, the one with the tests' decoy node; for
 keys, the one with gpio-keys enabled; for bench, the one with the 64 MiB
-buffer) and the read-only test disk. debian: the Debian system of
+buffer) and the read-only test disk; faults: tests/guest/faults_test.c's
+full form. debian: the Debian system of
 make test-debian (packaging/debian-guest.sh), with Debian's own initramfs, its
 disk, the payload disk, and the overlay the package installs applied to
 QEMU's tree. Files: build/logs/KERNEL-MODE.log (the console), .trace
@@ -24,7 +25,7 @@ from .boot import Boot
 from .machine import Drive, Machine
 
 MODES = ("run", "test", "negative", "keys", "bench", "stress", "fuzz",
-         "debian")
+         "faults", "debian")
 
 
 def log_path(top, kernel_name, mode):
@@ -38,7 +39,7 @@ def limit(machine, kernel, mode, fuzz_s):
     base = kernel.timeout or machine.timeout("test")
     if mode == "fuzz":
         return fuzz_s + 60 + base
-    if mode in ("stress", "bench", "debian"):
+    if mode in ("stress", "bench", "debian", "faults"):
         return machine.timeout(mode)
     return base
 

@@ -82,7 +82,8 @@ class Machine:
 
     def timeout(self, mode):
         """Seconds a boot of MODE may take before it is killed."""
-        key = {"stress": "QEMU_STRESS_TIMEOUT", "bench": "QEMU_BENCH_TIMEOUT",
+        key = {"stress": "QEMU_STRESS_TIMEOUT", "faults": "QEMU_STRESS_TIMEOUT",
+               "bench": "QEMU_BENCH_TIMEOUT",
                "debian": "QEMU_DEBIAN_TIMEOUT"}.get(mode, "QEMU_TIMEOUT")
         return int(self.conf[key])
 

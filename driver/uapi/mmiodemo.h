@@ -158,7 +158,7 @@ struct mmiodemo_dirty {
  * at a time while they are synced: a fault or write on one of them waits.
  * count: the range's pages. len 0 means from offset to the end of the
  * buffer (offset 0, len 0: all of it). EINVAL if the range is not whole
- * pages inside the buffer or reserved is not 0.
+ * pages inside the buffer or reserved is not 0; ENOMEM (nothing taken).
  */
 struct mmiodemo_sync {
 	__u64 offset;		/* bytes into the buffer, page aligned */
