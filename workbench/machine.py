@@ -2,7 +2,7 @@
 """The QEMU machine every boot uses: the one builder of QEMU's command line.
 
 Its data is machine/machine.conf (read with workbench/conf.py). A test boot,
-make run, bench, fuzz and stress, the Debian guest (and its image's second
+make run, bench, fuzz, stress and faults, the Debian guest (and its image's second
 stage) and the LAVA jobs (lava/mkjobs.py) all take their machine options
 from a Machine, so they boot the same virt: workbench/tests/test_machine.py
 compares them.

@@ -16,7 +16,8 @@
  *   EACCES      PROT_WRITE, or a later mprotect(PROT_WRITE), on a
  *               read-only file descriptor;
  *   EOVERFLOW   an offset so high that offset + length wraps (the kernel
- *               refuses it before the driver is asked).
+ *               refuses it before the driver is asked);
+ *   ENOMEM      memory the kernel cannot give.
  * Every ioctl that changes the device or takes a set (all but INFO,
  * REG_READ, DMA_RUN and IRQ_HELD), and fsync(), get EBADF through a file
  * not open for writing.
@@ -62,7 +63,7 @@
  * not seen until the kernel lets go of them. io_uring cannot register the
  * buffer as a fixed buffer (EOPNOTSUPP before 6.5, EFAULT since). fsync(),
  * fdatasync() and msync(MS_SYNC) of a range take the sync set of that
- * range, as SYNC_FOR_DEVICE does. A bitmap is an array of __u64; page p is
+ * range, as SYNC_FOR_DEVICE does (ENOMEM: nothing taken). A bitmap is an array of __u64; page p is
  * bit (p % 64) of word p / 64.
  */
 #ifndef _UAPI_MMIODEMO_H

@@ -19,7 +19,7 @@
  * injected failure's stack dump (/dev/kmsg); /tests/faults_sites lists
  * the allocation and DMA-map call sites of driver/'s modules
  * (tests/host/faults-sites.sh, from the built modules), and a site that
- * no failure reached fails the last test. Sites a sweep cannot reach (an
+ * no failure reached fails every_allocation_and_dma_map_site_failed. Sites a sweep cannot reach (an
  * allocation that only runs after another one failed) are failed
  * directly: every call from that site, through fail_function on the
  * allocators' own hooks with the stack filter set to the site's return
@@ -350,15 +350,18 @@ static int sites_load(void)
 /*
  * The driver call site of each injected failure in lines[]: the first
  * frame of one of driver/'s modules in the stack dump that follows
- * "FAULT_INJECTION: forcing a failure" (innermost first). Returns the
- * failures seen; @outside counts those with no driver frame.
+ * "FAULT_INJECTION: forcing a failure" (innermost first). A failure that
+ * fail_function injected at a driver function's entry (its frame is
+ * FUNCTION+0x0: the step returned its error before making any call)
+ * fails each listed call of that function. Returns the failures seen;
+ * @outside counts those with no driver frame.
  */
 static int sites_seen(int *outside)
 {
 	char fn[128], mod[64], name[200];
 	unsigned long off;
-	int i, seen = 0;
-	bool open = false;
+	int i, k, seen = 0;
+	bool open = false, entry = false;
 	struct site *s;
 
 	for (i = 0; i < nr_lines; i++) {
@@ -366,6 +369,10 @@ static int sites_seen(int *outside)
 			if (open)
 				(*outside)++;
 			open = true;
+			/* /dev/kmsg gives the next line in the same record. */
+			entry = strstr(lines[i], "name fail_function,") ||
+				(i + 1 < nr_lines &&
+				 strstr(lines[i + 1], "name fail_function,"));
 			seen++;
 			continue;
 		}
@@ -374,11 +381,19 @@ static int sites_seen(int *outside)
 		if (sscanf(lines[i], " %127[^+]+0x%lx/%*x [%63[^] ]", fn, &off,
 			   mod) != 3 || strncmp(mod, "mmiodemo", 8))
 			continue;
+		open = false;
+		snprintf(name, sizeof(name), "%s %s+0x", mod, fn);
+		if (entry && !off) {
+			for (k = 0; k < nr_sites; k++)
+				if (sites[k].expected &&
+				    !strncmp(sites[k].name, name, strlen(name)))
+					sites[k].hits++;
+			continue;
+		}
 		snprintf(name, sizeof(name), "%s %s+0x%lx", mod, fn, off);
 		s = site_of(name);
 		if (s)
 			s->hits++;
-		open = false;
 	}
 	if (open)
 		(*outside)++;
@@ -545,14 +560,20 @@ static int write_devname(const struct entry *e)
 	return write(wfd, DEVNAME, strlen(DEVNAME)) < 0 ? -errno : 0;
 }
 
-static const char *bind_finish(const struct entry *e, int ret)
+/*
+ * After a bind (arg 0) or an unbind (arg 1): one that failed left the
+ * device as it was, one that succeeded as asked. An unbind's sweep binds
+ * again for its next call.
+ */
+static const char *sysfs_finish(const struct entry *e, int ret)
 {
 	const char *why;
 
-	(void)e;
 	close(wfd);
 	wfd = -1;
-	why = ret ? unbound_cleanly() : working();
+	why = !e->arg == !ret ? working() : unbound_cleanly();
+	if (e->arg)
+		driver_bind();
 	return why;
 }
 
@@ -561,18 +582,6 @@ static void unbind_prepare(const struct entry *e)
 	(void)e;
 	driver_bind();
 	wfd = open(DRIVER "/unbind", O_WRONLY);
-}
-
-static const char *unbind_finish(const struct entry *e, int ret)
-{
-	const char *why;
-
-	(void)e;
-	close(wfd);
-	wfd = -1;
-	why = ret ? working() : unbound_cleanly();
-	driver_bind();
-	return why;
 }
 
 static int open_call(const struct entry *e)
@@ -716,6 +725,12 @@ static int msync_call(const struct entry *e)
 		-errno : 0;
 }
 
+static int fsync_call(const struct entry *e)
+{
+	(void)e;
+	return fsync(fd) ? -errno : 0;
+}
+
 static void dirty_buffer(const struct entry *e)
 {
 	map_buffer(e);
@@ -724,10 +739,11 @@ static void dirty_buffer(const struct entry *e)
 }
 
 /*
- * After a refused GET_DIRTY or SYNC_FOR_DEVICE, page 0, dirtied before,
- * is still in its set: the same call, not injected, takes it.
+ * After a refused call that takes a set, page 0, dirtied before, is still
+ * in it: after GET_DIRTY, in the dirty log (a GET_DIRTY reports it);
+ * after the others, in the sync set (a SYNC_FOR_DEVICE of it hands it).
  */
-static const char *ioctl_kept(const struct entry *e, int ret)
+static const char *kept_finish(const struct entry *e, int ret)
 {
 	struct mmiodemo_dirty d = {
 		.bitmap = (uintptr_t)dirty_bits,
@@ -741,11 +757,13 @@ static const char *ioctl_kept(const struct entry *e, int ret)
 	    (ioctl(fd, MMIODEMO_IOC_GET_DIRTY, &d) || !(dirty_bits[0] & 1)))
 		snprintf(why, sizeof(why), "page 0 left the dirty log (%s)",
 			 strerror(errno));
-	if (ret && e->arg == MMIODEMO_IOC_SYNC_FOR_DEVICE &&
+	if (ret && e->arg != MMIODEMO_IOC_GET_DIRTY &&
 	    (ioctl(fd, MMIODEMO_IOC_SYNC_FOR_DEVICE, &sy) || sy.count != 1))
 		snprintf(why, sizeof(why),
 			 "page 0 left the sync set (count %u, %s)", sy.count,
 			 strerror(errno));
+	if (e->arg == MMIODEMO_IOC_FB_SHOW && !ret)
+		ioctl(fd, MMIODEMO_IOC_FB_OFF);
 	if (*why) {
 		closed_and_working(e, ret);
 		return why;
@@ -774,11 +792,12 @@ static int audit_call(const struct entry *e)
 
 #define ENTRY(n, p, c, f, a, sp) { .name = (n), .errnos = enomem, \
 	.prepare = (p), .call = (c), .finish = (f), .arg = (a), .sparse = (sp) }
-#define BIND(n, p, f) { .name = (n), .errnos = bind_errnos, .prepare = (p), \
-	.call = write_devname, .finish = (f), .sparse = true }
+#define SYSFS(n, er, p, a) { .name = (n), .errnos = (er), .prepare = (p), \
+	.call = write_devname, .finish = sysfs_finish, .arg = (a), \
+	.sparse = true }
 #define IOCTL(cmd) ENTRY(#cmd, open_rw, ioctl_call, ioctl_finish, cmd, false)
 /* An ioctl that takes a set: page 0 dirtied first, still there after. */
-#define TAKES(cmd) ENTRY(#cmd, dirty_buffer, ioctl_call, ioctl_kept, cmd, \
+#define TAKES(cmd) ENTRY(#cmd, dirty_buffer, ioctl_call, kept_finish, cmd, \
 	false)
 /* An ioctl documented to need no memory. */
 #define NO_MEMORY(cmd) { .name = #cmd, .errnos = enomem, .prepare = open_rw, \
@@ -786,8 +805,8 @@ static int audit_call(const struct entry *e)
 	.no_memory = true }
 
 static const struct entry entries[] = {
-	BIND("bind", bind_prepare, bind_finish),
-	BIND("unbind", unbind_prepare, unbind_finish),
+	SYSFS("bind", bind_errnos, bind_prepare, 0),
+	SYSFS("unbind", enomem, unbind_prepare, 1),
 	ENTRY("open_rdwr", nothing, open_call, closed_and_working, O_RDWR,
 	      false),
 	ENTRY("open_rdonly", nothing, open_call, closed_and_working, O_RDONLY,
@@ -800,16 +819,17 @@ static const struct entry entries[] = {
 	      touch_finish, 0, false),
 	ENTRY("first_write_of_a_buffer_page", map_buffer, touch_call,
 	      touch_finish, 1, false),
-	ENTRY("msync", dirty_buffer, msync_call, closed_and_working, 0, false),
+	ENTRY("msync", dirty_buffer, msync_call, kept_finish, 0, false),
+	ENTRY("fsync", dirty_buffer, fsync_call, kept_finish, 0, false),
 	NO_MEMORY(MMIODEMO_IOC_INFO),
 	TAKES(MMIODEMO_IOC_GET_DIRTY),
 	TAKES(MMIODEMO_IOC_SYNC_FOR_DEVICE),
-	IOCTL(MMIODEMO_IOC_SYNC_FOR_CPU),
+	TAKES(MMIODEMO_IOC_SYNC_FOR_CPU),
 	NO_MEMORY(MMIODEMO_IOC_REG_READ),
 	NO_MEMORY(MMIODEMO_IOC_REG_WRITE),
 	NO_MEMORY(MMIODEMO_IOC_REG_UPDATE),
-	IOCTL(MMIODEMO_IOC_LOAD),
-	IOCTL(MMIODEMO_IOC_FB_SHOW),
+	TAKES(MMIODEMO_IOC_LOAD),
+	TAKES(MMIODEMO_IOC_FB_SHOW),
 	NO_MEMORY(MMIODEMO_IOC_FB_OFF),
 	NO_MEMORY(MMIODEMO_IOC_DMA_RUN),
 	NO_MEMORY(MMIODEMO_IOC_IRQ_UNMASK),
@@ -960,7 +980,7 @@ static int site_parse(const struct site *s, char *mod, char *fn,
 
 /*
  * Counts the calls made at @s (a kprobe event on its bl instruction,
- * the one before the return address) while @bind runs; -1 if the kernel
+ * the one before the return address) during one bind; -1 if the kernel
  * has no kprobe events.
  */
 static long site_calls(const struct site *s)
@@ -979,7 +999,7 @@ static long site_calls(const struct site *s)
 		return -1;
 	bind_prepare(NULL);
 	write_devname(NULL);
-	bind_finish(NULL, 0);
+	sysfs_finish(&entries[0], 0);
 	f = fopen(TRACING "/kprobe_profile", "r");
 	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%63s %ld", name, &h) == 2 &&
@@ -1040,7 +1060,7 @@ static long fail_sites(const struct site *lo, const struct site *hi)
 	put(FAILFUNC "/inject", "");
 	fei(MAP_STEP, "0xfffffffffffffff4");
 	kmsg_read();
-	why = bind_finish(NULL, ret);
+	why = sysfs_finish(&entries[0], ret);
 	if (!why && ret && !documented(&entries[0], ret))
 		why = "not documented";
 	if (!why)
@@ -1225,11 +1245,10 @@ int main(int argc, char **argv)
 	}
 	printf("1..%zu\n", sizeof(entries) / sizeof(entries[0]) + 4);
 
-	pages_back();
+	errors0 = number(DMA_API "/error_count");
 	driver_unbind();
 	free0 = free_pages();
 	driver_bind();
-	errors0 = number(DMA_API "/error_count");
 
 	for (i = 0; i < sizeof(entries) / sizeof(entries[0]); i++)
 		sweep(&entries[i], true);
@@ -1243,6 +1262,8 @@ int main(int argc, char **argv)
 		result(true, "sites_no_sweep_reached_failed_directly",
 		       "SKIP make faults fails them");
 	}
+
+	pages_back();
 
 	/* The sites of SITES first, then the helper calls reached. */
 	for (n = 0; n < nr_sites; n++) {
