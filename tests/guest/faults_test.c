@@ -19,11 +19,11 @@
  * injected failure's stack dump (/dev/kmsg); /tests/faults_sites lists
  * the allocation and DMA-map call sites of driver/'s modules
  * (tests/host/faults-sites.sh, from the built modules), and a site that
- * no failure reached fails every_allocation_and_dma_map_site_failed. Sites a sweep cannot reach (an
- * allocation that only runs after another one failed) are failed
- * directly: every call from that site, through fail_function on the
- * allocators' own hooks with the stack filter set to the site's return
- * address.
+ * no failure reached fails every_allocation_and_dma_map_site_failed.
+ * Sites a sweep cannot reach (an allocation that only runs after another
+ * one failed) are failed directly: the first calls from that site,
+ * through fail_function on the allocators' own hooks with the stack
+ * filter set to the site's return address.
  *
  * At the end kmemleak must find nothing, DMA-API debugging must count no
  * error and hold no mapping of the unbound device, and the free pages
@@ -935,7 +935,7 @@ static void sweep(const struct entry *e, bool report)
 		       outside);
 }
 
-/* --- failing every call from one site ------------------------------------- */
+/* --- failing the calls from one site --------------------------------------- */
 
 /* The address of @fn in @mod, from /proc/kallsyms; 0 if not found. */
 static unsigned long ksym(const char *mod, const char *fn)
@@ -1015,8 +1015,14 @@ static long site_calls(const struct site *s)
 static char direct_bad[256];
 
 /*
- * Binds with every allocation made from the calls at @lo to @hi (sites of
- * one function) failed: fail_function on the allocators' own hooks
+ * Each failure prints a stack: a console flooded with them drops lines
+ * (7.3 dropped the header of one, leaving a bare "Call trace:").
+ */
+#define DIRECT_TIMES	16
+
+/*
+ * Binds with the first DIRECT_TIMES allocations made from the calls at @lo
+ * to @hi (sites of one function) failed: fail_function on the allocators' own hooks
  * (should_failslab(), should_fail_alloc_page()), the stack filter on the
  * return addresses, this task only. The bind must succeed, or fail with a
  * documented errno and leave the device cleanly unbound. Returns the
@@ -1043,7 +1049,7 @@ static long fail_sites(const struct site *lo, const struct site *hi)
 	    put(FAILFUNC "/task-filter", "Y") ||
 	    put(FAILFUNC "/require-start", "%lu", base + off) ||
 	    put(FAILFUNC "/require-end", "%lu", base + off2 + 1) ||
-	    put(FAILFUNC "/times", "1000") ||
+	    put(FAILFUNC "/times", "%d", DIRECT_TIMES) ||
 	    put(FAILFUNC "/probability", "100") ||
 	    put("/proc/thread-self/make-it-fail", "1"))
 		return 0;
@@ -1066,15 +1072,16 @@ static long fail_sites(const struct site *lo, const struct site *hi)
 	if (!why)
 		why = complaint();
 	sites_seen(&(int){ 0 });
-	diag("every call from %s%s%s failed: %lu calls failed, bind %s%s%s",
+	diag("calls from %s%s%s failed: %lu calls failed, bind %s%s%s",
 	     lo->name, lo == hi ? "" : " to ", lo == hi ? "" : hi->name + strlen(mod) + 1,
-	     1000 - times, ret ? errname(ret) : "succeeded", why ? ": " : "",
+	     DIRECT_TIMES - times, ret ? errname(ret) : "succeeded",
+	     why ? ": " : "",
 	     why ?: "");
 	if (why && !*direct_bad)
 		snprintf(direct_bad, sizeof(direct_bad), "%s: bind %s: %s",
 			 lo->name, ret ? errname(ret) : "succeeded", why);
 	driver_bind();
-	return 1000 - times;
+	return DIRECT_TIMES - times;
 }
 
 static unsigned long site_off(const struct site *s)
