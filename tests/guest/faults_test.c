@@ -1195,23 +1195,36 @@ static void pages_back(void)
 
 /* --- setup ---------------------------------------------------------------- */
 
+/*
+ * Sleeping allocations and order 0 fail too (failslab and fail_page_alloc
+ * ignore them by default); only fail-nth injects (probability 0); every
+ * failure prints its stack; DMA-API debugging reports every error.
+ */
+static const char *const settings[][2] = {
+	{ FAILSLAB "/ignore-gfp-wait", "N" },
+	{ FAILSLAB "/probability", "0" },
+	{ FAILSLAB "/verbose", "2" },
+	{ FAILSLAB "/times", "-1" },
+	{ FAILPAGE "/ignore-gfp-wait", "N" },
+	{ FAILPAGE "/ignore-gfp-highmem", "N" },
+	{ FAILPAGE "/min-order", "0" },
+	{ FAILPAGE "/probability", "0" },
+	{ FAILPAGE "/verbose", "2" },
+	{ FAILPAGE "/times", "-1" },
+	{ FAILFUNC "/probability", "0" },
+	{ FAILFUNC "/verbose", "2" },
+	{ FAILFUNC "/times", "-1" },
+	{ DMA_API "/all_errors", "1" },
+};
+
 static int setup(void)
 {
-	if (put(FAILSLAB "/ignore-gfp-wait", "N") ||
-	    put(FAILSLAB "/probability", "0") ||
-	    put(FAILSLAB "/verbose", "2") ||
-	    put(FAILSLAB "/times", "-1") ||
-	    put(FAILPAGE "/ignore-gfp-wait", "N") ||
-	    put(FAILPAGE "/ignore-gfp-highmem", "N") ||
-	    put(FAILPAGE "/min-order", "0") ||
-	    put(FAILPAGE "/probability", "0") ||
-	    put(FAILPAGE "/verbose", "2") ||
-	    put(FAILPAGE "/times", "-1") ||
-	    put(FAILFUNC "/probability", "0") ||
-	    put(FAILFUNC "/verbose", "2") ||
-	    put(FAILFUNC "/times", "-1") ||
-	    put(DMA_API "/all_errors", "1") ||
-	    fei(MAP_STEP, "0xfffffffffffffff4"))
+	size_t i;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++)
+		if (put(settings[i][0], "%s", settings[i][1]))
+			return -1;
+	if (fei(MAP_STEP, "0xfffffffffffffff4"))
 		return -1;
 	nth_fd = open(FAIL_NTH, O_RDWR);
 	kmsg_fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
