@@ -711,13 +711,6 @@ static int ioctl_call(const struct entry *e)
 	return ioctl(fd, (unsigned long)e->arg, &a) ? -errno : 0;
 }
 
-static const char *ioctl_finish(const struct entry *e, int ret)
-{
-	if (e->arg == MMIODEMO_IOC_FB_SHOW && !ret)
-		ioctl(fd, MMIODEMO_IOC_FB_OFF);
-	return closed_and_working(e, ret);
-}
-
 static int msync_call(const struct entry *e)
 {
 	(void)e;
@@ -751,6 +744,7 @@ static const char *kept_finish(const struct entry *e, int ret)
 	};
 	struct mmiodemo_sync sy = { .len = ps };
 	static char why[96];
+	const char *state;
 
 	*why = 0;
 	if (ret && e->arg == MMIODEMO_IOC_GET_DIRTY &&
@@ -764,11 +758,8 @@ static const char *kept_finish(const struct entry *e, int ret)
 			 strerror(errno));
 	if (e->arg == MMIODEMO_IOC_FB_SHOW && !ret)
 		ioctl(fd, MMIODEMO_IOC_FB_OFF);
-	if (*why) {
-		closed_and_working(e, ret);
-		return why;
-	}
-	return closed_and_working(e, ret);
+	state = closed_and_working(e, ret);
+	return *why ? why : state;
 }
 
 /* The audit's maps file, of this process, which maps the registers. */
@@ -795,13 +786,12 @@ static int audit_call(const struct entry *e)
 #define SYSFS(n, er, p, a) { .name = (n), .errnos = (er), .prepare = (p), \
 	.call = write_devname, .finish = sysfs_finish, .arg = (a), \
 	.sparse = true }
-#define IOCTL(cmd) ENTRY(#cmd, open_rw, ioctl_call, ioctl_finish, cmd, false)
 /* An ioctl that takes a set: page 0 dirtied first, still there after. */
 #define TAKES(cmd) ENTRY(#cmd, dirty_buffer, ioctl_call, kept_finish, cmd, \
 	false)
 /* An ioctl documented to need no memory. */
 #define NO_MEMORY(cmd) { .name = #cmd, .errnos = enomem, .prepare = open_rw, \
-	.call = ioctl_call, .finish = ioctl_finish, .arg = cmd, \
+	.call = ioctl_call, .finish = closed_and_working, .arg = cmd, \
 	.no_memory = true }
 
 static const struct entry entries[] = {
@@ -935,6 +925,52 @@ static void sweep(const struct entry *e, bool report)
 		       outside);
 }
 
+/*
+ * Probability-driven injection through the fault attribute @dir, for this
+ * task only: every chance whose stack has a return address in [@lo, @hi)
+ * fails, @times times at most (@hi 0: any stack). arm(), the calls, then
+ * disarm(), which returns the failures made.
+ */
+static int attr_put(const char *dir, const char *file, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return put(path, "%s", value);
+}
+
+static int arm(const char *dir, int times, unsigned long lo, unsigned long hi)
+{
+	char t[16], l[24], h[24];
+
+	snprintf(t, sizeof(t), "%d", times);
+	snprintf(l, sizeof(l), "%lu", lo);
+	snprintf(h, sizeof(h), "%lu", hi ? hi : ~0UL);
+	return attr_put(dir, "task-filter", "Y") ||
+	       attr_put(dir, "require-start", l) ||
+	       attr_put(dir, "require-end", h) ||
+	       attr_put(dir, "times", t) ||
+	       attr_put(dir, "probability", "100") ||
+	       put("/proc/thread-self/make-it-fail", "1") ? -1 : 0;
+}
+
+static int disarm(const char *dir, int times)
+{
+	char path[128], h[24];
+	long left;
+
+	put("/proc/thread-self/make-it-fail", "0");
+	attr_put(dir, "probability", "0");
+	snprintf(path, sizeof(path), "%s/times", dir);
+	left = number(path);
+	snprintf(h, sizeof(h), "%lu", ~0UL);
+	attr_put(dir, "require-start", "0");
+	attr_put(dir, "require-end", h);
+	attr_put(dir, "task-filter", "N");
+	attr_put(dir, "times", "-1");
+	return times - (int)left;
+}
+
 /* --- failing the calls from one site --------------------------------------- */
 
 /* The address of @fn in @mod, from /proc/kallsyms; 0 if not found. */
@@ -1031,9 +1067,9 @@ static char direct_bad[256];
 static long fail_sites(const struct site *lo, const struct site *hi)
 {
 	char mod[64], fn[128], m2[64], f2[128];
-	unsigned long off, off2, base, times;
+	unsigned long off, off2, base;
 	const char *why;
-	int ret;
+	int ret, failed;
 
 	if (site_parse(lo, mod, fn, &off) || site_parse(hi, m2, f2, &off2))
 		return 0;
@@ -1046,23 +1082,12 @@ static long fail_sites(const struct site *lo, const struct site *hi)
 	put(FAILFUNC "/inject", "");
 	if (fei("should_fail_alloc_page", "1") ||
 	    fei("should_failslab", "0xfffffffffffffff4") ||
-	    put(FAILFUNC "/task-filter", "Y") ||
-	    put(FAILFUNC "/require-start", "%lu", base + off) ||
-	    put(FAILFUNC "/require-end", "%lu", base + off2 + 1) ||
-	    put(FAILFUNC "/times", "%d", DIRECT_TIMES) ||
-	    put(FAILFUNC "/probability", "100") ||
-	    put("/proc/thread-self/make-it-fail", "1"))
+	    arm(FAILFUNC, DIRECT_TIMES, base + off, base + off2 + 1))
 		return 0;
 	bind_prepare(NULL);
 	kmsg_mark();
 	ret = write_devname(NULL);
-	put("/proc/thread-self/make-it-fail", "0");
-	put(FAILFUNC "/probability", "0");
-	times = number(FAILFUNC "/times");
-	put(FAILFUNC "/require-start", "0");
-	put(FAILFUNC "/require-end", "%lu", ~0UL);
-	put(FAILFUNC "/task-filter", "N");
-	put(FAILFUNC "/times", "-1");
+	failed = disarm(FAILFUNC, DIRECT_TIMES);
 	put(FAILFUNC "/inject", "");
 	fei(MAP_STEP, "0xfffffffffffffff4");
 	kmsg_read();
@@ -1072,16 +1097,16 @@ static long fail_sites(const struct site *lo, const struct site *hi)
 	if (!why)
 		why = complaint();
 	sites_seen(&(int){ 0 });
-	diag("calls from %s%s%s failed: %lu calls failed, bind %s%s%s",
+	diag("calls from %s%s%s failed: %d calls failed, bind %s%s%s",
 	     lo->name, lo == hi ? "" : " to ", lo == hi ? "" : hi->name + strlen(mod) + 1,
-	     DIRECT_TIMES - times, ret ? errname(ret) : "succeeded",
+	     failed, ret ? errname(ret) : "succeeded",
 	     why ? ": " : "",
 	     why ?: "");
 	if (why && !*direct_bad)
 		snprintf(direct_bad, sizeof(direct_bad), "%s: bind %s: %s",
 			 lo->name, ret ? errname(ret) : "succeeded", why);
 	driver_bind();
-	return DIRECT_TIMES - times;
+	return failed;
 }
 
 static unsigned long site_off(const struct site *s)
@@ -1168,17 +1193,11 @@ static void pages_back(void)
 
 	driver_unbind();
 	f0 = free_pages();
-	put(FAILFUNC "/task-filter", "Y");
-	put(FAILFUNC "/times", "%d", CYCLES);
-	put(FAILFUNC "/probability", "100");
-	put("/proc/thread-self/make-it-fail", "1");
+	arm(FAILFUNC, CYCLES, 0, 0);
 	for (k = 0; k < CYCLES; k++)
 		if (sysfs_write(DRIVER "/bind", DEVNAME) && errno == ENOMEM)
 			refused++;
-	put("/proc/thread-self/make-it-fail", "0");
-	put(FAILFUNC "/probability", "0");
-	put(FAILFUNC "/times", "-1");
-	put(FAILFUNC "/task-filter", "N");
+	disarm(FAILFUNC, CYCLES);
 	f1 = free_pages();
 	for (k = 0; k < CYCLES; k++) {
 		driver_bind();
