@@ -25,6 +25,7 @@
  * through fail_function on the allocators' own hooks with the stack
  * filter set to the site's return address.
  *
+ * A bind whose buffer can have no run of more than one page must work.
  * At the end kmemleak must find nothing, DMA-API debugging must count no
  * error and hold no mapping of the unbound device, and the free pages
  * must be back (free_pages() below), within a quarter of the buffer: over
@@ -1212,6 +1213,50 @@ static void pages_back(void)
 	       refused, f1 - f0, CYCLES, f2 - f1, buffer);
 }
 
+/*
+ * A run of the buffer that the page allocator cannot give whole is taken
+ * in smaller runs: every allocation of order 1 or more made from the
+ * buffer's page allocations fails (fail_page_alloc with min-order 1, the
+ * stack filter on those calls), and the bind must succeed, with a
+ * working buffer of single pages.
+ */
+#define SMALLER_TIMES	100000
+
+static void smaller_runs(void)
+{
+	unsigned long lo = ~0UL, hi = 0, base, off;
+	char mod[64], fn[128];
+	const char *why;
+	int n, failed, ret;
+
+	for (n = 0; n < nr_sites; n++) {
+		if (!sites[n].expected || !strstr(sites[n].callee, "alloc_pages") ||
+		    site_parse(&sites[n], mod, fn, &off))
+			continue;
+		base = ksym(mod, fn);
+		if (base && base + off < lo)
+			lo = base + off;
+		if (base && base + off + 1 > hi)
+			hi = base + off + 1;
+	}
+	if (!hi) {
+		result(false, "a_run_refused_whole_is_taken_in_smaller_runs",
+		       "no page allocation site in %s", SITES);
+		return;
+	}
+	driver_unbind();
+	attr_put(FAILPAGE, "min-order", "1");
+	arm(FAILPAGE, SMALLER_TIMES, lo, hi);
+	ret = sysfs_write(DRIVER "/bind", DEVNAME) ? -errno : 0;
+	failed = disarm(FAILPAGE, SMALLER_TIMES);
+	attr_put(FAILPAGE, "min-order", "0");
+	why = ret ? "the bind failed" : working();
+	result(!why && failed > 0, "a_run_refused_whole_is_taken_in_smaller_runs",
+	       "%d allocations of order 1 or more refused, bind %s%s%s", failed,
+	       ret ? errname(ret) : "succeeded", why ? ": " : "", why ?: "");
+	driver_bind();
+}
+
 /* --- setup ---------------------------------------------------------------- */
 
 /*
@@ -1282,7 +1327,7 @@ int main(int argc, char **argv)
 		printf("Bail out! cannot set fault injection up\n");
 		return 1;
 	}
-	printf("1..%zu\n", sizeof(entries) / sizeof(entries[0]) + 4);
+	printf("1..%zu\n", sizeof(entries) / sizeof(entries[0]) + 5);
 
 	errors0 = number(DMA_API "/error_count");
 	driver_unbind();
@@ -1303,6 +1348,7 @@ int main(int argc, char **argv)
 	}
 
 	pages_back();
+	smaller_runs();
 
 	/* The sites of SITES first, then the helper calls reached. */
 	for (n = 0; n < nr_sites; n++) {
